@@ -1,0 +1,261 @@
+// Node API v1: the contract between the extension (client), the local sandbox node (server) and the wizard.
+// Schemas for request bodies are strict (unknown fields are rejected with "Unknown field"); schemas for responses
+// are lenient (unknown fields are stripped) so a newer node can add fields without breaking an older client.
+// See docs/node-api.md for the HTTP side (paths, status codes, headers).
+// Only ES2022 + zod here (compiled for host and browser).
+import { z } from 'zod';
+import {
+  connectionNameSchema,
+  descriptionSchema,
+  invitationCodeSchema,
+  localShortNameSchema,
+  nodeUrlSchema,
+  projectSchema,
+  remoteShortNameSchema,
+  scriptSchema,
+} from './validation';
+
+export const API_PREFIX = '/api/v1';
+export const NODE_PLATFORM = 'azure-devops';
+
+export const ModeSchema = z.enum(['script', 'visual', 'basic'], { error: 'Mode must be "script", "visual" or "basic"' });
+export type Mode = z.infer<typeof ModeSchema>;
+export const ConnectionStatusSchema = z.enum(['pending', 'active', 'deactivated', 'error']);
+export type ConnectionStatus = z.infer<typeof ConnectionStatusSchema>;
+export const ConnectionTypeSchema = z.enum(['public', 'private']);
+export type ConnectionType = z.infer<typeof ConnectionTypeSchema>;
+export const ConnectionRoleSchema = z.enum(['initiator', 'acceptor']);
+export type ConnectionRole = z.infer<typeof ConnectionRoleSchema>;
+export const RuleDirectionSchema = z.enum(['outgoing', 'incoming']);
+export type RuleDirection = z.infer<typeof RuleDirectionSchema>;
+
+/** `GET /api/v1/node` (Bearer auth). */
+export const NodeInfoSchema = z.object({
+  shortName: z.string(),
+  platform: z.string(),
+  /** The URL other nodes and the extension use to reach this node. */
+  publicUrl: z.string(),
+  version: z.string(),
+  apiVersion: z.literal('v1'),
+  modes: z.array(ModeSchema),
+  /** Org URL of the built-in Azure DevOps emulator, when the node runs one. */
+  adoUrl: z.string().nullable().optional(),
+});
+export type NodeInfo = z.infer<typeof NodeInfoSchema>;
+
+/** `GET /api/v1/public/info` (no auth): what another node checks before initiating a public connection. */
+export const PublicNodeInfoSchema = z.object({
+  /** Always `"exalate-node"`; anything else means the URL is not a node. */
+  kind: z.literal('exalate-node'),
+  apiVersion: z.literal('v1'),
+  shortName: z.string(),
+  platform: z.string(),
+  publicUrl: z.string(),
+  version: z.string(),
+  modes: z.array(ModeSchema),
+  /** Random id of this node instance (stable across restarts); used to detect "this is my own URL". */
+  nodeId: z.string(),
+});
+export type PublicNodeInfo = z.infer<typeof PublicNodeInfoSchema>;
+
+export const ConnectionSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string(),
+  localShortName: z.string(),
+  remoteShortName: z.string(),
+  /** URL of the remote node; `null` when the remote is private/unknown (always null on a private initiator). */
+  remoteUrl: z.string().nullable(),
+  type: ConnectionTypeSchema,
+  mode: ModeSchema,
+  status: ConnectionStatusSchema,
+  role: ConnectionRoleSchema,
+  project: z.string(),
+  createdAt: z.string(),
+  /** Last successful node-to-node contact (ISO time), `null` before the first one. */
+  lastContactAt: z.string().nullable(),
+  /** Why the connection is deactivated or in error, in words a user can act on; `null` otherwise. */
+  statusReason: z.string().nullable().optional(),
+  /** Who deactivated it: this node (`local`) or the other side (`remote`); `null` unless deactivated. */
+  deactivatedBy: z.enum(['local', 'remote']).nullable().optional(),
+  updatedAt: z.string().optional(),
+});
+export type Connection = z.infer<typeof ConnectionSchema>;
+
+export const ConnectionPageSchema = z.object({
+  items: z.array(ConnectionSchema),
+  /** Pass as `cursor` to get the next page; `null` on the last page. */
+  nextCursor: z.string().nullable(),
+});
+export type ConnectionPage = z.infer<typeof ConnectionPageSchema>;
+
+/** `POST /api/v1/connections` body. Private (`destinationUrl: null`) connections support Script mode only. */
+export const InitiateRequestSchema = z
+  .strictObject({
+    destinationUrl: nodeUrlSchema.nullable(),
+    mode: ModeSchema,
+    localShortName: localShortNameSchema,
+    remoteShortName: remoteShortNameSchema,
+    name: connectionNameSchema,
+    description: descriptionSchema.optional().default(''),
+    project: projectSchema,
+  })
+  .superRefine((v, ctx) => {
+    if (v.destinationUrl === null && v.mode !== 'script') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['mode'],
+        message: 'A private connection (no destination URL) supports Script mode only',
+      });
+    }
+    if (v.localShortName.toLowerCase() === v.remoteShortName.toLowerCase()) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['remoteShortName'],
+        message: 'Remote instance short name must differ from the local one',
+      });
+    }
+  });
+export type InitiateRequest = z.input<typeof InitiateRequestSchema>;
+export type InitiateRequestParsed = z.output<typeof InitiateRequestSchema>;
+
+export const InitiateResponseSchema = z.object({
+  connection: ConnectionSchema,
+  invitationCode: z.string(),
+});
+export type InitiateResponse = z.infer<typeof InitiateResponseSchema>;
+
+/** `PATCH /api/v1/connections/{id}` body: at least one field. */
+export const PatchConnectionRequestSchema = z
+  .strictObject({
+    name: connectionNameSchema.optional(),
+    description: descriptionSchema.optional(),
+    status: z.enum(['active', 'deactivated'], { error: 'Status must be "active" or "deactivated"' }).optional(),
+  })
+  .refine((v) => v.name !== undefined || v.description !== undefined || v.status !== undefined, {
+    error: 'Nothing to change: give name, description or status',
+    path: ['_'],
+  });
+export type PatchConnectionRequest = z.input<typeof PatchConnectionRequestSchema>;
+
+/** `GET /api/v1/connections/{id}/invitation` (pending initiator connections only). */
+export const InvitationCodeResponseSchema = z.object({
+  invitationCode: z.string(),
+  expiresAt: z.string(),
+});
+export type InvitationCodeResponse = z.infer<typeof InvitationCodeResponseSchema>;
+
+/** `POST /api/v1/invitations/preview` body. */
+export const InvitationPreviewRequestSchema = z.strictObject({ invitationCode: invitationCodeSchema });
+export type InvitationPreviewRequest = z.input<typeof InvitationPreviewRequestSchema>;
+
+/**
+ * What an invitation code says, decoded locally by the accepting node without contacting the initiator
+ * (so it cannot tell whether the code was already used). Malformed codes get 400 `invitation_malformed`.
+ */
+export const InvitationPreviewSchema = z.object({
+  connectionId: z.string(),
+  connectionName: z.string(),
+  initiatorShortName: z.string(),
+  /** The short name the initiator chose for this (accepting) side. */
+  acceptorShortName: z.string(),
+  initiatorUrl: z.string(),
+  type: ConnectionTypeSchema,
+  mode: ModeSchema,
+  expiresAt: z.string(),
+  expired: z.boolean(),
+});
+export type InvitationPreview = z.infer<typeof InvitationPreviewSchema>;
+
+/** `POST /api/v1/invitations/accept` body. */
+export const AcceptInvitationRequestSchema = z.strictObject({
+  invitationCode: invitationCodeSchema,
+  project: projectSchema,
+});
+export type AcceptInvitationRequest = z.input<typeof AcceptInvitationRequestSchema>;
+
+export const AcceptInvitationResponseSchema = z.object({ connection: ConnectionSchema });
+export type AcceptInvitationResponse = z.infer<typeof AcceptInvitationResponseSchema>;
+
+/** `GET|PUT /api/v1/connections/{id}/rules/{outgoing|incoming}` and `GET …/versions/{n}`. */
+export const SyncRuleSchema = z.object({
+  script: z.string(),
+  /** 1 for the default rule, +1 for every accepted PUT. Also sent as `ETag: "<version>"`. */
+  version: z.number().int().positive(),
+  updatedAt: z.string(),
+  /** Who wrote this version: `system` for the defaults, otherwise the `X-Exalate-Author` header or `api`. */
+  author: z.string(),
+});
+export type SyncRule = z.infer<typeof SyncRuleSchema>;
+
+/** `PUT …/rules/{dir}` body; requires `If-Match: "<version>"`. */
+export const PutSyncRuleRequestSchema = z.strictObject({ script: scriptSchema });
+export type PutSyncRuleRequest = z.input<typeof PutSyncRuleRequestSchema>;
+
+export const RuleVersionSummarySchema = z.object({
+  version: z.number().int().positive(),
+  updatedAt: z.string(),
+  author: z.string(),
+  /** Script size in UTF-8 bytes. */
+  size: z.number().int().nonnegative(),
+});
+export type RuleVersionSummary = z.infer<typeof RuleVersionSummarySchema>;
+
+/** `GET …/rules/{dir}/versions`: newest first. */
+export const RuleVersionListSchema = z.object({ items: z.array(RuleVersionSummarySchema) });
+export type RuleVersionList = z.infer<typeof RuleVersionListSchema>;
+
+export const ErrorCodeSchema = z.enum([
+  'bad_request', // 400: body is not JSON, bad query parameter, bad header
+  'validation_failed', // 400: body failed the schema; see `fields`
+  'unauthorized', // 401: missing or wrong Bearer token (or node-to-node JWT)
+  'not_found', // 404: unknown route or id
+  'method_not_allowed', // 405
+  'duplicate_name', // 409: a connection with this name already exists
+  'conflict', // 409: the operation does not fit the current state (e.g. invitation of an active connection)
+  'precondition_failed', // 412: If-Match does not match; `current` carries the current rule
+  'precondition_required', // 428: PUT without If-Match
+  'payload_too_large', // 413: raw body larger than the cap
+  'unsupported_media_type', // 415: body is not application/json
+  'invitation_malformed', // 400: not an invitation code at all (bad prefix, encoding, JSON)
+  'invitation_tampered', // 400: well-formed but the integrity tag does not match
+  'invitation_expired', // 410: past its expiry
+  'invitation_used', // 409: already accepted (single use)
+  'invitation_unknown', // 404: the initiator has no such connection any more (deleted)
+  'initiator_unreachable', // 502: the initiator node did not answer
+  'destination_unreachable', // 502: public destination did not answer
+  'destination_not_a_node', // 422: destination answered but is not an Exalate node
+  'destination_is_self', // 422: destination is this node
+  'mode_not_supported', // 422: the destination does not offer the requested mode
+  'own_invitation', // 422: accepting an invitation that this node issued
+  'internal', // 500
+]);
+export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
+
+export const ErrorBodySchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    /** Field path → message, for 400 `validation_failed`. */
+    fields: z.record(z.string(), z.string()).optional(),
+    /** For 412: the current rule. */
+    current: SyncRuleSchema.optional(),
+  }),
+});
+export type ErrorBody = z.infer<typeof ErrorBodySchema>;
+
+/** Header that makes `POST /api/v1/connections` safe to retry. */
+export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
+/** Optional header naming the author of a rule version. */
+export const AUTHOR_HEADER = 'x-exalate-author';
+
+/** Formats a rule version as an ETag / If-Match value. */
+export function ruleEtag(version: number): string {
+  return `"${version}"`;
+}
+/** Parses an ETag / If-Match value (`"3"`, `W/"3"` or `3`) into a version, or null. */
+export function parseRuleEtag(value: string | undefined | null): number | null {
+  if (!value) return null;
+  const m = /^(?:W\/)?"?(\d{1,9})"?$/.exec(value.trim());
+  return m ? Number(m[1]) : null;
+}
