@@ -1,0 +1,113 @@
+// Query-string schemas (zod) for the REST calls the emulator serves. Parameter names are matched case-insensitively,
+// unknown parameters are ignored (both like the real service); a bad value is a 400 naming the parameter.
+import { z } from 'zod';
+
+/** The service parses these as Int32. */
+const INT32_MAX = 2_147_483_647;
+
+function intParam(min: number, max: number) {
+  return z
+    .string()
+    .trim()
+    .regex(/^[+-]?\d{1,10}$/, 'must be an integer')
+    .transform(Number)
+    .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+}
+
+const boolParam = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.enum(['true', 'false'], 'must be true or false'))
+  .transform((v) => v === 'true');
+
+/** An enum parameter given by name (any case) or by the numeric value the library sends. */
+function enumParam<const T extends string>(byName: Record<T, number>) {
+  const names = Object.keys(byName) as T[];
+  const hint = names.join(', ');
+  return z
+    .string()
+    .trim()
+    .transform((v, ctx): T => {
+      const named = names.find((n) => n.toLowerCase() === v.toLowerCase());
+      if (named) return named;
+      const numeric = names.find((n) => /^-?\d+$/.test(v) && byName[n] === Number(v));
+      if (numeric) return numeric;
+      ctx.addIssue({ code: 'custom', message: `must be one of ${hint}` });
+      return z.NEVER;
+    });
+}
+
+/** CoreInterfaces.ProjectState. */
+export const projectStateFilter = enumParam({
+  new: 0,
+  wellFormed: 1,
+  deleting: 2,
+  createPending: 3,
+  deleted: 4,
+  all: -1,
+  unchanged: -2,
+});
+
+export const projectsQuery = z.object({
+  $top: intParam(0, INT32_MAX).optional(),
+  $skip: intParam(0, INT32_MAX).optional(),
+  /** Opaque to clients; the emulator's tokens are the offset of the next page. */
+  continuationToken: intParam(0, INT32_MAX).optional(),
+  stateFilter: projectStateFilter.optional(),
+  getDefaultTeamImageUrl: boolParam.optional(),
+});
+
+export const projectQuery = z.object({
+  includeCapabilities: boolParam.optional(),
+  includeHistory: boolParam.optional(),
+});
+
+/** WorkItemTrackingInterfaces.WorkItemExpand. */
+export const workItemQuery = z.object({
+  fields: z
+    .string()
+    .transform((v) => v.split(',').map((f) => f.trim()).filter((f) => f.length > 0))
+    .optional(),
+  asOf: z
+    .string()
+    .refine((v) => !Number.isNaN(Date.parse(v)), 'must be a date and time')
+    .optional(),
+  $expand: enumParam({ none: 0, relations: 1, fields: 2, links: 3, all: 4 }).optional(),
+});
+
+/** WorkItemTrackingInterfaces.CommentExpandOptions and CommentSortOrder. */
+export const commentsQuery = z.object({
+  $top: intParam(1, 200).optional(),
+  continuationToken: intParam(0, INT32_MAX).optional(),
+  includeDeleted: boolParam.optional(),
+  $expand: enumParam({ none: 0, reactions: 1, renderedText: 8, renderedTextOnly: 16, all: -17 }).optional(),
+  order: enumParam({ asc: 1, desc: 2 }).optional(),
+});
+
+export const commentQuery = z.object({
+  includeDeleted: boolParam.optional(),
+  $expand: enumParam({ none: 0, reactions: 1, renderedText: 8, renderedTextOnly: 16, all: -17 }).optional(),
+});
+
+export const positiveId = intParam(1, INT32_MAX);
+
+export type QueryResult<T> = { ok: true; value: T } | { ok: false; message: string };
+
+/** Validates the query string of `url` against `schema`; the message names the first bad parameter and its value. */
+export function parseQuery<S extends z.ZodRawShape>(schema: z.ZodObject<S>, url: URL): QueryResult<z.output<z.ZodObject<S>>> {
+  const names = Object.keys(schema.shape);
+  const raw: Record<string, string> = {};
+  for (const [key, value] of url.searchParams) {
+    const name = names.find((n) => n.toLowerCase() === key.toLowerCase());
+    if (name) raw[name] = value;
+  }
+  const result = schema.safeParse(raw);
+  if (result.success) return { ok: true, value: result.data };
+  const issue = result.error.issues[0];
+  const name = String(issue?.path[0] ?? 'query');
+  return {
+    ok: false,
+    message: `Invalid value '${raw[name] ?? ''}' for query parameter '${name}': ${issue?.message ?? 'invalid'}.`,
+  };
+}
