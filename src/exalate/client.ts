@@ -1,0 +1,163 @@
+// The one interface the extension uses for every Node API v1 call (see docs/node-api.md and src/shared/api.ts).
+// The extension gets an ExalateClient per configured node and never builds a request itself; tests, the sandbox
+// contract tests and the benchmark use the same interface. Implementation: ./httpClient.ts.
+//
+// Every method either resolves with data that passed the contract's zod schema or rejects with an ExalateError
+// (./errors.ts): UnauthorizedError, NotFoundError, ConflictError, InvalidError, UnreachableError,
+// BadResponseError, ServerError, CancelledError. No `vscode` import here.
+import type {
+  AcceptInvitationRequest,
+  Connection,
+  ConnectionPage,
+  InitiateRequest,
+  InitiateResponse,
+  InvitationCodeResponse,
+  InvitationPreview,
+  NodeInfo,
+  PatchConnectionRequest,
+  PublicNodeInfo,
+  RuleDirection,
+  RuleVersionSummary,
+  SyncRule,
+} from '../shared/api';
+
+export type {
+  AcceptInvitationRequest,
+  Connection,
+  ConnectionPage,
+  InitiateRequest,
+  InitiateResponse,
+  InvitationCodeResponse,
+  InvitationPreview,
+  NodeInfo,
+  PatchConnectionRequest,
+  PublicNodeInfo,
+  RuleDirection,
+  RuleVersionSummary,
+  SyncRule,
+};
+
+/** Options every call accepts. */
+export interface CallOptions {
+  /** Cancels the call (e.g. from a VS Code CancellationToken); the call then rejects with CancelledError. */
+  signal?: AbortSignal;
+  /** Per-attempt timeout in ms; overrides the client default. Rejects with UnreachableError (timedOut). */
+  timeoutMs?: number;
+}
+
+export interface ListConnectionsOptions extends CallOptions {
+  /** Page size, 1–500 (server default 100). */
+  limit?: number;
+  /** `nextCursor` of the previous page; omit or null for the first page. */
+  cursor?: string | null;
+}
+
+export interface PutSyncRuleOptions extends CallOptions {
+  /** Recorded as the author of the new version (`X-Exalate-Author`). */
+  author?: string;
+}
+
+export interface ExalateClient {
+  /** Base URL of the node this client talks to (no trailing slash, no credentials). */
+  readonly nodeUrl: string;
+
+  /** `GET /api/v1/node`: who the node is. Also the cheapest "is my token valid?" check. */
+  getNodeInfo(opts?: CallOptions): Promise<NodeInfo>;
+
+  /**
+   * Public info of another node (`GET <url>/api/v1/public/info`, no token sent), for the wizard to show the
+   * destination's short name and modes before initiating. Rejects with InvalidError (`fields.destinationUrl`)
+   * when the URL is malformed or answers but is not a node, UnreachableError when it does not answer.
+   */
+  checkDestination(url: string, opts?: CallOptions): Promise<PublicNodeInfo>;
+
+  /** `GET /api/v1/connections?limit=&cursor=`: one page in stable order. */
+  listConnections(opts?: ListConnectionsOptions): Promise<ConnectionPage>;
+
+  /** All pages, one after the other (each page is a separate call; stop iterating to stop fetching). */
+  iterateConnectionPages(opts?: ListConnectionsOptions): AsyncIterable<ConnectionPage>;
+
+  /** `GET /api/v1/connections/{id}`. */
+  getConnection(id: string, opts?: CallOptions): Promise<Connection>;
+
+  /**
+   * `POST /api/v1/connections` with `Idempotency-Key`. Use one key per user intent (see `newIdempotencyKey()`)
+   * and reuse it when the user retries: the node then returns the same connection instead of a second one.
+   * The client retries transient failures itself with the same key.
+   */
+  initiateConnection(req: InitiateRequest, idempotencyKey: string, opts?: CallOptions): Promise<InitiateResponse>;
+
+  /** `PATCH /api/v1/connections/{id}`: rename, describe, activate/deactivate. Not retried. */
+  patchConnection(id: string, patch: PatchConnectionRequest, opts?: CallOptions): Promise<Connection>;
+
+  /** `DELETE /api/v1/connections/{id}`. A retry that finds it already gone counts as success. */
+  deleteConnection(id: string, opts?: CallOptions): Promise<void>;
+
+  /** `GET /api/v1/connections/{id}/invitation` (pending initiator connections only; else ConflictError). */
+  getInvitationCode(id: string, opts?: CallOptions): Promise<InvitationCodeResponse>;
+
+  /** `POST /api/v1/invitations/preview`: what a code says, decoded by our node (read-only). */
+  previewInvitation(invitationCode: string, opts?: CallOptions): Promise<InvitationPreview>;
+
+  /** `POST /api/v1/invitations/accept` → the new connection on this (accepting) node. Not retried (single use). */
+  acceptInvitation(req: AcceptInvitationRequest, opts?: CallOptions): Promise<Connection>;
+
+  /** `GET /api/v1/connections/{id}/rules/{dir}`: the current script and its version (the ETag). */
+  getSyncRule(id: string, dir: RuleDirection, opts?: CallOptions): Promise<SyncRule>;
+
+  /**
+   * `PUT /api/v1/connections/{id}/rules/{dir}` with `If-Match: "<ifMatchVersion>"` → the new version.
+   * Rejects with ConflictError `precondition_failed` (carrying `current`) when the node has a newer version.
+   * To overwrite after the user confirmed, call again with `current.version`.
+   */
+  putSyncRule(
+    id: string,
+    dir: RuleDirection,
+    script: string,
+    ifMatchVersion: number,
+    opts?: PutSyncRuleOptions,
+  ): Promise<SyncRule>;
+
+  /** `GET …/rules/{dir}/versions`: newest first. */
+  listRuleVersions(id: string, dir: RuleDirection, opts?: CallOptions): Promise<RuleVersionSummary[]>;
+
+  /** `GET …/rules/{dir}/versions/{n}`. */
+  getRuleVersion(id: string, dir: RuleDirection, version: number, opts?: CallOptions): Promise<SyncRule>;
+}
+
+/** One log line per HTTP attempt, for the extension's LogOutputChannel. Never contains tokens or bodies. */
+export interface ClientLogEntry {
+  method: string;
+  /** Path and query relative to the node URL (e.g. `/api/v1/connections?limit=100`). */
+  path: string;
+  /** HTTP status, or undefined when no answer arrived. */
+  status?: number;
+  ms: number;
+  /** 1 for the first attempt, 2+ for retries. */
+  attempt: number;
+  /** Short, secret-free reason when the attempt failed without an answer (`timeout`, `ECONNREFUSED`, …). */
+  error?: string;
+}
+
+export type ClientLog = (entry: ClientLogEntry) => void;
+
+export interface ExalateClientOptions {
+  /** Node base URL, e.g. `http://127.0.0.1:8123`. */
+  nodeUrl: string;
+  /** API token; sent only as `Authorization: Bearer …` to `nodeUrl`, never to other hosts, never logged. */
+  token: string;
+  /** Default per-attempt timeout in ms (default 10 000). */
+  timeoutMs?: number;
+  /** Extra attempts for idempotent calls after a transient failure (default 2). */
+  retries?: number;
+  /** Delay before the first retry in ms, doubled each time (default 150). */
+  retryDelayMs?: number;
+  log?: ClientLog;
+  /** Injected for tests; defaults to the global `fetch`. */
+  fetch?: typeof fetch;
+}
+
+/** A fresh Idempotency-Key for one user intent ("create this connection"). */
+export function newIdempotencyKey(): string {
+  return globalThis.crypto.randomUUID();
+}
