@@ -89,6 +89,13 @@ export const ConnectionPageSchema = z.object({
 });
 export type ConnectionPage = z.infer<typeof ConnectionPageSchema>;
 
+/**
+ * `POST /api/v1/destinations/check` body: asks this node to look at a public destination before initiating
+ * (answers PublicNodeInfo with the modes it offers, or `destination_*` errors).
+ */
+export const DestinationCheckRequestSchema = z.strictObject({ destinationUrl: nodeUrlSchema });
+export type DestinationCheckRequest = z.input<typeof DestinationCheckRequestSchema>;
+
 /** `POST /api/v1/connections` body. Private (`destinationUrl: null`) connections support Script mode only. */
 export const InitiateRequestSchema = z
   .strictObject({
@@ -243,6 +250,15 @@ export const ErrorBodySchema = z.object({
   }),
 });
 export type ErrorBody = z.infer<typeof ErrorBodySchema>;
+
+/** `POST /api/v1/dev/bulk` body (only when the node runs with `--dev`): creates many pending connections at once. */
+export const DevBulkRequestSchema = z.strictObject({
+  count: z.number({ error: 'count must be a number' }).int().min(1).max(20000, { error: 'count must be at most 20000' }),
+  namePrefix: connectionNameSchema.optional(),
+});
+export type DevBulkRequest = z.input<typeof DevBulkRequestSchema>;
+export const DevBulkResponseSchema = z.object({ created: z.number(), firstId: z.string(), lastId: z.string() });
+export type DevBulkResponse = z.infer<typeof DevBulkResponseSchema>;
 
 /** Header that makes `POST /api/v1/connections` safe to retry. */
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';

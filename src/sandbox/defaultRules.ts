@@ -1,0 +1,73 @@
+// Default sync rules (Groovy, Azure DevOps flavour) that every new connection starts with as version 1.
+// They are generated from the connection (names, chosen project) when read, so a node with 10,000 connections
+// does not store 20,000 copies of the same text.
+
+export interface DefaultRuleContext {
+  localShortName: string;
+  remoteShortName: string;
+  project: string;
+}
+
+function groovyString(s: string): string {
+  return `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\$/g, '\\$')}"`;
+}
+
+export function defaultOutgoingScript(c: DefaultRuleContext): string {
+  return `// Outgoing sync: ${c.localShortName} -> ${c.remoteShortName}
+// Runs every time a work item under sync changes on this Azure DevOps side. Whatever is put on
+// \`replica\` is sent to ${c.remoteShortName}; anything left out stays private to this side.
+
+replica.key            = workItem.key
+replica.summary        = workItem.summary
+// Azure DevOps keeps descriptions as HTML; send plain text so the other side can render it its own way.
+replica.description    = nodeHelper.stripHtml(workItem.description)
+replica.type           = workItem.type
+replica.status         = workItem.status
+replica.labels         = workItem.labels
+replica.priority       = workItem.priority
+replica.assignee       = workItem.assignee
+
+// Comments are HTML as well: strip the markup from every one of them.
+replica.comments       = nodeHelper.stripHtmlFromComments(workItem.comments)
+replica.attachments    = workItem.attachments
+
+// Where the item lives on this side, for routing and reporting on the other side.
+replica.project        = workItem.project
+replica.areaPath       = workItem.areaPath
+replica.iterationPath  = workItem.iterationPath
+`;
+}
+
+export function defaultIncomingScript(c: DefaultRuleContext): string {
+  return `// Incoming sync: ${c.remoteShortName} -> ${c.localShortName}
+// Runs whenever ${c.remoteShortName} sends a change. \`replica\` is what arrived, \`workItem\` is the local item.
+
+if (firstSync) {
+  // A new item arrives: create it in the project chosen for this connection.
+  workItem.projectKey = ${groovyString(c.project)}
+  // Reuse the sender's type when this project knows it, otherwise fall back to a Task.
+  workItem.typeName = nodeHelper.getIssueType(replica.type?.name) ? replica.type.name : "Task"
+}
+
+workItem.summary     = replica.summary
+workItem.description = replica.description
+workItem.labels      = replica.labels
+workItem.priority    = replica.priority
+
+// Keep comments and attachments from both sides: add what is new, never drop local ones.
+workItem.comments    = commentHelper.mergeComments(workItem, replica)
+workItem.attachments = attachmentHelper.mergeAttachments(workItem, replica)
+
+// Status mapping (uncomment and adapt; left: remote status, right: Azure DevOps state):
+// def statusMap = [
+//   "Open"        : "New",
+//   "In Progress" : "Active",
+//   "Done"        : "Closed",
+// ]
+// workItem.setStatus(statusMap[replica.status?.name] ?: "New")
+
+// Area and iteration paths (uncomment to file incoming items under fixed paths):
+// workItem.areaPath      = ${groovyString(`${c.project}\\Team A`)}
+// workItem.iterationPath = ${groovyString(`${c.project}\\Sprint 1`)}
+`;
+}

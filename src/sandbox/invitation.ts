@@ -1,0 +1,156 @@
+// Invitation codes and node-to-node authentication.
+//
+// Code format (see docs/node-api.md): `EXA1.<payload>.<tag>`
+//   payload = base64url(UTF-8 JSON of InvitationPayload), which carries a 256-bit shared secret;
+//   tag     = base64url(first 16 bytes of HMAC-SHA256(linkKey, "EXA1." + payload)).
+// linkKey = HMAC-SHA256(key = secret, "exalate-link-v1") is what both nodes store: a one-way hash of the secret,
+// never the secret itself. The same linkKey signs the short-lived HS256 JWTs (jose) of every node-to-node call.
+// The tag lets the accepting node reject an edited or truncated code before contacting anyone; the initiator
+// additionally compares the digest of the payload with what it issued, so a re-tagged forgery is refused too.
+import { createHash, createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { SignJWT, jwtVerify, decodeJwt } from 'jose';
+import { z } from 'zod';
+import { ConnectionTypeSchema, ModeSchema } from '../shared/api';
+import { ApiError } from './errors';
+
+export const CODE_PREFIX = 'EXA1';
+const LINK_LABEL = 'exalate-link-v1';
+export const JWT_AUDIENCE = 'exalate-node-v1';
+/** Lifetime of a node-to-node JWT. */
+export const JWT_TTL_SECONDS = 60;
+
+export const InvitationPayloadSchema = z.strictObject({
+  v: z.literal(1),
+  connectionId: z.string().min(1).max(100),
+  connectionName: z.string().min(1).max(255),
+  initiatorShortName: z.string().min(1).max(64),
+  acceptorShortName: z.string().min(1).max(64),
+  initiatorUrl: z.string().url().max(2048),
+  initiatorNodeId: z.string().min(1).max(100),
+  type: ConnectionTypeSchema,
+  mode: ModeSchema,
+  expiresAt: z.iso.datetime(),
+  /** base64url of 32 random bytes. */
+  secret: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+});
+export type InvitationPayload = z.infer<typeof InvitationPayloadSchema>;
+
+export function b64url(buf: Uint8Array): string {
+  return Buffer.from(buf).toString('base64url');
+}
+
+/**
+ * The secret of an invitation, re-derivable while the connection is pending (so `GET …/invitation` returns the
+ * same code) from the node master key (kept in its own 0600 file, not in the store) and a random 128-bit nonce.
+ */
+export function deriveSecret(masterKey: Buffer, connectionId: string, nonce: string): string {
+  return b64url(createHmac('sha256', masterKey).update(`invitation:${connectionId}:${nonce}`).digest());
+}
+
+/** One-way hash of the shared secret that both nodes store and use as the HS256 key. */
+export function linkKeyOf(secret: string): string {
+  return b64url(createHmac('sha256', Buffer.from(secret, 'base64url')).update(LINK_LABEL).digest());
+}
+
+function tagOf(linkKey: string, head: string): string {
+  return b64url(createHmac('sha256', Buffer.from(linkKey, 'base64url')).update(head).digest().subarray(0, 16));
+}
+
+/** SHA-256 of the payload part: what the initiator compares with what it issued. */
+export function payloadDigest(payloadPart: string): string {
+  return createHash('sha256').update(payloadPart).digest('base64url');
+}
+
+export function encodeInvitation(payload: InvitationPayload): string {
+  const part = b64url(Buffer.from(JSON.stringify(payload), 'utf8'));
+  const head = `${CODE_PREFIX}.${part}`;
+  return `${head}.${tagOf(linkKeyOf(payload.secret), head)}`;
+}
+
+export interface DecodedInvitation {
+  payload: InvitationPayload;
+  payloadPart: string;
+  linkKey: string;
+}
+
+/**
+ * Decodes and integrity-checks a code. Whitespace anywhere (line breaks from e-mail) is ignored.
+ * Throws ApiError `invitation_malformed` or `invitation_tampered`. Does not check expiry.
+ */
+export function decodeInvitation(code: string): DecodedInvitation {
+  const clean = code.replace(/\s+/g, '');
+  const malformed = (why: string) =>
+    new ApiError(400, 'invitation_malformed', `This is not a valid invitation code (${why}). Copy the whole code again.`, {
+      invitationCode: `Not a valid invitation code: ${why}`,
+    });
+  const parts = clean.split('.');
+  if (parts.length !== 3 || parts[0] !== CODE_PREFIX) throw malformed(`it must look like ${CODE_PREFIX}.<data>.<tag>`);
+  const [, part, tag] = parts;
+  if (!/^[A-Za-z0-9_-]+$/.test(part) || !/^[A-Za-z0-9_-]{22}$/.test(tag)) throw malformed('unexpected characters');
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+  } catch {
+    // A changed character usually breaks the JSON; that is indistinguishable from tampering, but the code is no
+    // longer decodable, so "malformed" is the honest answer.
+    throw malformed('the data part does not decode');
+  }
+  const parsed = InvitationPayloadSchema.safeParse(json);
+  if (!parsed.success) throw malformed('the data part has unexpected content');
+  const linkKey = linkKeyOf(parsed.data.secret);
+  const expected = Buffer.from(tagOf(linkKey, `${CODE_PREFIX}.${part}`));
+  const given = Buffer.from(tag);
+  if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
+    throw new ApiError(400, 'invitation_tampered', 'The invitation code was modified after it was issued (its integrity check fails). Ask the initiator for the code again.', {
+      invitationCode: 'The invitation code was modified (integrity check failed)',
+    });
+  }
+  return { payload: parsed.data, payloadPart: part, linkKey };
+}
+
+export function newNonce(): string {
+  return b64url(randomBytes(16));
+}
+
+export function newId(): string {
+  return randomUUID();
+}
+
+/** Signs a node-to-node request: `sub` = connection id, `req` = "METHOD /path", 60 s lifetime. */
+export async function signPeerJwt(linkKey: string, connectionId: string, method: string, path: string): Promise<string> {
+  return new SignJWT({ req: `${method} ${path}` })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(connectionId)
+    .setAudience(JWT_AUDIENCE)
+    .setIssuedAt()
+    .setExpirationTime(`${JWT_TTL_SECONDS}s`)
+    .setJti(randomUUID())
+    .sign(Buffer.from(linkKey, 'base64url'));
+}
+
+/** The connection id a JWT claims (unverified), to look up the key; null if not a JWT. */
+export function peekJwtSubject(token: string): string | null {
+  try {
+    const sub = decodeJwt(token).sub;
+    return typeof sub === 'string' ? sub : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Verifies a node-to-node JWT for this request; throws 401 otherwise. */
+export async function verifyPeerJwt(token: string, linkKey: string, connectionId: string, method: string, path: string): Promise<void> {
+  try {
+    const { payload } = await jwtVerify(token, Buffer.from(linkKey, 'base64url'), {
+      algorithms: ['HS256'],
+      audience: JWT_AUDIENCE,
+      subject: connectionId,
+      maxTokenAge: `${JWT_TTL_SECONDS * 2}s`,
+      clockTolerance: 30,
+      requiredClaims: ['exp', 'iat', 'sub'],
+    });
+    if (payload.req !== `${method} ${path}`) throw new Error('token issued for another request');
+  } catch {
+    throw new ApiError(401, 'unauthorized', 'Node-to-node token rejected');
+  }
+}

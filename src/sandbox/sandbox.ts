@@ -1,0 +1,146 @@
+// In-process entry point of the sandbox node: `startSandbox(options)` opens the store, starts the HTTP server
+// (Node API + Azure DevOps emulator under /ado/) and the poller, and returns handles for the caller
+// (the extension's "Start Local Sandbox" command, tests, and the CLI in cli.ts).
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { Mode } from '../shared/api';
+import { createAdoEmulator } from './ado';
+import { DEFAULT_INVITATION_TTL_MS, DEFAULT_PEER_TIMEOUT_MS, DEFAULT_POLL_MS, SandboxNode } from './node';
+import { createRequestHandler } from './server';
+import { Store, writeFileDurable } from './store';
+
+export interface SandboxOptions {
+  /** Directory for the store and the node key (created if missing). */
+  dataDir: string;
+  /** Bearer token every Node API call must carry. */
+  token: string;
+  /** Instance short name of this node. */
+  name: string;
+  /** TCP port; 0 (default) picks a free one. */
+  port?: number;
+  /** Interface to bind; default 127.0.0.1. */
+  host?: string;
+  /** URL other nodes use to reach this one; default `http://<host>:<port>`. */
+  publicUrl?: string;
+  /** Azure DevOps organization served by the emulator; default `sandbox-org`. */
+  org?: string;
+  /** PAT the emulator accepts; default: the node token. */
+  adoPat?: string;
+  /** Acceptor polling interval in ms; default 20000. */
+  pollMs?: number;
+  /** Invitation lifetime in ms; default 7 days. */
+  invitationTtlMs?: number;
+  /** Timeout for calls to other nodes in ms; default 5000. */
+  peerTimeoutMs?: number;
+  /** Modes this node offers; default all three. */
+  modes?: Mode[];
+  /** Add example connections (once per data dir) and emulator projects. */
+  seed?: boolean;
+  /** Enable `POST /api/v1/dev/bulk`. */
+  dev?: boolean;
+  /** Log sink; default: stderr. */
+  log?: (line: string) => void;
+  /** Observes every inbound HTTP request (tests). */
+  onRequest?: (req: http.IncomingMessage) => void;
+}
+
+export interface RunningSandbox {
+  /** Base URL of the Node API, e.g. `http://127.0.0.1:4100`. */
+  readonly url: string;
+  /** Org URL of the Azure DevOps emulator, e.g. `http://127.0.0.1:4100/ado/sandbox-org`. */
+  readonly adoUrl: string;
+  readonly port: number;
+  readonly node: SandboxNode;
+  /** Stops polling and the server, and closes the store. Idempotent. */
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_ORG = 'sandbox-org';
+
+/** Loads the node's master key (from which invitation secrets are derived), creating it on first start. */
+function loadMasterKey(dataDir: string): Buffer {
+  const file = path.join(dataDir, 'node.key');
+  try {
+    const key = Buffer.from(fs.readFileSync(file, 'utf8').trim(), 'base64url');
+    if (key.length === 32) return key;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  const key = randomBytes(32);
+  writeFileDurable(file, key.toString('base64url'), 0o600);
+  return key;
+}
+
+export async function startSandbox(options: SandboxOptions): Promise<RunningSandbox> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`[sandbox ${options.name}] ${line}\n`));
+  const host = options.host ?? '127.0.0.1';
+  fs.mkdirSync(options.dataDir, { recursive: true });
+  const store = Store.open(options.dataDir);
+  let server: http.Server | undefined;
+  let node: SandboxNode | undefined;
+  try {
+    const masterKey = loadMasterKey(options.dataDir);
+    node = new SandboxNode({
+      store,
+      masterKey,
+      shortName: options.name,
+      modes: options.modes ?? ['script', 'visual', 'basic'],
+      pollMs: options.pollMs ?? DEFAULT_POLL_MS,
+      invitationTtlMs: options.invitationTtlMs ?? DEFAULT_INVITATION_TTL_MS,
+      peerTimeoutMs: options.peerTimeoutMs ?? DEFAULT_PEER_TIMEOUT_MS,
+      log,
+    });
+    const org = options.org ?? DEFAULT_ORG;
+    const ado = createAdoEmulator({ org, pat: options.adoPat ?? options.token, seed: options.seed ?? false });
+    let baseUrl = '';
+    const n = node;
+    server = http.createServer(
+      createRequestHandler({ node: n, token: options.token, dev: options.dev ?? false, ado, baseUrl: () => baseUrl, log, onRequest: options.onRequest }),
+    );
+    server.keepAliveTimeout = 5_000;
+    const s = server;
+    await new Promise<void>((resolve, reject) => {
+      s.once('error', reject);
+      s.listen(options.port ?? 0, host, () => {
+        s.off('error', reject);
+        resolve();
+      });
+    });
+    const port = (server.address() as AddressInfo).port;
+    const hostInUrl = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+    baseUrl = `http://${hostInUrl}:${port}`;
+    node.publicUrl = (options.publicUrl ?? baseUrl).replace(/\/+$/, '');
+    const adoUrl = ado.orgUrl(`${baseUrl}/ado`);
+    node.adoUrl = adoUrl;
+    if (options.seed) node.seed();
+    node.startPolling();
+    log(`listening on ${baseUrl} (public URL ${node.publicUrl}), ${node.size} connections, ADO emulator at ${adoUrl}`);
+    let stopping: Promise<void> | null = null;
+    return {
+      url: baseUrl,
+      adoUrl,
+      port,
+      node,
+      stop() {
+        stopping ??= (async () => {
+          await n.stop();
+          await new Promise<void>((resolve) => {
+            s.close(() => resolve());
+            s.closeAllConnections();
+          });
+          store.close();
+          log('stopped');
+        })();
+        return stopping;
+      },
+    };
+  } catch (e) {
+    await node?.stop();
+    server?.close();
+    store.close();
+    throw e;
+  }
+}

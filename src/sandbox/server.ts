@@ -1,0 +1,248 @@
+// HTTP front of the sandbox node: routing, Bearer auth, body limits, JSON in/out, and the `/ado/` mount.
+import type * as http from 'node:http';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { AUTHOR_HEADER, IDEMPOTENCY_KEY_HEADER, RuleDirectionSchema, parseRuleEtag, ruleEtag, type RuleDirection } from '../shared/api';
+import { IDEMPOTENCY_KEY_MAX_LENGTH, MAX_BODY_BYTES, MAX_RULE_BODY_BYTES } from '../shared/validation';
+import { ApiError } from './errors';
+import type { SandboxNode } from './node';
+
+export interface AdoMount {
+  handle(req: http.IncomingMessage, res: http.ServerResponse, baseUrl: string): Promise<void>;
+}
+
+export interface HandlerOptions {
+  node: SandboxNode;
+  token: string;
+  dev: boolean;
+  ado: AdoMount | null;
+  /** Base URL of this server (e.g. `http://127.0.0.1:4100`), known once listening. */
+  baseUrl: () => string;
+  log: (line: string) => void;
+  /** Called for every request with its path (tests count requests). */
+  onRequest?: (req: http.IncomingMessage) => void;
+}
+
+interface Ctx {
+  req: http.IncomingMessage;
+  params: string[];
+  query: URLSearchParams;
+  body: () => Promise<unknown>;
+}
+
+interface Result {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+type Handler = (ctx: Ctx) => Promise<Result> | Result;
+
+interface Route {
+  method: string;
+  pattern: RegExp;
+  handler: Handler;
+  /** `bearer` (the node token), `public` (none) or `peer` (node-to-node JWT checked by the handler). */
+  auth: 'bearer' | 'public' | 'peer';
+  maxBody?: number;
+  devOnly?: boolean;
+}
+
+const ID = '([^/]+)';
+const DIR = '([^/]+)';
+
+function hashToken(t: string): Buffer {
+  return createHash('sha256').update(t).digest();
+}
+
+function dir(raw: string): RuleDirection {
+  const r = RuleDirectionSchema.safeParse(raw);
+  if (!r.success) throw new ApiError(404, 'not_found', `Unknown rule direction "${raw}" (use outgoing or incoming)`);
+  return r.data;
+}
+
+function author(req: http.IncomingMessage): string {
+  const raw = req.headers[AUTHOR_HEADER];
+  if (raw === undefined) return 'api';
+  const v = (Array.isArray(raw) ? raw[0] : raw).trim();
+  if (v === '' || v.length > 100 || !/^[^\p{Cc}]+$/u.test(v)) {
+    throw new ApiError(400, 'bad_request', 'X-Exalate-Author must be 1–100 printable characters', {
+      [AUTHOR_HEADER]: 'Must be 1–100 printable characters',
+    });
+  }
+  return v;
+}
+
+function routes(o: HandlerOptions): Route[] {
+  const n = o.node;
+  const r = (method: string, path: string, auth: Route['auth'], handler: Handler, extra: Partial<Route> = {}): Route => ({
+    method,
+    pattern: new RegExp(`^/api/v1${path}$`),
+    auth,
+    handler,
+    ...extra,
+  });
+  return [
+    r('GET', '/public/info', 'public', () => ({ status: 200, body: n.publicInfo() })),
+    r('GET', '/node', 'bearer', () => ({ status: 200, body: n.info() })),
+    r('GET', '/connections', 'bearer', ({ query }) => ({ status: 200, body: n.list(query.get('limit'), query.get('cursor')) })),
+    r('POST', '/connections', 'bearer', async ({ req, body }) => {
+      const raw = req.headers[IDEMPOTENCY_KEY_HEADER];
+      const key = raw === undefined ? null : (Array.isArray(raw) ? raw[0] : raw).trim();
+      if (key !== null && (key === '' || key.length > IDEMPOTENCY_KEY_MAX_LENGTH || /[^\x21-\x7e]/.test(key))) {
+        throw new ApiError(400, 'bad_request', `Idempotency-Key must be 1–${IDEMPOTENCY_KEY_MAX_LENGTH} visible ASCII characters`, {
+          'idempotency-key': `Must be 1–${IDEMPOTENCY_KEY_MAX_LENGTH} visible ASCII characters`,
+        });
+      }
+      const result = await n.initiate(await body(), key);
+      return { status: 201, body: result, headers: { location: `/api/v1/connections/${result.connection.id}` } };
+    }),
+    r('POST', '/destinations/check', 'bearer', async ({ body }) => ({ status: 200, body: await n.checkDestination(await body()) })),
+    r('GET', `/connections/${ID}`, 'bearer', ({ params }) => ({ status: 200, body: n.get(params[0]) })),
+    r('PATCH', `/connections/${ID}`, 'bearer', async ({ params, body }) => ({ status: 200, body: await n.patch(params[0], await body()) })),
+    r('DELETE', `/connections/${ID}`, 'bearer', async ({ params }) => {
+      await n.remove(params[0]);
+      return { status: 204 };
+    }),
+    r('GET', `/connections/${ID}/invitation`, 'bearer', ({ params }) => ({ status: 200, body: n.getInvitation(params[0]) })),
+    r('POST', '/invitations/preview', 'bearer', async ({ body }) => ({ status: 200, body: n.previewInvitation(await body()) })),
+    r('POST', '/invitations/accept', 'bearer', async ({ body }) => ({ status: 201, body: await n.accept(await body()) })),
+    r('GET', `/connections/${ID}/rules/${DIR}`, 'bearer', ({ params }) => {
+      const rule = n.getRule(params[0], dir(params[1]));
+      return { status: 200, body: rule, headers: { etag: ruleEtag(rule.version) } };
+    }),
+    r(
+      'PUT',
+      `/connections/${ID}/rules/${DIR}`,
+      'bearer',
+      async ({ req, params, body }) => {
+        const d = dir(params[1]);
+        n.get(params[0]); // 404 before 400/428 for an unknown connection
+        const ifMatch = req.headers['if-match'];
+        const version = ifMatch === undefined ? null : parseRuleEtag(ifMatch);
+        if (ifMatch !== undefined && version === null) {
+          throw new ApiError(400, 'bad_request', 'If-Match must be a rule version ETag such as "3"', { 'if-match': 'Must be an ETag such as "3"' });
+        }
+        const who = author(req);
+        const rule = n.putRule(params[0], d, await body(), version, who);
+        return { status: 200, body: rule, headers: { etag: ruleEtag(rule.version) } };
+      },
+      { maxBody: MAX_RULE_BODY_BYTES },
+    ),
+    r('GET', `/connections/${ID}/rules/${DIR}/versions`, 'bearer', ({ params }) => ({ status: 200, body: n.listRuleVersions(params[0], dir(params[1])) })),
+    r('GET', `/connections/${ID}/rules/${DIR}/versions/([^/]+)`, 'bearer', ({ params }) => {
+      const d = dir(params[1]);
+      if (!/^[1-9]\d{0,8}$/.test(params[2])) throw new ApiError(404, 'not_found', `Version ${params[2]} not found`);
+      const rule = n.getRuleVersion(params[0], d, Number(params[2]));
+      return { status: 200, body: rule, headers: { etag: ruleEtag(rule.version) } };
+    }),
+    r('POST', `/peer/connections/${ID}/accept`, 'peer', async ({ req, params, body }) => ({
+      status: 200,
+      body: await n.peerAccept(req.headers.authorization, params[0], await body()),
+    })),
+    r('POST', `/peer/connections/${ID}/heartbeat`, 'peer', async ({ req, params, body }) => ({
+      status: 200,
+      body: await n.peerHeartbeat(req.headers.authorization, params[0], await body()),
+    })),
+    r('POST', '/dev/bulk', 'bearer', async ({ body }) => ({ status: 201, body: n.bulkCreate(await body()) }), { devOnly: true }),
+  ];
+}
+
+/** Reads a JSON body with a byte cap. Empty body → `{}`-less `undefined` (schemas then report required fields). */
+async function readJson(req: http.IncomingMessage, max: number): Promise<unknown> {
+  const declared = Number(req.headers['content-length'] ?? NaN);
+  const tooLarge = () =>
+    new ApiError(413, 'payload_too_large', `The request body is larger than ${Math.round(max / 1024)} KiB`, {
+      _: `Body must be at most ${Math.round(max / 1024)} KiB`,
+    });
+  if (Number.isFinite(declared) && declared > max) throw tooLarge();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > max) throw tooLarge();
+    chunks.push(chunk as Buffer);
+  }
+  if (size === 0) return undefined;
+  const type = String(req.headers['content-type'] ?? '');
+  if (!/^application\/json\b/i.test(type)) {
+    throw new ApiError(415, 'unsupported_media_type', 'Send the body as JSON with Content-Type: application/json');
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    throw new ApiError(400, 'bad_request', 'The request body is not valid JSON', { _: 'Body is not valid JSON' });
+  }
+}
+
+function send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  const h: Record<string, string> = { 'cache-control': 'no-store', ...headers };
+  if (body === undefined || status === 204) {
+    res.writeHead(status, h);
+    res.end();
+    return;
+  }
+  const text = JSON.stringify(body);
+  res.writeHead(status, { ...h, 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(text)) });
+  res.end(text);
+}
+
+export function createRequestHandler(o: HandlerOptions): (req: http.IncomingMessage, res: http.ServerResponse) => void {
+  const table = routes(o);
+  const tokenHash = hashToken(o.token);
+  const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
+    o.onRequest?.(req);
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname;
+    if (path === '/ado' || path.startsWith('/ado/')) {
+      if (!o.ado) throw new ApiError(404, 'not_found', 'This node runs no Azure DevOps emulator');
+      await o.ado.handle(req, res, `${o.baseUrl()}/ado`);
+      return;
+    }
+    const method = req.method ?? 'GET';
+    let matchedPath = false;
+    for (const route of table) {
+      const m = route.pattern.exec(path);
+      if (!m) continue;
+      if (route.devOnly && !o.dev) continue;
+      matchedPath = true;
+      if (route.method !== method) continue;
+      if (route.auth === 'bearer') {
+        const given = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
+        if (!given || !timingSafeEqual(hashToken(given), tokenHash)) {
+          throw new ApiError(401, 'unauthorized', given ? 'The token is wrong' : 'Send Authorization: Bearer <token>', undefined, undefined, {
+            'www-authenticate': 'Bearer realm="exalate-sandbox"',
+          });
+        }
+      }
+      let params: string[];
+      try {
+        params = m.slice(1).map((p) => decodeURIComponent(p));
+      } catch {
+        throw new ApiError(404, 'not_found', 'Not found');
+      }
+      const max = route.maxBody ?? MAX_BODY_BYTES;
+      const result = await route.handler({ req, params, query: url.searchParams, body: () => readJson(req, max) });
+      send(res, result.status, result.body, result.headers);
+      return;
+    }
+    if (matchedPath) throw new ApiError(405, 'method_not_allowed', `${method} is not allowed on ${path}`);
+    throw new ApiError(404, 'not_found', `No such endpoint: ${method} ${path}`);
+  };
+  return (req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      if (e instanceof ApiError) {
+        if (e.status === 413) res.setHeader('connection', 'close');
+        send(res, e.status, e.toBody(), e.headers);
+      } else {
+        o.log(`internal error on ${req.method} ${req.url}: ${(e as Error)?.stack ?? String(e)}`);
+        send(res, 500, { error: { code: 'internal', message: 'Internal error in the sandbox node' } });
+      }
+      // Drain what the client still sends so it can read the answer.
+      req.resume();
+    });
+  };
+}

@@ -1,0 +1,205 @@
+// Durable key/value store for the sandbox node: a JSON snapshot plus an fsync'd append-only journal.
+//
+// Every commit is one journal line `{"ops":[...]}\n`, written and fdatasync'd before the commit returns, so an
+// acknowledged write survives `kill -9` and power loss (as far as the disk honours fsync). A commit is atomic: a
+// torn last line (crash mid-write) fails to parse and is dropped on load, and the journal is truncated back to the
+// last complete line so later appends never glue onto garbage.
+//
+// Compaction writes the whole state to `state.json.tmp`, fsyncs it, renames it over `state.json`, fsyncs the
+// directory and only then empties the journal. Replaying a journal over a snapshot that already contains it is
+// harmless because every op is a full "put value" or "delete key" (idempotent). Writes therefore cost one small
+// append + fsync, never a rewrite of a multi-megabyte file; compaction runs only when the journal grows past
+// max(8 MiB, snapshot size).
+//
+// One process per data directory: a `lock` file holding the owner's pid refuses a second live owner.
+// Pure Node, no native modules (the extension host may be Electron/Node 22 or Node 24).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export type Collection = 'meta' | 'connections' | 'rules' | 'idem';
+const COLLECTIONS: Collection[] = ['meta', 'connections', 'rules', 'idem'];
+
+/** A put (`v` present) or a delete (`v` absent) of one key. */
+export interface StoreOp {
+  c: Collection;
+  k: string;
+  v?: unknown;
+}
+
+interface Snapshot {
+  format: 1;
+  collections: Record<Collection, Record<string, unknown>>;
+}
+
+const SNAPSHOT = 'state.json';
+const JOURNAL = 'journal.log';
+const LOCK = 'lock';
+const MIN_COMPACT_BYTES = 8 * 1024 * 1024;
+
+function fsyncDir(dir: string): void {
+  // Directory fsync makes a rename/create durable. Not supported on Windows (EPERM/EISDIR); ignore there.
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(dir, 'r');
+    fs.fsyncSync(fd);
+  } catch {
+    /* best effort on platforms without directory fsync */
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+/** Writes a file durably: temp file + fsync + rename + directory fsync. */
+export function writeFileDurable(file: string, data: string | Uint8Array, mode = 0o644): void {
+  const tmp = `${file}.tmp`;
+  const fd = fs.openSync(tmp, 'w', mode);
+  try {
+    fs.writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.renameSync(tmp, file);
+  fsyncDir(path.dirname(file));
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export class Store {
+  private readonly data = new Map<Collection, Map<string, unknown>>();
+  private journalFd: number | null = null;
+  private journalBytes = 0;
+  private snapshotBytes = 0;
+  private closed = false;
+
+  private constructor(readonly dir: string) {
+    for (const c of COLLECTIONS) this.data.set(c, new Map());
+  }
+
+  /** Opens (creating if needed) the store in `dir`, replaying the journal. */
+  static open(dir: string): Store {
+    fs.mkdirSync(dir, { recursive: true });
+    const store = new Store(dir);
+    store.lock();
+    store.load();
+    return store;
+  }
+
+  private lock(): void {
+    const file = path.join(this.dir, LOCK);
+    try {
+      const pid = Number(fs.readFileSync(file, 'utf8').trim());
+      if (pid && pid !== process.pid && pidAlive(pid)) {
+        throw new Error(`The data directory ${this.dir} is in use by process ${pid}`);
+      }
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+    fs.writeFileSync(file, String(process.pid));
+  }
+
+  private load(): void {
+    const snapFile = path.join(this.dir, SNAPSHOT);
+    if (fs.existsSync(snapFile)) {
+      const text = fs.readFileSync(snapFile, 'utf8');
+      this.snapshotBytes = Buffer.byteLength(text);
+      const snap = JSON.parse(text) as Snapshot;
+      if (snap.format !== 1) throw new Error(`Unsupported store format in ${snapFile}`);
+      for (const c of COLLECTIONS) {
+        const m = this.data.get(c)!;
+        for (const [k, v] of Object.entries(snap.collections[c] ?? {})) m.set(k, v);
+      }
+    }
+    const jFile = path.join(this.dir, JOURNAL);
+    let good = 0;
+    if (fs.existsSync(jFile)) {
+      const buf = fs.readFileSync(jFile);
+      let start = 0;
+      while (start < buf.length) {
+        const nl = buf.indexOf(0x0a, start);
+        if (nl < 0) break; // torn last line: never acknowledged
+        let entry: { ops: StoreOp[] };
+        try {
+          entry = JSON.parse(buf.toString('utf8', start, nl)) as { ops: StoreOp[] };
+        } catch {
+          break; // corrupt tail: stop here, everything before is intact
+        }
+        this.applyOps(entry.ops);
+        start = nl + 1;
+        good = start;
+      }
+      if (good !== buf.length) fs.truncateSync(jFile, good);
+    }
+    this.journalFd = fs.openSync(jFile, 'a');
+    this.journalBytes = good;
+    fsyncDir(this.dir);
+  }
+
+  private applyOps(ops: StoreOp[]): void {
+    for (const op of ops) {
+      const m = this.data.get(op.c);
+      if (!m) continue;
+      if (op.v === undefined) m.delete(op.k);
+      else m.set(op.k, op.v);
+    }
+  }
+
+  get<T>(c: Collection, k: string): T | undefined {
+    return this.data.get(c)!.get(k) as T | undefined;
+  }
+
+  /** Live view of a collection (do not mutate; use commit). */
+  entries<T>(c: Collection): IterableIterator<[string, T]> {
+    return this.data.get(c)!.entries() as IterableIterator<[string, T]>;
+  }
+
+  /**
+   * Applies `ops` atomically and durably: when this returns, the ops are on disk (fdatasync'd).
+   * Values are stored as given (callers pass fresh objects and do not mutate them afterwards).
+   */
+  commit(ops: StoreOp[]): void {
+    if (this.closed || this.journalFd === null) throw new Error('store is closed');
+    if (ops.length === 0) return;
+    const line = Buffer.from(JSON.stringify({ ops }) + '\n', 'utf8');
+    let off = 0;
+    while (off < line.length) off += fs.writeSync(this.journalFd, line, off, line.length - off);
+    fs.fdatasyncSync(this.journalFd);
+    this.journalBytes += line.length;
+    this.applyOps(ops);
+    if (this.journalBytes > Math.max(MIN_COMPACT_BYTES, this.snapshotBytes)) this.compact();
+  }
+
+  /** Rewrites the snapshot from memory and empties the journal. */
+  compact(): void {
+    if (this.journalFd === null) return;
+    const collections = {} as Record<Collection, Record<string, unknown>>;
+    for (const c of COLLECTIONS) collections[c] = Object.fromEntries(this.data.get(c)!);
+    const text = JSON.stringify({ format: 1, collections } satisfies Snapshot);
+    writeFileDurable(path.join(this.dir, SNAPSHOT), text);
+    this.snapshotBytes = Buffer.byteLength(text);
+    fs.ftruncateSync(this.journalFd, 0);
+    fs.fsyncSync(this.journalFd);
+    this.journalBytes = 0;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.journalFd !== null) fs.closeSync(this.journalFd);
+    this.journalFd = null;
+    try {
+      if (fs.readFileSync(path.join(this.dir, LOCK), 'utf8').trim() === String(process.pid)) {
+        fs.unlinkSync(path.join(this.dir, LOCK));
+      }
+    } catch {
+      /* already gone */
+    }
+  }
+}
