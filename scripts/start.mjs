@@ -1,0 +1,84 @@
+#!/usr/bin/env node
+// The README's main command: builds the extension and opens it in a real VS Code — desktop VS Code
+// (`code --extensionDevelopmentPath`) when one is on PATH, otherwise code-server in the browser — and stays up
+// until Ctrl+C, then stops everything it started.
+//
+// Flags: --port <n> (code-server port, default 8080 or a free one), --browser-only (never use desktop `code`).
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { freePort, startCodeServer } from './lib/codeServer.mjs';
+import { ROOT, ensureCodeServer } from './lib/setup.mjs';
+
+let flags;
+try {
+  flags = parseArgs({
+    options: { port: { type: 'string' }, 'browser-only': { type: 'boolean', default: false } },
+    strict: true,
+  }).values;
+} catch (e) {
+  console.error(`${e.message}\nusage: npm start -- [--port <n>] [--browser-only]`);
+  process.exit(2);
+}
+const port = flags.port === undefined ? undefined : Number(flags.port);
+if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536)) {
+  console.error(`--port must be a TCP port number (1-65535), not "${flags.port}"`);
+  process.exit(2);
+}
+
+const cleanups = [];
+let stopping = false;
+async function stopAll(code = 0) {
+  if (stopping) return;
+  stopping = true;
+  console.log('\nStopping…');
+  for (const c of cleanups.reverse()) await c().catch(() => undefined);
+  process.exit(code);
+}
+process.on('SIGINT', () => void stopAll(0));
+process.on('SIGTERM', () => void stopAll(0));
+
+function hasDesktopCode() {
+  if (flags['browser-only']) return false;
+  const r = spawnSync('code', ['--version'], { encoding: 'utf8' });
+  return r.status === 0;
+}
+
+async function main() {
+  console.log('Building the extension…');
+  if (spawnSync(process.execPath, ['esbuild.js'], { cwd: ROOT, stdio: 'inherit' }).status !== 0) process.exit(1);
+
+  const workspace = path.join(ROOT, '.exalate-dev', 'workspace');
+  fs.mkdirSync(workspace, { recursive: true });
+
+  if (hasDesktopCode()) {
+    console.log('Opening desktop VS Code with the extension in development mode…');
+    const child = spawn('code', ['--new-window', `--extensionDevelopmentPath=${ROOT}`, workspace], { stdio: 'inherit' });
+    child.on('exit', () => void stopAll(0));
+    return;
+  }
+
+  ensureCodeServer();
+  const chosen = port ?? (await isFree(8080) ? 8080 : await freePort());
+  const server = await startCodeServer({ workspace, label: 'start', port: chosen, smokeTestDriver: false, linkExtension: ROOT });
+  cleanups.push(() => server.stop());
+  const url = `${server.url}/?folder=${encodeURIComponent(workspace)}`;
+  console.log('\nVS Code (code-server) is running with the Exalate extension loaded:');
+  console.log(`\n  ${url}\n`);
+  console.log('Open that address in a browser. Press Ctrl+C here to stop everything.');
+}
+
+async function isFree(p) {
+  const net = await import('node:net');
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.once('error', () => resolve(false));
+    s.listen(p, '127.0.0.1', () => s.close(() => resolve(true)));
+  });
+}
+
+main().catch((e) => {
+  console.error(e?.message ?? e);
+  void stopAll(1);
+});

@@ -1,0 +1,122 @@
+// Drives the real VS Code workbench (code-server) in Chromium through playwright-core.
+// Each suite gets its own server, browser profile and workspace; screenshots go to test-results/screenshots/.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Browser, Frame, Page } from 'playwright-core';
+
+export const ROOT = path.resolve(__dirname, '..', '..', '..');
+export const SCREENSHOTS = path.join(ROOT, 'test-results', 'screenshots');
+
+interface CodeServerHandle {
+  url: string;
+  host: string;
+  stop(): Promise<void>;
+}
+
+// The launcher is shared with `npm start` and the integration runner (plain ESM in scripts/lib).
+async function lib() {
+  const cs = await import(pathToFileURL(path.join(ROOT, 'scripts', 'lib', 'codeServer.mjs')).href);
+  const setup = await import(pathToFileURL(path.join(ROOT, 'scripts', 'lib', 'setup.mjs')).href);
+  return { cs, setup };
+}
+
+export interface WorkbenchOptions {
+  label: string;
+  /** User settings merged over the harness defaults. */
+  settings?: Record<string, unknown>;
+  /** Environment of the extension host (`extensionEnvironment`). */
+  env?: Record<string, string>;
+  /** Files to create in the workspace folder. */
+  files?: Record<string, string>;
+}
+
+export class Workbench {
+  private shots = 0;
+  constructor(
+    readonly page: Page,
+    readonly workspace: string,
+    private readonly label: string,
+    private readonly browser: Browser,
+    private readonly server: CodeServerHandle,
+  ) {}
+
+  static async launch(opts: WorkbenchOptions): Promise<Workbench> {
+    const { cs, setup } = await lib();
+    const { chromium } = await import('playwright-core');
+    const workspace = fs.mkdtempSync(path.join(os.tmpdir(), `exalate-e2e-${opts.label}-`));
+    for (const [name, text] of Object.entries(opts.files ?? { 'README.md': '# e2e workspace\n' })) {
+      fs.mkdirSync(path.dirname(path.join(workspace, name)), { recursive: true });
+      fs.writeFileSync(path.join(workspace, name), text);
+    }
+    const server: CodeServerHandle = await cs.startCodeServer({
+      workspace,
+      label: `e2e-${opts.label}`,
+      settings: { 'workbench.colorTheme': 'Default Dark Modern', ...(opts.settings ?? {}) },
+    });
+    const browser = await chromium.launch({ executablePath: setup.CHROMIUM, args: cs.CHROMIUM_ARGS });
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+    const page = await context.newPage();
+    await page.goto(cs.workbenchUrl(server, { workspace, extensionPath: ROOT, env: opts.env }));
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await page.locator('.activitybar').waitFor({ timeout: 60_000 });
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    return new Workbench(page, workspace, opts.label, browser, server);
+  }
+
+  async screenshot(step: string): Promise<string> {
+    this.shots++;
+    const file = path.join(SCREENSHOTS, `${this.label}-${String(this.shots).padStart(2, '0')}-${step}.png`);
+    await this.page.screenshot({ path: file });
+    return file;
+  }
+
+  /** Opens the Exalate activity-bar container by clicking its icon, as a user would. */
+  async openExalateView(): Promise<void> {
+    const icon = this.page.locator('.activitybar [aria-label^="Exalate"]').first();
+    await icon.waitFor({ timeout: 30_000 });
+    const sidebarTitle = this.page.locator('.part.sidebar .title-label h2', { hasText: /exalate/i });
+    if (!(await sidebarTitle.isVisible().catch(() => false))) await icon.click();
+    await sidebarTitle.waitFor({ timeout: 30_000 });
+  }
+
+  /** Runs a command from the Command Palette by its title, typing it as a user would. */
+  async runCommand(title: string): Promise<void> {
+    await this.page.keyboard.press('F1');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(`>${title}`);
+    const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+    await row.waitFor({ timeout: 15_000 });
+    await input.press('Enter');
+  }
+
+  /** The content frame of the active webview panel (two iframes deep). */
+  async webview(): Promise<Frame> {
+    const outer = await this.page.waitForSelector('iframe.webview.ready', { timeout: 30_000 });
+    const outerFrame = await outer.contentFrame();
+    if (!outerFrame) throw new Error('webview outer frame missing');
+    const inner = await outerFrame.waitForSelector('iframe#active-frame', { timeout: 30_000 });
+    const frame = await inner.contentFrame();
+    if (!frame) throw new Error('webview content frame missing');
+    return frame;
+  }
+
+  /** Texts of the notifications currently in the notification center (toasts are hidden by the smoke-test driver). */
+  async notifications(): Promise<string[]> {
+    await this.runCommand('Notifications: Show Notifications');
+    const rows = this.page.locator('.notifications-center .notification-list-item-message');
+    await this.page.waitForTimeout(300);
+    const texts = await rows.allInnerTexts();
+    await this.page.keyboard.press('Escape');
+    return texts;
+  }
+
+  async close(): Promise<void> {
+    await this.browser.close().catch(() => undefined);
+    await this.server.stop();
+    fs.rmSync(this.workspace, { recursive: true, force: true });
+  }
+}
