@@ -65,9 +65,10 @@ export interface ExalateClient {
   getNodeInfo(opts?: CallOptions): Promise<NodeInfo>;
 
   /**
-   * Public info of another node (`GET <url>/api/v1/public/info`, no token sent), for the wizard to show the
-   * destination's short name and modes before initiating. Rejects with InvalidError (`fields.destinationUrl`)
-   * when the URL is malformed or answers but is not a node, UnreachableError when it does not answer.
+   * `POST /api/v1/destinations/check`: asks our node to look at a public destination URL (our node is what will
+   * talk to it, so reachability is judged from there) and returns the destination's public info and modes.
+   * Rejects with InvalidError (`fields.destinationUrl`: malformed URL, not a node, this node itself) or
+   * UnreachableError with `remote: true` (our node could not reach it). Read-only; retried.
    */
   checkDestination(url: string, opts?: CallOptions): Promise<PublicNodeInfo>;
 

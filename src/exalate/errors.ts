@@ -112,6 +112,8 @@ export class ConflictError extends ExalateError {
     init: ExalateErrorInit,
     /** 412: the node's current sync rule. */
     readonly current?: SyncRule,
+    /** Field path → message when the conflict is about a form field (e.g. `name` for a duplicate name). */
+    readonly fields: FieldErrors = {},
   ) {
     super('conflict', message, init);
   }
