@@ -2,39 +2,28 @@
 // activate() does no network I/O and loads nothing heavy (azure-devops-node-api, webview code): each
 // capability imports what it needs when one of its commands first runs.
 import * as vscode from 'vscode';
+import { registerConnections } from './connections';
+import { RedactingLogger } from './log';
+import { NodeRegistry } from './nodes/registry';
+import type { Services } from './services';
 
+/** Returned from activate() only in ExtensionMode.Test, for the integration tests. */
 export interface ExalateTestApi {
-  readonly extensionMode: vscode.ExtensionMode;
+  readonly services: Services;
 }
 
 export function activate(context: vscode.ExtensionContext): ExalateTestApi | undefined {
-  const connections = new ConnectionsTreeProvider();
-  context.subscriptions.push(
-    vscode.window.createTreeView('exalate.connections', { treeDataProvider: connections, showCollapseAll: true }),
-    vscode.commands.registerCommand('exalate.refresh', () => connections.refresh()),
-  );
-  void vscode.commands.executeCommand('setContext', 'exalate.hasNodes', false);
+  const log = RedactingLogger.create();
+  const nodes = new NodeRegistry(context.secrets, log);
+  context.subscriptions.push(log, nodes);
+  const services: Services = { context, log, nodes };
 
-  if (context.extensionMode === vscode.ExtensionMode.Test) {
-    return { extensionMode: context.extensionMode };
-  }
+  registerConnections(services);
+
+  if (context.extensionMode === vscode.ExtensionMode.Test) return { services };
   return undefined;
 }
 
 export function deactivate(): void {
   // Everything is disposed through context.subscriptions.
-}
-
-class ConnectionsTreeProvider implements vscode.TreeDataProvider<vscode.TreeItem> {
-  private readonly changed = new vscode.EventEmitter<void>();
-  readonly onDidChangeTreeData = this.changed.event;
-  refresh(): void {
-    this.changed.fire();
-  }
-  getTreeItem(element: vscode.TreeItem): vscode.TreeItem {
-    return element;
-  }
-  getChildren(): vscode.TreeItem[] {
-    return [];
-  }
 }
