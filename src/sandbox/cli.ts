@@ -26,6 +26,7 @@ Options:
   --modes <list>           comma-separated modes offered: script,visual,basic (default all)
   --seed                   add example connections and emulator projects (once per data dir)
   --dev                    enable test hooks (POST /api/v1/dev/bulk)
+  --log-requests           log every inbound request (method, path, credential kind) to stderr
   -h, --help               show this text
 `;
 
@@ -60,6 +61,7 @@ const FlagsSchema = z.strictObject({
     .optional(),
   seed: z.boolean().optional(),
   dev: z.boolean().optional(),
+  'log-requests': z.boolean().optional(),
   help: z.boolean().optional(),
 });
 
@@ -90,6 +92,7 @@ async function main(): Promise<void> {
         modes: { type: 'string' },
         seed: { type: 'boolean' },
         dev: { type: 'boolean' },
+        'log-requests': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -121,6 +124,7 @@ async function main(): Promise<void> {
     modes: f.modes,
     seed: f.seed,
     dev: f.dev,
+    logRequests: f['log-requests'],
   });
   process.stdout.write(`${JSON.stringify({ url: sandbox.url, ado: sandbox.adoUrl, name: f.name, pid: process.pid })}\n`);
   let stopping = false;

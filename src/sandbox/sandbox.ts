@@ -43,6 +43,8 @@ export interface SandboxOptions {
   dev?: boolean;
   /** Log sink; default: stderr. */
   log?: (line: string) => void;
+  /** Log one line per inbound request (method, path, credential kind). */
+  logRequests?: boolean;
   /** Observes every inbound HTTP request (tests). */
   onRequest?: (req: http.IncomingMessage) => void;
 }
@@ -98,7 +100,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     let baseUrl = '';
     const n = node;
     server = http.createServer(
-      createRequestHandler({ node: n, token: options.token, dev: options.dev ?? false, ado, baseUrl: () => baseUrl, log, onRequest: options.onRequest }),
+      createRequestHandler({ node: n, token: options.token, dev: options.dev ?? false, ado, baseUrl: () => baseUrl, log, onRequest: options.onRequest, logRequests: options.logRequests }),
     );
     server.keepAliveTimeout = 5_000;
     const s = server;

@@ -20,6 +20,8 @@ export interface HandlerOptions {
   log: (line: string) => void;
   /** Called for every request with its path (tests count requests). */
   onRequest?: (req: http.IncomingMessage) => void;
+  /** Log one line per request: method, path and which credential it carried (token / other bearer / none). */
+  logRequests?: boolean;
 }
 
 interface Ctx {
@@ -198,11 +200,17 @@ export function createRequestHandler(o: HandlerOptions): (req: http.IncomingMess
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname;
     if (path === '/ado' || path.startsWith('/ado/')) {
+      if (o.logRequests) o.log(`request ${req.method} ${path} (ado)`);
       if (!o.ado) throw new ApiError(404, 'not_found', 'This node runs no Azure DevOps emulator');
       await o.ado.handle(req, res, `${o.baseUrl()}/ado`);
       return;
     }
     const method = req.method ?? 'GET';
+    if (o.logRequests) {
+      const given = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
+      const cred = !given ? 'none' : timingSafeEqual(hashToken(given), tokenHash) ? 'node-token' : 'other-bearer';
+      o.log(`request ${method} ${path} credential=${cred}`);
+    }
     let matchedPath = false;
     for (const route of table) {
       const m = route.pattern.exec(path);

@@ -1,0 +1,130 @@
+// Helpers for sandbox tests: temp dirs, sandbox child processes (dist/sandbox.js), and a tiny HTTP API caller.
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as readline from 'node:readline';
+
+export const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
+export const SANDBOX_JS = path.join(ROOT, 'dist', 'sandbox.js');
+
+const tempDirs: string[] = [];
+export function tempDir(label: string): string {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), `exa-${label}-`));
+  tempDirs.push(d);
+  return d;
+}
+export function cleanupTempDirs(): void {
+  for (const d of tempDirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+}
+
+export interface ApiResult<T = unknown> {
+  status: number;
+  json: T;
+  headers: Headers;
+}
+
+export interface CallOptions {
+  token?: string | null;
+  headers?: Record<string, string>;
+  /** Raw body text (sent as-is). */
+  raw?: string;
+}
+
+/** Calls the Node API; `body` is JSON-encoded unless `raw` is given. */
+export async function call<T = unknown>(base: string, token: string | null, method: string, p: string, body?: unknown, opts: CallOptions = {}): Promise<ApiResult<T>> {
+  const headers: Record<string, string> = { accept: 'application/json', ...opts.headers };
+  if (token !== null) headers.authorization = `Bearer ${token}`;
+  let payload: string | undefined;
+  if (opts.raw !== undefined) payload = opts.raw;
+  else if (body !== undefined) payload = JSON.stringify(body);
+  if (payload !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
+  const res = await fetch(`${base}${p}`, { method, headers, body: payload });
+  const text = await res.text();
+  let json: unknown = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    json = text;
+  }
+  return { status: res.status, json: json as T, headers: res.headers };
+}
+
+/** A bound API caller for one node. */
+export function client(base: string, token: string) {
+  return <T = unknown>(method: string, p: string, body?: unknown, opts?: CallOptions) => call<T>(base, token, method, p, body, opts);
+}
+
+export interface SandboxProcess {
+  url: string;
+  ado: string;
+  child: ChildProcess;
+  /** Everything written to stderr so far. */
+  stderr: () => string;
+  /** Resolves when the process has exited. */
+  exited: Promise<number | null>;
+  stop(): Promise<void>;
+  kill9(): Promise<void>;
+}
+
+/** Spawns `node dist/sandbox.js <args>` and waits for its JSON ready line. */
+export async function spawnSandbox(args: string[]): Promise<SandboxProcess> {
+  const child = spawn(process.execPath, [SANDBOX_JS, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const lines = readline.createInterface({ input: child.stdout! });
+  const ready = await new Promise<{ url: string; ado: string }>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`sandbox did not start in time; stderr:\n${err}`)), 15000);
+    lines.once('line', (line) => {
+      clearTimeout(t);
+      try {
+        resolve(JSON.parse(line) as { url: string; ado: string });
+      } catch (e) {
+        reject(e as Error);
+      }
+    });
+    void exited.then((code) => {
+      clearTimeout(t);
+      reject(new Error(`sandbox exited with ${code}; stderr:\n${err}`));
+    });
+  });
+  return {
+    ...ready,
+    child,
+    stderr: () => err,
+    exited,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+    async kill9() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+/** Polls `check` until it returns a truthy value or the timeout elapses. */
+export async function waitFor<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 5000, what = 'condition'): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export function initiateBody(over: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    destinationUrl: null,
+    mode: 'script',
+    localShortName: 'alpha',
+    remoteShortName: 'beta',
+    name: 'Alpha to Beta',
+    description: 'test connection',
+    project: 'Contoso Web',
+    ...over,
+  };
+}
