@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { registerConnections } from './connections';
 import { RedactingLogger } from './log';
+import { importBootstrapFile } from './nodes/bootstrap';
 import { NodeRegistry } from './nodes/registry';
 import type { Services } from './services';
 
@@ -19,6 +20,7 @@ export function activate(context: vscode.ExtensionContext): ExalateTestApi | und
   const services: Services = { context, log, nodes };
 
   registerConnections(services);
+  void importBootstrapFile(nodes, log);
 
   if (context.extensionMode === vscode.ExtensionMode.Test) return { services };
   return undefined;

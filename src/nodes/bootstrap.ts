@@ -1,0 +1,54 @@
+// Pre-configures nodes from a one-shot file named by $EXALATE_BOOTSTRAP_FILE: `npm start` and the e2e tests use it to
+// open VS Code already connected to sandbox nodes without putting tokens in settings. The file is read once on
+// activation (local file I/O only, no network), its tokens go to SecretStorage, and the file is deleted.
+import * as fs from 'node:fs';
+import { z } from 'zod';
+import type { Logger } from '../log';
+import type { NodeRegistry } from './registry';
+
+export const BOOTSTRAP_ENV = 'EXALATE_BOOTSTRAP_FILE';
+
+const BootstrapSchema = z.strictObject({
+  nodes: z
+    .array(
+      z.strictObject({
+        url: z.string().min(1),
+        token: z.string().min(1),
+        label: z.string().min(1).optional(),
+        adoOrgUrl: z.string().min(1).optional(),
+        adoPat: z.string().min(1).optional(),
+      }),
+    )
+    .max(20),
+});
+
+export async function importBootstrapFile(nodes: NodeRegistry, log: Logger, env = process.env): Promise<number> {
+  const file = env[BOOTSTRAP_ENV];
+  if (!file) return 0;
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') log.warn(`Could not read ${BOOTSTRAP_ENV} (${file}): ${(e as Error).message}`);
+    return 0; // already imported (the file is deleted after import) or never written
+  }
+  let parsed: z.infer<typeof BootstrapSchema>;
+  try {
+    parsed = BootstrapSchema.parse(JSON.parse(text));
+  } catch (e) {
+    log.error(`Ignoring ${BOOTSTRAP_ENV} (${file}): not a valid bootstrap file (${e instanceof z.ZodError ? e.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : (e as Error).message})`);
+    return 0;
+  }
+  for (const n of parsed.nodes) {
+    log.addSecret(n.token);
+    log.addSecret(n.adoPat);
+    try {
+      await nodes.upsert({ url: n.url, label: n.label, adoOrgUrl: n.adoOrgUrl }, n.token, n.adoPat);
+    } catch (e) {
+      log.error(`Bootstrap node ${n.url} skipped: ${(e as Error).message}`);
+    }
+  }
+  fs.rmSync(file, { force: true });
+  log.info(`Configured ${parsed.nodes.length} node(s) from ${BOOTSTRAP_ENV}.`);
+  return parsed.nodes.length;
+}
