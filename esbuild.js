@@ -62,7 +62,7 @@ const targets = [
   // Tests and the sources they import, transpiled file by file (not bundled) so that
   // mocha, the extension host and playwright load them as ordinary CommonJS modules.
   {
-    entryPoints: ['src/**/*.ts', 'test/**/*.ts'],
+    entryPoints: ['src/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
     outdir: 'out',
     outbase: '.',
     bundle: false,
