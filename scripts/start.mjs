@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// The README's main command: builds the extension and opens it in a real VS Code — desktop VS Code
+// The README's main command: builds the extension, starts two seeded sandbox nodes ("yours" and a partner's), and
+// opens the extension in a real VS Code already configured with both — desktop VS Code
 // (`code --extensionDevelopmentPath`) when one is on PATH, otherwise code-server in the browser — and stays up
-// until Ctrl+C, then stops everything it started.
+// until Ctrl+C, then stops everything it started. Node data persists in .exalate-dev/nodes/.
 //
 // Flags: --port <n> (code-server port, default 8080 or a free one), --browser-only (never use desktop `code`).
 import { spawn, spawnSync } from 'node:child_process';
@@ -9,6 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { freePort, startCodeServer } from './lib/codeServer.mjs';
+import { startDevSandbox } from './lib/sandboxes.mjs';
 import { ROOT, ensureCodeServer } from './lib/setup.mjs';
 
 let flags;
@@ -52,10 +54,35 @@ async function main() {
   const workspace = path.join(ROOT, '.exalate-dev', 'workspace');
   fs.mkdirSync(workspace, { recursive: true });
 
+  console.log('Starting two sandbox Exalate nodes…');
+  const yours = await startDevSandbox({ name: 'contoso', preferredPort: 4101 });
+  cleanups.push(() => yours.stop());
+  const partner = await startDevSandbox({ name: 'fabrikam', preferredPort: 4102 });
+  cleanups.push(() => partner.stop());
+  // One-shot file the extension imports on activation (tokens → SecretStorage), then deletes.
+  const bootstrap = path.join(ROOT, '.exalate-dev', 'bootstrap.json');
+  fs.writeFileSync(
+    bootstrap,
+    JSON.stringify({
+      nodes: [
+        { url: yours.url, token: yours.token, label: 'contoso (your node)', adoOrgUrl: yours.ado, adoPat: yours.token },
+        { url: partner.url, token: partner.token, label: 'fabrikam (partner)', adoOrgUrl: partner.ado, adoPat: partner.token },
+      ],
+    }),
+    { mode: 0o600 },
+  );
+  cleanups.push(async () => fs.rmSync(bootstrap, { force: true }));
+  process.env.EXALATE_BOOTSTRAP_FILE = bootstrap;
+  const started = [
+    `  your node     contoso   ${yours.url}   (Azure DevOps emulator: ${yours.ado})`,
+    `  partner node  fabrikam  ${partner.url}   (Azure DevOps emulator: ${partner.ado})`,
+  ];
+
   if (hasDesktopCode()) {
     console.log('Opening desktop VS Code with the extension in development mode…');
-    const child = spawn('code', ['--new-window', `--extensionDevelopmentPath=${ROOT}`, workspace], { stdio: 'inherit' });
-    child.on('exit', () => void stopAll(0));
+    // `code` hands over to a running instance and returns; the nodes keep running until Ctrl+C here.
+    spawn('code', ['--new-window', `--extensionDevelopmentPath=${ROOT}`, workspace], { stdio: 'inherit', env: process.env });
+    console.log(`\nStarted:\n${started.join('\n')}\n\nPress Ctrl+C here to stop the nodes.`);
     return;
   }
 
@@ -64,9 +91,13 @@ async function main() {
   const server = await startCodeServer({ workspace, label: 'start', port: chosen, smokeTestDriver: false, linkExtension: ROOT });
   cleanups.push(() => server.stop());
   const url = `${server.url}/?folder=${encodeURIComponent(workspace)}`;
-  console.log('\nVS Code (code-server) is running with the Exalate extension loaded:');
-  console.log(`\n  ${url}\n`);
-  console.log('Open that address in a browser. Press Ctrl+C here to stop everything.');
+  console.log('\nStarted:');
+  console.log(started.join('\n'));
+  console.log(`  VS Code       code-server ${server.url} with the Exalate extension installed`);
+  console.log(`\nOpen this address in a browser:\n\n  ${url}\n`);
+  console.log('Try: Exalate view → Initiate Connection on contoso ("I don\'t have a URL"), copy the invitation code,');
+  console.log('then Accept Invitation on fabrikam. Node data is kept in .exalate-dev/nodes/.');
+  console.log('Press Ctrl+C here to stop everything.');
 }
 
 async function isFree(p) {
