@@ -600,7 +600,6 @@ export class SandboxNode {
         invitationCode: 'Already accepted',
       });
     }
-    this.checkNameFree(payload.connectionName);
     this.inflightAccept.add(payload.connectionId);
     try {
       const path = `/peer/connections/${payload.connectionId}/accept`;
@@ -659,7 +658,10 @@ export class SandboxNode {
         errorReason: null,
         linkKey,
       };
-      if (this.names.has(nameKey(rec.name))) rec.name = `${rec.name} (${payload.initiatorShortName})`;
+      // The acceptor cannot choose the name, so a clash gets a suffix instead of an error.
+      for (let i = 1; this.names.has(nameKey(rec.name)); i++) {
+        rec.name = `${payload.connectionName} (${payload.initiatorShortName}${i > 1 ? ` ${i}` : ''})`.slice(-255).trimStart();
+      }
       this.save([rec]);
       this.opts.log(`accepted invitation for "${rec.name}" from ${payload.initiatorUrl}`);
       return { connection: this.toApi(rec) };

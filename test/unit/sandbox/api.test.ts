@@ -397,6 +397,14 @@ describe('sandbox: Node API', function () {
       assert.equal(err(z).code, 'own_invitation');
     });
 
+    it('renames an accepted connection whose name is already used on the accepting node', async () => {
+      await B.api('POST', '/api/v1/connections', initiateBody({ name: 'Clash', localShortName: 'beta', remoteShortName: 'x' }));
+      const r = await initiate('Clash');
+      const acc = await accept(B.api, r.invitationCode);
+      assert.equal(acc.status, 201);
+      assert.equal(acc.json.connection.name, 'Clash (alpha)');
+    });
+
     it('rejects node-to-node calls without a valid JWT', async () => {
       const r = await initiate('Peer auth');
       const p = `/api/v1/peer/connections/${r.connection.id}/accept`;

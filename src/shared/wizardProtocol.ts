@@ -1,0 +1,148 @@
+// The one protocol between the "Initiate Connection" wizard host (src/wizard/) and its webview (webview/wizard/).
+// The host owns the wizard: it keeps a `WizardState`, validates, talks to the node and pushes the whole state to
+// the webview after every change. The webview renders the state and sends intents; it never decides anything.
+// Every message from the webview is parsed with `WebviewToHostSchema`; anything else is ignored and logged.
+// Only ES2022 + zod here (compiled for the host and the browser).
+import { z } from 'zod';
+import { ModeSchema, type Mode } from './api';
+import type { FieldErrors } from './validation';
+
+export const WIZARD_VIEW_TYPE = 'exalate.initiateConnection';
+
+export const WIZARD_STEPS = ['destination', 'mode', 'info', 'project', 'invitation'] as const;
+export const WizardStepSchema = z.enum(WIZARD_STEPS);
+export type WizardStep = z.infer<typeof WizardStepSchema>;
+
+/** What the wizard is waiting for, shown as progress; `null` when idle. */
+export type WizardBusy = 'checkingDestination' | 'checkingName' | 'loadingProjects' | 'initiating' | 'loadingInvitation' | null;
+
+/** The text fields the user types into (restored after a reload). */
+export const WizardFieldSchema = z.enum([
+  'destinationUrl',
+  'localShortName',
+  'remoteShortName',
+  'name',
+  'description',
+  'projectFilter',
+]);
+export type WizardField = z.infer<typeof WizardFieldSchema>;
+
+/** One choice of the "Configuration type" step. */
+export interface ModeOption {
+  mode: Mode;
+  label: string;
+  detail: string;
+  enabled: boolean;
+  /** Why the option is disabled, shown next to it. */
+  reason?: string;
+}
+
+/** An action offered next to a problem (e.g. the project list failing). */
+export type ProblemAction = 'setPat' | 'retry' | 'openSettings';
+
+export interface ProjectsState {
+  status: 'idle' | 'loading' | 'ready' | 'error';
+  /** Project names, sorted. */
+  items: string[];
+  /** Whole-list problem (missing PAT, empty organization, network failure). */
+  error?: string;
+  actions?: ProblemAction[];
+  /** The organization URL the list came from, shown to the user. */
+  orgUrl?: string;
+}
+
+/** What the wizard created (present from the invitation step on). */
+export interface WizardResult {
+  connectionId: string;
+  connectionName: string;
+  type: 'public' | 'private';
+  /** Absent until loaded (it is not persisted: after a reload the host fetches it again from the node). */
+  invitationCode?: string;
+  expiresAt?: string;
+}
+
+export interface WizardState {
+  step: WizardStep;
+  /** The node the connection is created on. */
+  node: { url: string; label: string };
+  /** `true` = "I don't have a URL": the destination is in a private network (private connection, Script only). */
+  privateDestination: boolean;
+  destinationUrl: string;
+  /** The destination as our node saw it (public flow, after the check). */
+  destination: { shortName: string; publicUrl: string; modes: Mode[] } | null;
+  mode: Mode | null;
+  modeOptions: ModeOption[];
+  localShortName: string;
+  remoteShortName: string;
+  name: string;
+  /** The user typed the connection name (it is no longer suggested from the short names). */
+  nameEdited: boolean;
+  description: string;
+  project: string;
+  projectFilter: string;
+  projects: ProjectsState;
+  /** Inline problems per field (field → message). `_` is a problem of the step as a whole. */
+  errors: FieldErrors;
+  busy: WizardBusy;
+  /** Next (or Initiate) is allowed on this step. */
+  canNext: boolean;
+  /** One key per wizard run: a double click, a retry or a reload never creates two connections. */
+  idempotencyKey: string;
+  result: WizardResult | null;
+  /** A transient confirmation (e.g. "Invitation code copied"). */
+  notice: string | null;
+}
+
+// ---- host → webview ----------------------------------------------------------------------------------------
+
+export type HostToWebview =
+  /** The complete state to render; `persist` is what the webview stores with `setState` for a reload. */
+  | { type: 'state'; state: WizardState; persist: PersistedWizard }
+  /** Moves focus to the first field of the step (sent when the step changes). */
+  | { type: 'focus' };
+
+// ---- webview → host ----------------------------------------------------------------------------------------
+
+export const WebviewToHostSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('ready') }),
+  z.strictObject({ type: z.literal('input'), field: WizardFieldSchema, value: z.string().max(10_000) }),
+  z.strictObject({ type: z.literal('setPrivate'), value: z.boolean() }),
+  z.strictObject({ type: z.literal('setMode'), mode: ModeSchema }),
+  z.strictObject({ type: z.literal('setProject'), project: z.string().max(300) }),
+  z.strictObject({ type: z.literal('next') }),
+  z.strictObject({ type: z.literal('back') }),
+  z.strictObject({ type: z.literal('cancel') }),
+  z.strictObject({ type: z.literal('action'), action: z.enum(['setPat', 'retry', 'openSettings']) }),
+  z.strictObject({ type: z.literal('copyInvitation') }),
+  z.strictObject({ type: z.literal('openSyncRules') }),
+  z.strictObject({ type: z.literal('done') }),
+]);
+export type WebviewToHost = z.infer<typeof WebviewToHostSchema>;
+
+// ---- persisted state (webview setState → WebviewPanelSerializer) -------------------------------------------------
+
+/** What survives a reload: the step and typed inputs, the run's idempotency key, the created connection's id. No secrets, no invitation code. */
+export const PersistedWizardSchema = z.strictObject({
+  v: z.literal(1),
+  nodeUrl: z.string().max(2048),
+  step: WizardStepSchema,
+  privateDestination: z.boolean(),
+  destinationUrl: z.string().max(10_000),
+  mode: ModeSchema.nullable(),
+  localShortName: z.string().max(10_000),
+  remoteShortName: z.string().max(10_000),
+  name: z.string().max(10_000),
+  nameEdited: z.boolean(),
+  description: z.string().max(10_000),
+  project: z.string().max(10_000),
+  projectFilter: z.string().max(10_000),
+  idempotencyKey: z.string().min(8).max(200),
+  result: z
+    .strictObject({
+      connectionId: z.string().max(200),
+      connectionName: z.string().max(10_000),
+      type: z.enum(['public', 'private']),
+    })
+    .nullable(),
+});
+export type PersistedWizard = z.infer<typeof PersistedWizardSchema>;
