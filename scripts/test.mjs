@@ -73,6 +73,7 @@ async function main() {
       ['typecheck', ['tsc', '--noEmit', '-p', 'tsconfig.json'], 'type-check host (tsc)'],
       ['typecheck', ['tsc', '--noEmit', '-p', 'webview/tsconfig.json'], 'type-check webview (tsc)'],
       ['typecheck', ['tsc', '--noEmit', '-p', 'test/tsconfig.json'], 'type-check tests (tsc)'],
+      ['typecheck', ['tsc', '--noEmit', '-p', 'bench/tsconfig.json'], 'type-check benchmarks (tsc)'],
       ['lint', ['eslint', '.'], 'lint (eslint)'],
     ];
     let ok = 0;
