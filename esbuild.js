@@ -50,6 +50,15 @@ const targets = [
     format: 'cjs',
     target: 'node20',
   },
+  // Azure DevOps client (azure-devops-node-api), required lazily by the wizard on first use: never at activation.
+  {
+    ...common,
+    entryPoints: { ado: 'src/ado/index.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  },
   // Webview code: browser, one bundle per panel.
   {
     ...common,

@@ -7,10 +7,12 @@ import { RedactingLogger } from './log';
 import { importBootstrapFile } from './nodes/bootstrap';
 import { NodeRegistry } from './nodes/registry';
 import type { Services } from './services';
+import { registerWizard, type WizardTestApi } from './wizard';
 
 /** Returned from activate() only in ExtensionMode.Test, for the integration tests. */
 export interface ExalateTestApi {
   readonly services: Services;
+  readonly wizard: WizardTestApi;
 }
 
 export function activate(context: vscode.ExtensionContext): ExalateTestApi | undefined {
@@ -20,9 +22,10 @@ export function activate(context: vscode.ExtensionContext): ExalateTestApi | und
   const services: Services = { context, log, nodes };
 
   registerConnections(services);
+  const wizard = registerWizard(services);
   void importBootstrapFile(nodes, log);
 
-  if (context.extensionMode === vscode.ExtensionMode.Test) return { services };
+  if (context.extensionMode === vscode.ExtensionMode.Test) return { services, wizard };
   return undefined;
 }
 

@@ -2,6 +2,8 @@
 // No `vscode` import: the webview protocol may name commands too.
 export const Commands = {
   refresh: 'exalate.refresh',
+  initiateConnection: 'exalate.initiateConnection',
+  acceptInvitation: 'exalate.acceptInvitation',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];

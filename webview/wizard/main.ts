@@ -1,1 +1,408 @@
-export {};
+// The "Initiate Connection" wizard in the browser: renders the host's WizardState and sends intents.
+// It decides nothing: validation, steps and network calls belong to the host (src/wizard/). Text is rendered with
+// textContent only. Components: @vscode/webview-ui-toolkit; colours: the --vscode-* theme variables (media/wizard.css).
+import {
+  provideVSCodeDesignSystem,
+  vsCodeButton,
+  vsCodeCheckbox,
+  vsCodeDivider,
+  vsCodeProgressRing,
+  vsCodeRadio,
+  vsCodeRadioGroup,
+  vsCodeTextArea,
+  vsCodeTextField,
+} from '@vscode/webview-ui-toolkit';
+import type { HostToWebview, ProblemAction, WebviewToHost, WizardField, WizardState, WizardStep } from '../../src/shared/wizardProtocol';
+
+provideVSCodeDesignSystem().register(
+  vsCodeButton(),
+  vsCodeCheckbox(),
+  vsCodeDivider(),
+  vsCodeProgressRing(),
+  vsCodeRadio(),
+  vsCodeRadioGroup(),
+  vsCodeTextArea(),
+  vsCodeTextField(),
+);
+
+interface VsCodeApi {
+  postMessage(msg: WebviewToHost): void;
+  setState(state: unknown): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+const vscode = acquireVsCodeApi();
+const send = (msg: WebviewToHost) => vscode.postMessage(msg);
+
+type ValueElement = HTMLElement & { value: string; disabled: boolean; checked?: boolean; readOnly?: boolean };
+
+const STEP_TITLES: Record<WizardStep, string> = {
+  destination: 'Destination',
+  mode: 'Configuration type',
+  info: 'Connection information',
+  project: 'Project',
+  invitation: 'Invitation code',
+};
+const BUSY_TEXT: Record<NonNullable<WizardState['busy']>, string> = {
+  checkingDestination: 'Your node is checking the destination…',
+  checkingName: 'Checking that the connection name is free…',
+  loadingProjects: 'Loading the Azure DevOps projects…',
+  initiating: 'Creating the connection on your node…',
+  loadingInvitation: 'Fetching the invitation code…',
+};
+const ACTION_TEXT: Record<ProblemAction, string> = { setPat: 'Set PAT…', retry: 'Retry', openSettings: 'Open Settings' };
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs?: Record<string, string>, text?: string): HTMLElementTagNameMap[K];
+function el(tag: string, attrs?: Record<string, string>, text?: string): HTMLElement;
+function el(tag: string, attrs: Record<string, string> = {}, text?: string): HTMLElement {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+/** A step's DOM plus how to bring it up to date with a new state without losing focus or typed text. */
+interface StepView {
+  root: HTMLElement;
+  sync(s: WizardState): void;
+}
+
+let state: WizardState | undefined;
+let view: StepView | undefined;
+let viewStep: WizardStep | undefined;
+
+const app = document.getElementById('app')!;
+app.textContent = '';
+const header = el('header');
+const title = el('h1', {}, 'Initiate Connection');
+const subtitle = el('p', { class: 'subtitle' });
+const steps = el('ol', { class: 'steps', 'aria-label': 'Steps' });
+header.append(title, subtitle, steps);
+const banner = el('div', { class: 'banner error', role: 'alert', hidden: '' });
+const body = el('section', { class: 'step', 'aria-labelledby': 'step-title' });
+const busy = el('div', { class: 'busy', role: 'status', hidden: '' });
+const busyRing = el('vscode-progress-ring');
+const busyText = el('span');
+busy.append(busyRing, busyText);
+const footer = el('footer');
+const cancelBtn = el('vscode-button', { appearance: 'secondary', id: 'cancel' }, 'Cancel') as ValueElement;
+const backBtn = el('vscode-button', { appearance: 'secondary', id: 'back' }, 'Previous') as ValueElement;
+const nextBtn = el('vscode-button', { id: 'next' }, 'Next') as ValueElement;
+footer.append(cancelBtn, el('span', { class: 'spacer' }), backBtn, nextBtn);
+app.append(header, banner, body, busy, footer);
+
+cancelBtn.addEventListener('click', () => send({ type: 'cancel' }));
+backBtn.addEventListener('click', () => send({ type: 'back' }));
+nextBtn.addEventListener('click', () => {
+  if (state?.step === 'invitation') send({ type: 'done' });
+  else send({ type: 'next' });
+});
+
+document.addEventListener('keydown', (e) => {
+  if (e.key === 'Escape') {
+    e.preventDefault();
+    send({ type: 'cancel' });
+    return;
+  }
+  if (e.key !== 'Enter' || e.shiftKey || e.altKey || e.ctrlKey || e.metaKey || !state) return;
+  const target = e.target as HTMLElement;
+  const tag = target.tagName.toLowerCase();
+  // Buttons handle Enter themselves; a multi-line field keeps Enter for new lines.
+  if (tag === 'vscode-button' || tag === 'button' || tag === 'vscode-text-area' || tag === 'textarea') return;
+  e.preventDefault();
+  if (state.step === 'invitation') return;
+  if (state.canNext) send({ type: 'next' });
+});
+
+// ---- field helpers -----------------------------------------------------------------------------------------
+
+function errorLine(id: string): HTMLElement {
+  return el('div', { class: 'field-error', id, role: 'alert' });
+}
+
+function setError(node: HTMLElement, message: string | undefined): void {
+  node.textContent = message ?? '';
+  node.hidden = !message;
+}
+
+function textField(field: WizardField, label: string, opts: { placeholder?: string; hint?: string; area?: boolean } = {}) {
+  const wrap = el('div', { class: 'field' });
+  const input = el(opts.area ? 'vscode-text-area' : 'vscode-text-field', {
+    id: `f-${field}`,
+    'data-field': field,
+    ...(opts.placeholder ? { placeholder: opts.placeholder } : {}),
+    ...(opts.area ? { rows: '3', resize: 'vertical' } : {}),
+  }) as ValueElement;
+  input.textContent = label; // the toolkit renders its default slot as the field's <label>
+  input.setAttribute('aria-label', label.replace(/\s*\*$/, ''));
+  input.addEventListener('input', () => send({ type: 'input', field, value: input.value ?? '' }));
+  const hint = opts.hint ? el('div', { class: 'hint' }, opts.hint) : undefined;
+  const error = errorLine(`e-${field}`);
+  wrap.append(input, ...(hint ? [hint] : []), error);
+  return {
+    wrap,
+    input,
+    sync(value: string, message: string | undefined, disabled = false) {
+      if (input.value !== value && document.activeElement !== input) input.value = value;
+      input.disabled = disabled;
+      input.classList.toggle('invalid', !!message);
+      setError(error, message);
+    },
+  };
+}
+
+function stepTitle(text: string, intro?: string): HTMLElement[] {
+  const out: HTMLElement[] = [el('h2', { id: 'step-title' }, text)];
+  if (intro) out.push(el('p', { class: 'intro' }, intro));
+  return out;
+}
+
+// ---- steps -------------------------------------------------------------------------------------------------
+
+function destinationStep(): StepView {
+  const root = el('div');
+  const url = textField('destinationUrl', 'Destination instance URL', {
+    placeholder: 'https://partner-node.example.com',
+    hint: 'Your node checks that the destination is reachable and is an Exalate node.',
+  });
+  url.input.setAttribute('data-first', '');
+  const privateBox = el('vscode-checkbox', { id: 'f-private' }) as ValueElement;
+  privateBox.textContent = "I don't have a URL: the destination is in a private network";
+  privateBox.addEventListener('change', () => send({ type: 'setPrivate', value: !!privateBox.checked }));
+  const privateNote = el('p', { class: 'hint' }, 'A private connection is created without the destination. You get an invitation code that the partner accepts on their side.');
+  root.append(...stepTitle('Destination', 'Where is the instance you want to connect to?'), url.wrap, privateBox, privateNote);
+  return {
+    root,
+    sync(s) {
+      url.sync(s.destinationUrl, s.errors.destinationUrl, s.privateDestination || s.busy !== null);
+      if (!!privateBox.checked !== s.privateDestination) privateBox.checked = s.privateDestination;
+      privateBox.disabled = s.busy !== null;
+    },
+  };
+}
+
+function modeStep(): StepView {
+  const root = el('div');
+  const group = el('vscode-radio-group', { orientation: 'vertical', id: 'f-mode' }) as ValueElement;
+  const groupLabel = el('label', { slot: 'label' }, 'Configuration type');
+  group.append(groupLabel);
+  const reasons = el('div', { class: 'reasons' });
+  const error = errorLine('e-mode');
+  group.addEventListener('change', () => {
+    if (state && group.value && group.value !== state.mode) send({ type: 'setMode', mode: group.value as 'script' | 'visual' });
+  });
+  root.append(...stepTitle('Configuration type', 'How will the sync rules of this connection be written?'), group, reasons, error);
+  let built = '';
+  return {
+    root,
+    sync(s) {
+      const key = JSON.stringify(s.modeOptions);
+      if (key !== built) {
+        built = key;
+        for (const r of [...group.querySelectorAll('vscode-radio')]) r.remove();
+        reasons.textContent = '';
+        for (const o of s.modeOptions) {
+          const radio = el('vscode-radio', { value: o.mode, id: `mode-${o.mode}` }) as ValueElement;
+          radio.textContent = `${o.label} — ${o.detail}`;
+          if (!o.enabled) radio.setAttribute('disabled', '');
+          group.append(radio);
+          if (o.reason) reasons.append(el('p', { class: 'reason', id: `reason-${o.mode}` }, `${o.label} is not available: ${o.reason}`));
+        }
+        const first = group.querySelector('vscode-radio:not([disabled])');
+        first?.setAttribute('data-first', '');
+      }
+      for (const r of group.querySelectorAll<ValueElement>('vscode-radio')) {
+        const want = r.getAttribute('value') === s.mode;
+        if (!!r.checked !== want) r.checked = want;
+      }
+      setError(error, s.errors.mode);
+    },
+  };
+}
+
+function infoStep(): StepView {
+  const root = el('div');
+  const local = textField('localShortName', 'Local instance short name *', { hint: 'How this side is called in the connection, e.g. "AzureDevOps".' });
+  local.input.setAttribute('data-first', '');
+  const remote = textField('remoteShortName', 'Destination instance short name *', { hint: 'How the other side is called, e.g. "PartnerJira".' });
+  const name = textField('name', 'Connection name *', { hint: 'Suggested as <Local>_to_<Remote> until you edit it.' });
+  const description = textField('description', 'Description', { area: true });
+  const grid = el('div', { class: 'grid' });
+  grid.append(local.wrap, remote.wrap);
+  root.append(...stepTitle('Connection information', 'Fields marked * are required.'), grid, name.wrap, description.wrap);
+  return {
+    root,
+    sync(s) {
+      const off = s.busy !== null;
+      local.sync(s.localShortName, s.errors.localShortName, off);
+      remote.sync(s.remoteShortName, s.errors.remoteShortName, off);
+      name.sync(s.name, s.errors.name, off);
+      description.sync(s.description, s.errors.description, off);
+    },
+  };
+}
+
+function projectStep(): StepView {
+  const root = el('div');
+  const org = el('p', { class: 'hint' });
+  const filter = textField('projectFilter', 'Filter projects', { placeholder: 'Type part of a project name' });
+  filter.input.setAttribute('data-first', '');
+  const problem = el('div', { class: 'problem', role: 'alert', hidden: '' });
+  const problemText = el('p');
+  const problemActions = el('div', { class: 'actions' });
+  problem.append(problemText, problemActions);
+  const group = el('vscode-radio-group', { orientation: 'vertical', id: 'f-project' }) as ValueElement;
+  group.append(el('label', { slot: 'label' }, 'Project for the incoming sync'));
+  const empty = el('p', { class: 'hint', hidden: '' }, 'No project matches the filter.');
+  const error = errorLine('e-project');
+  group.addEventListener('change', () => {
+    if (state && group.value && group.value !== state.project) send({ type: 'setProject', project: group.value });
+  });
+  root.append(
+    ...stepTitle(
+      'Project for the incoming sync',
+      'Items that arrive from the destination are created in this Azure DevOps project. Default sync rules for summary, description, comments, labels and attachments are generated; you can adapt them later.',
+    ),
+    org,
+    filter.wrap,
+    problem,
+    group,
+    empty,
+    error,
+  );
+  let built = '';
+  let builtActions = '';
+  return {
+    root,
+    sync(s) {
+      org.textContent = s.projects.orgUrl ? `Organization: ${s.projects.orgUrl}` : '';
+      filter.sync(s.projectFilter, undefined, s.busy !== null);
+      const p = s.projects;
+      problem.hidden = p.status !== 'error';
+      problemText.textContent = p.error ?? '';
+      const actionsKey = (p.actions ?? []).join(',');
+      if (actionsKey !== builtActions) {
+        builtActions = actionsKey;
+        problemActions.textContent = '';
+        for (const a of p.actions ?? []) {
+          const b = el('vscode-button', { appearance: 'secondary', 'data-action': a }, ACTION_TEXT[a]);
+          b.addEventListener('click', () => send({ type: 'action', action: a }));
+          problemActions.append(b);
+        }
+      }
+      const needle = s.projectFilter.trim().toLowerCase();
+      const shown = p.items.filter((n) => n.toLowerCase().includes(needle));
+      const key = JSON.stringify(shown);
+      if (key !== built) {
+        built = key;
+        for (const r of [...group.querySelectorAll('vscode-radio')]) r.remove();
+        for (const n of shown) {
+          const radio = el('vscode-radio', { value: n }) as ValueElement;
+          radio.textContent = n;
+          group.append(radio);
+        }
+      }
+      for (const r of group.querySelectorAll<ValueElement>('vscode-radio')) {
+        const want = r.getAttribute('value') === s.project;
+        if (!!r.checked !== want) r.checked = want;
+        r.disabled = s.busy !== null;
+      }
+      group.hidden = p.status !== 'ready';
+      empty.hidden = !(p.status === 'ready' && shown.length === 0);
+      setError(error, s.errors.project);
+    },
+  };
+}
+
+function invitationStep(): StepView {
+  const root = el('div');
+  const heading = stepTitle('Invitation code');
+  const created = el('p', { class: 'intro' });
+  const code = el('vscode-text-area', { id: 'f-invitation', readonly: '', rows: '6', resize: 'none' }) as ValueElement;
+  code.textContent = 'Invitation code';
+  const copy = el('vscode-button', { id: 'copy', 'data-first': '' }, 'Copy invitation code');
+  copy.addEventListener('click', () => send({ type: 'copyInvitation' }));
+  const notice = el('p', { class: 'notice', role: 'status', id: 'notice' });
+  const note = el('p', { class: 'note' });
+  const expires = el('p', { class: 'hint' });
+  const rules = el('vscode-button', { appearance: 'secondary', id: 'open-rules' }, 'Open the generated sync rules');
+  rules.addEventListener('click', () => send({ type: 'openSyncRules' }));
+  const row = el('div', { class: 'actions' });
+  row.append(copy, rules);
+  root.append(...heading, created, code, row, notice, expires, note);
+  return {
+    root,
+    sync(s) {
+      const r = s.result;
+      created.textContent = r ? `Connection "${r.connectionName}" was created on ${s.node.label} and is pending.` : '';
+      if (code.value !== (r?.invitationCode ?? '')) code.value = r?.invitationCode ?? '';
+      (copy as ValueElement).disabled = !r?.invitationCode;
+      notice.textContent = s.notice ?? '';
+      expires.textContent = r?.expiresAt ? `The code expires ${new Date(r.expiresAt).toLocaleString()}.` : '';
+      note.textContent =
+        r?.type === 'private'
+          ? 'The destination appears as "unknown" because it is in a private network. Send this code to your partner: the connection becomes active when they accept the invitation on their node.'
+          : 'Send this code to your partner: the connection becomes active when they accept the invitation on their node.';
+    },
+  };
+}
+
+const BUILDERS: Record<WizardStep, () => StepView> = {
+  destination: destinationStep,
+  mode: modeStep,
+  info: infoStep,
+  project: projectStep,
+  invitation: invitationStep,
+};
+
+// ---- render ------------------------------------------------------------------------------------------------
+
+function render(s: WizardState): void {
+  state = s;
+  subtitle.textContent = `On node ${s.node.label} (${s.node.url})`;
+  steps.textContent = '';
+  const order: WizardStep[] = ['destination', 'mode', 'info', 'project', 'invitation'];
+  const current = order.indexOf(s.step);
+  order.forEach((st, i) => {
+    const li = el('li', { class: i < current ? 'done' : i === current ? 'current' : '' }, STEP_TITLES[st]);
+    if (i === current) li.setAttribute('aria-current', 'step');
+    steps.append(li);
+  });
+  if (viewStep !== s.step || !view) {
+    view = BUILDERS[s.step]();
+    viewStep = s.step;
+    body.textContent = '';
+    body.append(view.root);
+  }
+  view.sync(s);
+  setError(banner, s.errors._);
+  busy.hidden = s.busy === null;
+  busyText.textContent = s.busy ? BUSY_TEXT[s.busy] : '';
+  document.body.classList.toggle('is-busy', s.busy !== null);
+
+  backBtn.disabled = s.step === 'destination' || s.step === 'invitation' || s.busy !== null;
+  nextBtn.textContent = s.step === 'project' ? 'Initiate' : s.step === 'invitation' ? 'Done' : 'Next';
+  nextBtn.disabled = s.step === 'invitation' ? false : !s.canNext;
+  cancelBtn.textContent = s.step === 'invitation' ? 'Close' : 'Cancel';
+  cancelBtn.hidden = s.step === 'invitation';
+}
+
+function focusFirst(): void {
+  // Custom elements upgrade asynchronously; wait a frame so the inner control exists.
+  requestAnimationFrame(() => {
+    const first = body.querySelector<HTMLElement>('[data-first]:not([disabled])') ?? nextBtn;
+    first.focus();
+  });
+}
+
+window.addEventListener('message', (e: MessageEvent<HostToWebview>) => {
+  const msg = e.data;
+  if (!msg || typeof msg !== 'object') return;
+  if (msg.type === 'state') {
+    render(msg.state);
+    vscode.setState(msg.persist);
+  } else if (msg.type === 'focus') {
+    focusFirst();
+  }
+});
+
+send({ type: 'ready' });

@@ -1,0 +1,164 @@
+// "Exalate: Accept Invitation": paste a code, see what it says (connection name, initiator, expiry), choose the
+// project for the incoming sync, Accept. Every failure (malformed, tampered, expired, used code, unreachable
+// initiator, own code) gets its own message and creates nothing.
+import * as vscode from 'vscode';
+import { z } from 'zod';
+import type { Connection, ExalateClient, InvitationPreview } from '../exalate/client';
+import { ExalateError } from '../exalate/errors';
+import { nodeDisplayName, type NodeConfig } from '../nodes/registry';
+import type { Services } from '../services';
+import { invitationCodeSchema, projectSchema } from '../shared/validation';
+import { ProjectsProblem, errorText } from './machine';
+import { listNodeProjects, promptAdoPat } from './projects';
+import type { WizardPrompter } from './prompter';
+import { REVEAL_CONNECTION } from './panel';
+
+/** Optional arguments (tests, other commands): skip the input box and/or the project pick. */
+export const AcceptArgsSchema = z.strictObject({
+  nodeUrl: z.string().min(1).max(2048).optional(),
+  invitationCode: invitationCodeSchema.optional(),
+  project: projectSchema.optional(),
+});
+export type AcceptArgs = z.infer<typeof AcceptArgsSchema>;
+
+export type AcceptOutcome =
+  | { ok: true; connection: Connection }
+  | { ok: false; code: string; message: string };
+
+const ANOTHER = 'Enter Another Code';
+
+/** The message for a failed preview or accept, keyed by the node's error code. */
+export function acceptProblem(e: unknown, preview?: InvitationPreview): { code: string; message: string } {
+  const code = e instanceof ExalateError ? String(e.code ?? e.kind) : 'error';
+  const who = preview ? `${preview.initiatorShortName} (${preview.initiatorUrl})` : 'the initiator';
+  const messages: Record<string, string> = {
+    invitation_malformed: 'This is not an Exalate invitation code. Paste the complete code the initiator sent you (it starts with "EXA1.").',
+    invitation_tampered: `This invitation code was altered: its integrity check failed. Ask ${who} to send the code again, and paste it unchanged.`,
+    invitation_expired: `This invitation has expired${preview ? ` (${formatDate(preview.expiresAt)})` : ''}. Ask ${who} for a new invitation code.`,
+    invitation_used: `This invitation was already accepted. Each code works once; ask ${who} for a new one if you need another connection.`,
+    invitation_unknown: `${preview?.initiatorShortName ?? 'The initiating node'} no longer has the connection this code was issued for (it was deleted). Ask for a new invitation code.`,
+    initiator_unreachable: `Your node could not reach the initiating node${preview ? ` at ${preview.initiatorUrl}` : ''}. Check that it is running and reachable from your node, then try again.`,
+    own_invitation: 'This invitation was issued by this same node. Accept it on the partner\'s node, or choose your other node.',
+  };
+  return { code, message: messages[code] ?? errorText(e) };
+}
+
+export async function acceptInvitation(
+  services: Services,
+  prompter: WizardPrompter,
+  node: NodeConfig,
+  client: ExalateClient,
+  args: AcceptArgs,
+): Promise<AcceptOutcome | undefined> {
+  const label = nodeDisplayName(node);
+  const progress = <T>(title: string, work: () => Promise<T>): Promise<T> =>
+    Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, work));
+  const fail = (p: { code: string; message: string }, ...actions: string[]) => {
+    services.log.warn(`Accept Invitation on ${label}: ${p.code}: ${p.message}`);
+    return prompter.error(p.message, ...actions);
+  };
+
+  // 1. The code, and what it says.
+  let code = args.invitationCode;
+  let preview: InvitationPreview | undefined;
+  while (!preview) {
+    code ??= await prompter.inputBox({
+      title: `Accept Invitation on ${label}`,
+      prompt: 'Paste the invitation code the initiator sent you.',
+      placeHolder: 'EXA1.…',
+      validateInput: (v) => {
+        const r = invitationCodeSchema.safeParse(v);
+        return r.success ? undefined : r.error.issues[0].message;
+      },
+    });
+    if (code === undefined) return undefined;
+    try {
+      const pasted = code;
+      preview = await progress(`Exalate: reading the invitation code on ${label}…`, () => client.previewInvitation(pasted));
+      if (preview.expired) {
+        const p = acceptProblem(Object.assign(new ExalateError('invalid', 'expired', { nodeUrl: node.url, code: 'invitation_expired' })), preview);
+        const again = (await fail(p, ...(args.invitationCode ? [] : [ANOTHER]))) === ANOTHER;
+        if (!again) return { ok: false, ...p };
+        preview = undefined;
+        code = undefined;
+      }
+    } catch (e) {
+      const p = acceptProblem(e);
+      if (args.invitationCode) {
+        void fail(p);
+        return { ok: false, ...p };
+      }
+      if ((await fail(p, ANOTHER)) !== ANOTHER) return { ok: false, ...p };
+      code = undefined;
+    }
+  }
+
+  // 2. The project for the incoming sync.
+  let project = args.project;
+  while (!project) {
+    let items: string[];
+    try {
+      const list = await progress(`Exalate: listing the Azure DevOps projects of ${label}…`, () => listNodeProjects(services, node.url, client));
+      items = list.items;
+      if (items.length === 0) throw new ProjectsProblem(`The Azure DevOps organization ${list.orgUrl} has no projects yet. Create a project there, then retry.`, ['retry']);
+    } catch (e) {
+      const problem = e instanceof ProjectsProblem ? e : new ProjectsProblem(errorText(e), ['retry']);
+      const buttons = problem.actions.map((a) => (a === 'setPat' ? 'Set PAT…' : a === 'retry' ? 'Retry' : 'Open Settings'));
+      const choice = await prompter.error(problem.message, ...buttons);
+      if (choice === 'Set PAT…') {
+        if (!(await promptAdoPat(services, node.url, (o) => prompter.inputBox(o)))) return undefined;
+      } else if (choice === 'Open Settings') {
+        await vscode.commands.executeCommand('workbench.action.openSettings', 'exalate.nodes');
+        return undefined;
+      } else if (choice !== 'Retry') return undefined;
+      continue;
+    }
+    const pick = await prompter.quickPick(
+      items.map((name) => ({ label: name })),
+      {
+        title: `Project for the incoming sync of "${preview.connectionName}"`,
+        placeHolder: `Type to filter the projects of ${label}. Default sync rules will be generated; adapt them later.`,
+        matchOnDescription: true,
+      },
+    );
+    if (!pick) return undefined;
+    project = pick.label;
+  }
+
+  // 3. Confirm with what the code says, then accept.
+  const detail = [
+    `Connection: ${preview.connectionName}`,
+    `Initiator: ${preview.initiatorShortName} (${preview.initiatorUrl})`,
+    `Your side's short name: ${preview.acceptorShortName}`,
+    `Type: ${preview.type}, ${preview.mode} mode`,
+    `Expires: ${formatDate(preview.expiresAt)}`,
+    `Project for incoming sync: ${project}`,
+  ].join('\n');
+  if (!(await prompter.confirm(`Accept the invitation "${preview.connectionName}" from ${preview.initiatorShortName}?`, detail, 'Accept'))) {
+    return undefined;
+  }
+  const acceptedCode = code!;
+  const accepted = project;
+  let connection: Connection;
+  try {
+    connection = await progress(`Exalate: accepting "${preview.connectionName}" on ${label}…`, () =>
+      client.acceptInvitation({ invitationCode: acceptedCode, project: accepted }),
+    );
+  } catch (e) {
+    const p = acceptProblem(e, preview);
+    void fail(p);
+    return { ok: false, ...p };
+  }
+  services.log.info(`Accepted invitation "${connection.name}" from ${preview.initiatorUrl} on ${label} (${connection.id}).`);
+  await vscode.commands.executeCommand('exalate.refresh');
+  if ((await vscode.commands.getCommands(true)).includes(REVEAL_CONNECTION)) {
+    await vscode.commands.executeCommand(REVEAL_CONNECTION, { nodeUrl: node.url, connectionId: connection.id });
+  }
+  void prompter.info(`Connection "${connection.name}" with ${preview.initiatorShortName} is ${connection.status}.`);
+  return { ok: true, connection };
+}
+
+function formatDate(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
+}

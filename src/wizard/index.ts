@@ -1,0 +1,151 @@
+// The wizard capability: "Exalate: Initiate Connection" (a webview wizard, ./panel.ts over ./machine.ts),
+// "Exalate: Accept Invitation" (./accept.ts) and the serializer that restores a wizard after a reload.
+import * as vscode from 'vscode';
+import { z } from 'zod';
+import type { ExalateClient } from '../exalate/client';
+import { newIdempotencyKey } from '../exalate/client';
+import { nodeDisplayName, type NodeConfig } from '../nodes/registry';
+import type { Services } from '../services';
+import { Commands } from '../shared/commands';
+import { PersistedWizardSchema, WIZARD_VIEW_TYPE, type PersistedWizard } from '../shared/wizardProtocol';
+import { acceptInvitation, AcceptArgsSchema, type AcceptOutcome } from './accept';
+import { errorText, type WizardInit } from './machine';
+import { createWizardWebviewPanel, WizardPanel, wizardWebviewOptions } from './panel';
+import { SwappablePrompter, type WizardPrompter } from './prompter';
+
+/** What the integration tests reach through the extension's test API. */
+export interface WizardTestApi {
+  /** Open wizard panels, oldest first. */
+  readonly panels: readonly WizardPanel[];
+  /** Replaces input boxes, quick picks, dialogs and the clipboard (undefined = the real UI again). */
+  setPrompter(p: Partial<WizardPrompter> | undefined): void;
+}
+
+/** Arguments of "Initiate Connection": a node URL, or a tree item that carries one. */
+const NodeArgSchema = z.looseObject({ nodeUrl: z.string().min(1).max(2048) });
+
+export function registerWizard(services: Services): WizardTestApi {
+  const prompter = new SwappablePrompter();
+  const panels: WizardPanel[] = [];
+  const track = (p: WizardPanel) => {
+    panels.push(p);
+    p.panel.onDidDispose(() => panels.splice(panels.indexOf(p), 1));
+    return p;
+  };
+
+  services.context.subscriptions.push(
+    vscode.commands.registerCommand(Commands.initiateConnection, async (arg?: unknown) => {
+      const target = await chooseNode(services, prompter, arg, 'Initiate a connection from which node?');
+      if (!target) return undefined;
+      const init = await wizardInit(services, prompter, target.node, target.client);
+      if (!init) return undefined;
+      const panel = createWizardWebviewPanel(services.context.extensionUri, init.node.label);
+      return track(new WizardPanel(panel, services, target.client, prompter, init)).state;
+    }),
+    vscode.commands.registerCommand(Commands.acceptInvitation, async (arg?: unknown): Promise<AcceptOutcome | undefined> => {
+      const args = AcceptArgsSchema.safeParse(arg ?? {});
+      const target = await chooseNode(services, prompter, arg, 'Accept the invitation on which node?');
+      if (!target) return undefined;
+      return acceptInvitation(services, prompter, target.node, target.client, args.success ? args.data : {});
+    }),
+    vscode.window.registerWebviewPanelSerializer(WIZARD_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel: vscode.WebviewPanel, saved: unknown) => {
+        const restored = await restore(services, prompter, panel, saved);
+        if (restored) track(restored);
+      },
+    }),
+  );
+
+  return {
+    get panels() {
+      return panels;
+    },
+    setPrompter: (p) => prompter.set(p),
+  };
+}
+
+async function restore(services: Services, prompter: WizardPrompter, panel: vscode.WebviewPanel, saved: unknown): Promise<WizardPanel | undefined> {
+  const parsed = PersistedWizardSchema.safeParse(saved);
+  if (!parsed.success) {
+    services.log.warn('Initiate Connection: the saved wizard state is not usable; closing the restored panel.');
+    panel.dispose();
+    return undefined;
+  }
+  const p: PersistedWizard = parsed.data;
+  const node = services.nodes.get(p.nodeUrl);
+  const client = node && (await services.nodes.client(node.url));
+  if (!node || !client) {
+    services.log.warn(`Initiate Connection: node ${p.nodeUrl} is no longer configured; closing the restored wizard.`);
+    panel.dispose();
+    return undefined;
+  }
+  panel.webview.options = wizardWebviewOptions(services.context.extensionUri);
+  let info: { shortName: string; modes: WizardInit['localModes'] } = { shortName: p.localShortName, modes: ['script', 'visual', 'basic'] };
+  try {
+    info = await client.getNodeInfo();
+  } catch (e) {
+    services.log.warn(`Initiate Connection: could not read node info of ${node.url} while restoring: ${errorText(e)}`);
+  }
+  const init: WizardInit = {
+    node: { url: node.url, label: nodeDisplayName(node) },
+    localModes: info.modes,
+    localShortName: info.shortName,
+    idempotencyKey: p.idempotencyKey,
+  };
+  return new WizardPanel(panel, services, client, prompter, init, p);
+}
+
+async function wizardInit(services: Services, prompter: WizardPrompter, node: NodeConfig, client: ExalateClient): Promise<WizardInit | undefined> {
+  const label = nodeDisplayName(node);
+  for (;;) {
+    try {
+      const info = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Exalate: connecting to ${label}…` },
+        () => client.getNodeInfo(),
+      );
+      return { node: { url: node.url, label }, localModes: info.modes, localShortName: info.shortName, idempotencyKey: newIdempotencyKey() };
+    } catch (e) {
+      services.log.error(`Initiate Connection: ${errorText(e)}`);
+      if ((await prompter.error(errorText(e), 'Retry')) !== 'Retry') return undefined;
+    }
+  }
+}
+
+/** The node to work on: from the argument, the only configured node, or a quick pick. */
+export async function chooseNode(
+  services: Services,
+  prompter: WizardPrompter,
+  arg: unknown,
+  title: string,
+): Promise<{ node: NodeConfig; client: ExalateClient } | undefined> {
+  const nodes = services.nodes.list();
+  let node: NodeConfig | undefined;
+  const wanted = NodeArgSchema.safeParse(arg);
+  if (wanted.success) {
+    node = nodes.find((n) => n.url === wanted.data.nodeUrl.replace(/\/+$/, ''));
+    if (!node) {
+      void prompter.error(`${wanted.data.nodeUrl} is not a configured Exalate node. Add it first with "Exalate: Add Node…".`);
+      return undefined;
+    }
+  } else if (nodes.length === 0) {
+    const add = 'Add Node…';
+    const choice = await prompter.error('No Exalate node is configured yet. Add your node first.', add);
+    if (choice === add) await vscode.commands.executeCommand('exalate.addNode');
+    return undefined;
+  } else if (nodes.length === 1) {
+    node = nodes[0];
+  } else {
+    const pick = await prompter.quickPick(
+      nodes.map((n) => ({ label: nodeDisplayName(n), description: n.url, node: n })),
+      { title, placeHolder: 'Choose the Exalate node' },
+    );
+    node = pick?.node;
+  }
+  if (!node) return undefined;
+  const client = await services.nodes.client(node.url);
+  if (!client) {
+    void prompter.error(`No API token is stored for ${nodeDisplayName(node)}. Add the node again with its API token.`);
+    return undefined;
+  }
+  return { node, client };
+}

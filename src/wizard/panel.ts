@@ -1,0 +1,223 @@
+// The "Initiate Connection" webview panel: renders the WizardMachine's state in the webview and feeds it the
+// webview's intents. Every message from the webview is parsed with the protocol's zod schema; anything else is
+// logged and ignored. Side effects that need VS Code (clipboard, PAT input, other commands) happen here.
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { ExalateClient } from '../exalate/client';
+import type { Services } from '../services';
+import {
+  WIZARD_VIEW_TYPE,
+  WebviewToHostSchema,
+  type HostToWebview,
+  type PersistedWizard,
+  type WebviewToHost,
+  type WizardState,
+} from '../shared/wizardProtocol';
+import { WizardMachine, errorText, type WizardDeps, type WizardInit } from './machine';
+import { listNodeProjects, promptAdoPat } from './projects';
+import type { WizardPrompter } from './prompter';
+
+/** Commands of other capabilities the wizard hands over to (run only when registered). */
+export const REVEAL_CONNECTION = 'exalate.revealConnection';
+export const OPEN_SYNC_RULES = 'exalate.openSyncRules';
+
+export class WizardPanel implements vscode.Disposable {
+  readonly machine: WizardMachine;
+  private readonly changed = new vscode.EventEmitter<WizardState>();
+  /** Fires after every state change (tests wait on it). */
+  readonly onDidChange = this.changed.event;
+  private readonly disposables: vscode.Disposable[] = [this.changed];
+  private ready = false;
+  disposed = false;
+  /** Messages from the webview that failed the protocol schema (tests assert that they were ignored). */
+  rejectedMessages = 0;
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    private readonly services: Services,
+    private readonly client: ExalateClient,
+    private readonly prompter: WizardPrompter,
+    init: WizardInit,
+    restored?: PersistedWizard,
+  ) {
+    const ext = services.context.extensionUri;
+    panel.webview.options = wizardWebviewOptions(ext);
+    panel.iconPath = vscode.Uri.joinPath(ext, 'media', 'exalate.svg');
+    panel.title = `Initiate Connection (${init.node.label})`;
+    this.machine = new WizardMachine(this.deps(init.node.label), init, restored);
+    this.disposables.push(
+      { dispose: this.machine.onChange((s, stepChanged) => this.push(s, stepChanged)) },
+      panel.webview.onDidReceiveMessage((m) => void this.receive(m)),
+      panel.onDidDispose(() => this.dispose()),
+    );
+    panel.webview.html = this.html();
+    if (restored) void this.machine.resume();
+  }
+
+  get state(): WizardState {
+    return this.machine.state;
+  }
+
+  /** Handles one message from the webview (also called by the integration tests with raw objects). */
+  async receive(raw: unknown): Promise<void> {
+    const parsed = WebviewToHostSchema.safeParse(raw);
+    if (!parsed.success) {
+      this.rejectedMessages++;
+      const kind = raw && typeof raw === 'object' && 'type' in raw ? JSON.stringify((raw as { type: unknown }).type).slice(0, 60) : typeof raw;
+      this.services.log.warn(`Initiate Connection: ignored a malformed message from the webview (type ${kind}): ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+      return;
+    }
+    try {
+      await this.handle(parsed.data);
+    } catch (e) {
+      this.services.log.error(`Initiate Connection: ${errorText(e)}`);
+      void this.prompter.error(`Initiate Connection: ${errorText(e)}`);
+    }
+  }
+
+  private async handle(msg: WebviewToHost): Promise<void> {
+    const m = this.machine;
+    switch (msg.type) {
+      case 'ready':
+        this.ready = true;
+        this.push(m.state, true);
+        return;
+      case 'input':
+        return m.input(msg.field, msg.value);
+      case 'setPrivate':
+        return m.setPrivate(msg.value);
+      case 'setMode':
+        return m.setMode(msg.mode);
+      case 'setProject':
+        return m.setProject(msg.project);
+      case 'next':
+        return m.next();
+      case 'back':
+        return m.back();
+      case 'cancel':
+        if (m.dirty && !(await this.prompter.confirm('Discard the new connection?', 'What you entered in the Initiate Connection wizard will be lost.', 'Discard'))) return;
+        this.panel.dispose();
+        return;
+      case 'action':
+        if (msg.action === 'setPat') {
+          if (await promptAdoPat(this.services, m.state.node.url, (o) => this.prompter.inputBox(o))) await m.loadProjects();
+        } else if (msg.action === 'openSettings') {
+          await vscode.commands.executeCommand('workbench.action.openSettings', 'exalate.nodes');
+        } else {
+          await m.loadProjects();
+        }
+        return;
+      case 'copyInvitation': {
+        const code = m.state.result?.invitationCode;
+        if (!code) return;
+        await this.prompter.copy(code);
+        m.setNotice('Invitation code copied to the clipboard.');
+        return;
+      }
+      case 'openSyncRules': {
+        const r = m.state.result;
+        if (!r) return;
+        if (!(await commandExists(OPEN_SYNC_RULES))) {
+          void this.prompter.error('Opening sync rules is not available: the sync rules editor is not installed in this version.');
+          return;
+        }
+        await vscode.commands.executeCommand(OPEN_SYNC_RULES, { nodeUrl: m.state.node.url, connectionId: r.connectionId, direction: 'outgoing' });
+        return;
+      }
+      case 'done': {
+        const r = m.state.result;
+        if (!r) return;
+        this.panel.dispose();
+        await vscode.commands.executeCommand('exalate.refresh');
+        if (await commandExists(REVEAL_CONNECTION)) {
+          await vscode.commands.executeCommand(REVEAL_CONNECTION, { nodeUrl: m.state.node.url, connectionId: r.connectionId });
+        }
+        return;
+      }
+    }
+  }
+
+  private push(state: WizardState, stepChanged: boolean): void {
+    this.changed.fire(state);
+    if (!this.ready || this.disposed) return;
+    const post = (msg: HostToWebview) => void this.panel.webview.postMessage(msg);
+    post({ type: 'state', state, persist: this.machine.persist() });
+    if (stepChanged) post({ type: 'focus' });
+  }
+
+  /** Network calls of the wizard, each with a progress notification. */
+  private deps(label: string): WizardDeps {
+    const c = this.client;
+    const progress = <T>(title: string, work: () => Promise<T>): Promise<T> =>
+      Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, work));
+    return {
+      checkDestination: (url) => progress(`Exalate: ${label} is checking ${url}…`, () => c.checkDestination(url)),
+      connectionNames: () =>
+        progress(`Exalate: checking the connection names on ${label}…`, async () => {
+          const names: string[] = [];
+          for await (const page of c.iterateConnectionPages({ limit: 500 })) names.push(...page.items.map((i) => i.name));
+          return names;
+        }),
+      listProjects: () => progress(`Exalate: listing the Azure DevOps projects of ${label}…`, () => listNodeProjects(this.services, c.nodeUrl, c)),
+      initiate: (req, key) => progress(`Exalate: creating connection "${req.name}" on ${label}…`, () => c.initiateConnection(req, key)),
+      getInvitationCode: (id) => progress(`Exalate: fetching the invitation code from ${label}…`, () => c.getInvitationCode(id)),
+    };
+  }
+
+  private html(): string {
+    const webview = this.panel.webview;
+    const ext = this.services.context.extensionUri;
+    const nonce = randomBytes(18).toString('base64');
+    const script = webview.asWebviewUri(vscode.Uri.joinPath(ext, 'dist', 'webview', 'wizard.js'));
+    const style = webview.asWebviewUri(vscode.Uri.joinPath(ext, 'media', 'wizard.css'));
+    const csp = [
+      "default-src 'none'",
+      `img-src ${webview.cspSource} data:`,
+      `style-src ${webview.cspSource} 'nonce-${nonce}'`,
+      `font-src ${webview.cspSource}`,
+      `script-src 'nonce-${nonce}'`,
+    ].join('; ');
+    return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${style}" nonce="${nonce}">
+<title>Initiate Connection</title>
+</head>
+<body>
+<main id="app" aria-live="polite"><p class="loading">Loading…</p></main>
+<script nonce="${nonce}" src="${script}"></script>
+</body>
+</html>`;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const d of this.disposables) d.dispose();
+    this.panel.dispose();
+  }
+}
+
+async function commandExists(id: string): Promise<boolean> {
+  return (await vscode.commands.getCommands(true)).includes(id);
+}
+
+/** Options shared by a new panel and one restored by the serializer. */
+export function wizardWebviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+  return {
+    enableScripts: true,
+    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')],
+  };
+}
+
+export function createWizardWebviewPanel(extensionUri: vscode.Uri, nodeLabel: string): vscode.WebviewPanel {
+  return vscode.window.createWebviewPanel(
+    WIZARD_VIEW_TYPE,
+    `Initiate Connection (${nodeLabel})`,
+    vscode.ViewColumn.Active,
+    wizardWebviewOptions(extensionUri),
+  );
+}
