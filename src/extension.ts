@@ -2,7 +2,7 @@
 // activate() does no network I/O and loads nothing heavy (azure-devops-node-api, webview code): each
 // capability imports what it needs when one of its commands first runs.
 import * as vscode from 'vscode';
-import { registerConnections } from './connections';
+import { registerConnections, type ConnectionsTestApi } from './connections';
 import { RedactingLogger } from './log';
 import { importBootstrapFile } from './nodes/bootstrap';
 import { NodeRegistry } from './nodes/registry';
@@ -12,6 +12,7 @@ import { registerWizard, type WizardTestApi } from './wizard';
 /** Returned from activate() only in ExtensionMode.Test, for the integration tests. */
 export interface ExalateTestApi {
   readonly services: Services;
+  readonly connections: ConnectionsTestApi;
   readonly wizard: WizardTestApi;
 }
 
@@ -21,11 +22,11 @@ export function activate(context: vscode.ExtensionContext): ExalateTestApi | und
   context.subscriptions.push(log, nodes);
   const services: Services = { context, log, nodes };
 
-  registerConnections(services);
+  const connections = registerConnections(services);
   const wizard = registerWizard(services);
   void importBootstrapFile(nodes, log);
 
-  if (context.extensionMode === vscode.ExtensionMode.Test) return { services, wizard };
+  if (context.extensionMode === vscode.ExtensionMode.Test) return { services, connections, wizard };
   return undefined;
 }
 

@@ -2,8 +2,24 @@
 // No `vscode` import: the webview protocol may name commands too.
 export const Commands = {
   refresh: 'exalate.refresh',
+  // Connections view (src/connections)
+  addNode: 'exalate.addNode',
+  removeNode: 'exalate.removeNode',
+  signIn: 'exalate.signIn',
+  startSandbox: 'exalate.startSandbox',
+  retryNode: 'exalate.retryNode',
+  loadMoreConnections: 'exalate.loadMoreConnections',
+  copyInvitationCode: 'exalate.copyInvitationCode',
+  activateConnection: 'exalate.activateConnection',
+  deactivateConnection: 'exalate.deactivateConnection',
+  deleteConnection: 'exalate.deleteConnection',
+  openOutgoingSyncRules: 'exalate.openOutgoingSyncRules',
+  openIncomingSyncRules: 'exalate.openIncomingSyncRules',
+  revealConnection: 'exalate.revealConnection',
   initiateConnection: 'exalate.initiateConnection',
   acceptInvitation: 'exalate.acceptInvitation',
+  /** Registered by src/syncRules. */
+  openSyncRules: 'exalate.openSyncRules',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];

@@ -1,0 +1,26 @@
+// Everything the Connections commands ask the user, behind one small interface. The default talks to the real
+// VS Code UI; integration tests (which cannot click modal dialogs or input boxes) swap in a scripted one through
+// the test API, and the e2e tests click the real dialogs.
+import * as vscode from 'vscode';
+
+export interface Prompter {
+  inputBox(options: vscode.InputBoxOptions): Thenable<string | undefined>;
+  quickPick<T extends vscode.QuickPickItem>(items: T[], options: vscode.QuickPickOptions): Thenable<T | undefined>;
+  /** A modal warning with one action button (plus Cancel); true when the action was chosen. */
+  confirm(message: string, detail: string, action: string): Thenable<boolean>;
+  /** A non-modal error with optional buttons; resolves with the chosen one. Callers must not await it inline. */
+  error(message: string, ...actions: string[]): Thenable<string | undefined>;
+  info(message: string, ...actions: string[]): Thenable<string | undefined>;
+  /** Runs another capability's command (e.g. the sync-rules editor). */
+  executeCommand(command: string, ...args: unknown[]): Thenable<unknown>;
+}
+
+export const windowPrompter: Prompter = {
+  inputBox: (options) => vscode.window.showInputBox({ ignoreFocusOut: true, ...options }),
+  quickPick: (items, options) => vscode.window.showQuickPick(items, options),
+  confirm: async (message, detail, action) =>
+    (await vscode.window.showWarningMessage(message, { modal: true, detail }, action)) === action,
+  error: (message, ...actions) => vscode.window.showErrorMessage(message, ...actions),
+  info: (message, ...actions) => vscode.window.showInformationMessage(message, ...actions),
+  executeCommand: (command, ...args) => vscode.commands.executeCommand(command, ...args),
+};

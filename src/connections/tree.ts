@@ -1,0 +1,353 @@
+// The `exalate.connections` tree: with one node its connections at the root, with several the nodes at the root.
+// The remote data lives in NodeConnections models (./model.ts, one per node); this provider only turns them into
+// TreeItems. Errors are items (with Retry / Sign In), never exceptions, so one broken node leaves the rest usable.
+import * as vscode from 'vscode';
+import { ExalateError } from '../exalate/errors';
+import type { Logger } from '../log';
+import { nodeDisplayName, type NodeConfig, type NodeRegistry } from '../nodes/registry';
+import type { Connection, RuleDirection } from '../shared/api';
+import { Commands } from '../shared/commands';
+import { NodeConnections, errorTitle, md, presentConnection } from './model';
+
+export const VIEW_ID = 'exalate.connections';
+
+export class NodeElement {
+  readonly kind = 'node';
+  constructor(readonly nodeUrl: string) {}
+}
+export class ConnectionElement {
+  readonly kind = 'connection';
+  constructor(
+    readonly nodeUrl: string,
+    readonly connectionId: string,
+  ) {}
+}
+export class RulesElement {
+  readonly kind = 'rules';
+  constructor(
+    readonly nodeUrl: string,
+    readonly connectionId: string,
+    readonly direction: RuleDirection,
+  ) {}
+}
+export class DetailElement {
+  readonly kind = 'detail';
+  constructor(
+    readonly nodeUrl: string,
+    readonly connectionId: string,
+    readonly index: number,
+  ) {}
+}
+export class LoadMoreElement {
+  readonly kind = 'loadMore';
+  constructor(readonly nodeUrl: string) {}
+}
+export class ErrorElement {
+  readonly kind = 'error';
+  constructor(
+    readonly nodeUrl: string,
+    /** `load`: the list could not be loaded; `more`: "Load more…" failed; `noToken`: no token stored. */
+    readonly reason: 'load' | 'more' | 'noToken',
+  ) {}
+}
+export class EmptyElement {
+  readonly kind = 'empty';
+  constructor(readonly nodeUrl: string) {}
+}
+
+export type Element = NodeElement | ConnectionElement | RulesElement | DetailElement | LoadMoreElement | ErrorElement | EmptyElement;
+
+export function isElement(x: unknown): x is Element {
+  return (
+    x instanceof NodeElement ||
+    x instanceof ConnectionElement ||
+    x instanceof RulesElement ||
+    x instanceof DetailElement ||
+    x instanceof LoadMoreElement ||
+    x instanceof ErrorElement ||
+    x instanceof EmptyElement
+  );
+}
+
+export class ConnectionsTree implements vscode.TreeDataProvider<Element>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<Element | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly models = new Map<string, NodeConnections>();
+  private readonly nodeElements = new Map<string, NodeElement>();
+  private readonly connElements = new Map<string, ConnectionElement>();
+  private readonly modelChanged = new vscode.EventEmitter<void>();
+  /** Fires after any node's list changed (for the badge). */
+  readonly onDidChangeModels = this.modelChanged.event;
+
+  constructor(
+    private readonly nodes: NodeRegistry,
+    private readonly log: Logger,
+    /** Makes sure a sandbox node listed in the settings runs before it is loaded (after a restart). */
+    private readonly ensureSandbox: (node: NodeConfig) => Promise<void>,
+  ) {}
+
+  // ---- models ------------------------------------------------------------------------------------------------
+
+  model(nodeUrl: string): NodeConnections {
+    let m = this.models.get(nodeUrl);
+    if (!m) {
+      const node = () => this.nodes.get(nodeUrl);
+      m = new NodeConnections(
+        nodeUrl,
+        async () => {
+          const n = node();
+          if (n?.sandbox) await this.ensureSandbox(n);
+          return this.nodes.client(nodeUrl);
+        },
+        () => this.onModelChange(nodeUrl),
+      );
+      this.models.set(nodeUrl, m);
+    }
+    return m;
+  }
+
+  allModels(): NodeConnections[] {
+    return [...this.models.values()];
+  }
+
+  /** Drops models of nodes that are no longer configured and redraws. */
+  syncNodes(): void {
+    const urls = new Set(this.nodes.list().map((n) => n.url));
+    for (const [url, m] of this.models) {
+      if (!urls.has(url)) {
+        m.dispose();
+        this.models.delete(url);
+        this.nodeElements.delete(url);
+      }
+    }
+    this.changed.fire(undefined);
+    this.modelChanged.fire();
+  }
+
+  /** Reloads one node, or every node that was shown already. */
+  async refresh(nodeUrl?: string): Promise<void> {
+    if (nodeUrl) return this.model(nodeUrl).refresh();
+    const urls = new Set(this.nodes.list().map((n) => n.url));
+    await Promise.all(this.allModels().filter((m) => urls.has(m.nodeUrl)).map((m) => m.refresh()));
+  }
+
+  private onModelChange(nodeUrl: string): void {
+    const m = this.models.get(nodeUrl);
+    if (m?.state.kind === 'error') this.log.warn(`Loading connections of ${nodeUrl} failed: ${describe(m.state.error)}`);
+    if (m?.moreError) this.log.warn(`Loading more connections of ${nodeUrl} failed: ${describe(m.moreError)}`);
+    this.changed.fire(this.nodes.list().length > 1 ? this.nodeElement(nodeUrl) : undefined);
+    this.modelChanged.fire();
+  }
+
+  // ---- elements ----------------------------------------------------------------------------------------------
+
+  nodeElement(nodeUrl: string): NodeElement {
+    let e = this.nodeElements.get(nodeUrl);
+    if (!e) this.nodeElements.set(nodeUrl, (e = new NodeElement(nodeUrl)));
+    return e;
+  }
+
+  connectionElement(nodeUrl: string, id: string): ConnectionElement {
+    const key = `${nodeUrl}#${id}`;
+    let e = this.connElements.get(key);
+    if (!e) this.connElements.set(key, (e = new ConnectionElement(nodeUrl, id)));
+    return e;
+  }
+
+  connection(e: { nodeUrl: string; connectionId: string }): Connection | undefined {
+    return this.models.get(e.nodeUrl)?.find(e.connectionId);
+  }
+
+  async getChildren(element?: Element): Promise<Element[]> {
+    if (!element) {
+      const list = this.nodes.list();
+      if (list.length === 0) return [];
+      if (list.length === 1) return this.nodeChildren(list[0].url);
+      return list.map((n) => this.nodeElement(n.url));
+    }
+    if (element instanceof NodeElement) return this.nodeChildren(element.nodeUrl);
+    if (element instanceof ConnectionElement) {
+      const c = this.connection(element);
+      if (!c) return [];
+      const details = presentConnection(c).details;
+      return [
+        new RulesElement(element.nodeUrl, element.connectionId, 'outgoing'),
+        new RulesElement(element.nodeUrl, element.connectionId, 'incoming'),
+        ...details.map((_, i) => new DetailElement(element.nodeUrl, element.connectionId, i)),
+      ];
+    }
+    return [];
+  }
+
+  private async nodeChildren(nodeUrl: string): Promise<Element[]> {
+    const m = this.model(nodeUrl);
+    if (m.state.kind === 'idle') {
+      await vscode.window.withProgress({ location: { viewId: VIEW_ID } }, () => m.ensureLoaded());
+    }
+    switch (m.state.kind) {
+      case 'noToken':
+        return [new ErrorElement(nodeUrl, 'noToken')];
+      case 'error':
+        return [new ErrorElement(nodeUrl, 'load')];
+      case 'idle':
+        return [];
+    }
+    const out: Element[] = m.connections.map((c) => this.connectionElement(nodeUrl, c.id));
+    if (m.moreError) out.push(new ErrorElement(nodeUrl, 'more'));
+    else if (m.nextCursor) out.push(new LoadMoreElement(nodeUrl));
+    if (m.connections.length === 0) out.push(new EmptyElement(nodeUrl));
+    return out;
+  }
+
+  getParent(element: Element): Element | undefined {
+    if (element instanceof NodeElement) return undefined;
+    if (element instanceof RulesElement || element instanceof DetailElement) {
+      return this.connectionElement(element.nodeUrl, element.connectionId);
+    }
+    return this.nodes.list().length > 1 ? this.nodeElement(element.nodeUrl) : undefined;
+  }
+
+  getTreeItem(element: Element): vscode.TreeItem {
+    if (element instanceof NodeElement) return this.nodeItem(element);
+    if (element instanceof ConnectionElement) return this.connectionItem(element);
+    if (element instanceof RulesElement) {
+      const outgoing = element.direction === 'outgoing';
+      const item = new vscode.TreeItem(outgoing ? 'Outgoing sync' : 'Incoming sync', vscode.TreeItemCollapsibleState.None);
+      item.id = `${element.nodeUrl}#${element.connectionId}#${element.direction}`;
+      item.iconPath = new vscode.ThemeIcon(outgoing ? 'arrow-up' : 'arrow-down');
+      item.description = outgoing ? 'what we send' : 'what we apply';
+      item.tooltip = `Open the ${element.direction} sync rules (Groovy) of this connection`;
+      item.contextValue = `rules.${element.direction}`;
+      item.command = {
+        command: Commands.openSyncRules,
+        title: 'Open Sync Rules',
+        arguments: [{ nodeUrl: element.nodeUrl, connectionId: element.connectionId, direction: element.direction }],
+      };
+      return item;
+    }
+    if (element instanceof DetailElement) {
+      const c = this.connection(element);
+      const text = c ? (presentConnection(c).details[element.index] ?? '') : '';
+      const item = new vscode.TreeItem(text, vscode.TreeItemCollapsibleState.None);
+      item.id = `${element.nodeUrl}#${element.connectionId}#detail${element.index}`;
+      item.iconPath = new vscode.ThemeIcon(element.index === 0 ? 'link' : 'info');
+      item.tooltip = text;
+      item.contextValue = 'detail';
+      return item;
+    }
+    if (element instanceof LoadMoreElement) {
+      const m = this.model(element.nodeUrl);
+      const item = new vscode.TreeItem('Load more…', vscode.TreeItemCollapsibleState.None);
+      item.id = `${element.nodeUrl}#loadMore`;
+      item.iconPath = new vscode.ThemeIcon(m.loading ? 'loading~spin' : 'ellipsis');
+      item.description = `${m.connections.length} shown`;
+      item.tooltip = 'Load the next page of connections';
+      item.contextValue = 'loadMore';
+      item.command = { command: Commands.loadMoreConnections, title: 'Load More', arguments: [{ nodeUrl: element.nodeUrl }] };
+      return item;
+    }
+    if (element instanceof ErrorElement) return this.errorItem(element);
+    const item = new vscode.TreeItem('No connections yet', vscode.TreeItemCollapsibleState.None);
+    item.id = `${element.nodeUrl}#empty`;
+    item.iconPath = new vscode.ThemeIcon('info');
+    item.description = 'Initiate a connection or accept an invitation';
+    item.tooltip = 'This node has no connections. Use Initiate Connection or Accept Invitation in the view title.';
+    item.contextValue = 'empty';
+    item.command = { command: Commands.initiateConnection, title: 'Initiate Connection', arguments: [{ nodeUrl: element.nodeUrl }] };
+    return item;
+  }
+
+  private nodeItem(element: NodeElement): vscode.TreeItem {
+    const node = this.nodes.get(element.nodeUrl);
+    const m = this.models.get(element.nodeUrl);
+    const item = new vscode.TreeItem(node ? nodeDisplayName(node) : element.nodeUrl, vscode.TreeItemCollapsibleState.Expanded);
+    item.id = `node:${element.nodeUrl}`;
+    const failed = m?.state.kind === 'error' || m?.state.kind === 'noToken';
+    item.iconPath = new vscode.ThemeIcon(
+      node?.sandbox ? 'beaker' : 'server',
+      failed ? new vscode.ThemeColor('errorForeground') : undefined,
+    );
+    const count = m?.state.kind === 'loaded' ? `${m.connections.length}${m.nextCursor ? '+' : ''} connections` : undefined;
+    item.description = [hostOf(element.nodeUrl), failed ? 'needs attention' : count].filter(Boolean).join(' · ');
+    const tip = new vscode.MarkdownString(undefined, true);
+    tip.appendMarkdown(`**${md(node ? nodeDisplayName(node) : element.nodeUrl)}**${node?.sandbox ? ' (local sandbox)' : ''}\n\n`);
+    tip.appendMarkdown(`Node URL: ${md(element.nodeUrl)}\n\n`);
+    tip.appendMarkdown(`Azure DevOps: ${node?.adoOrgUrl ? md(node.adoOrgUrl) : '_not set_'}\n\n`);
+    if (m?.loadedAt) tip.appendMarkdown(`Loaded: ${new Date(m.loadedAt).toLocaleTimeString()}`);
+    item.tooltip = tip;
+    item.contextValue = node?.sandbox ? 'node.sandbox' : 'node';
+    return item;
+  }
+
+  private connectionItem(element: ConnectionElement): vscode.TreeItem {
+    const c = this.connection(element);
+    if (!c) {
+      const gone = new vscode.TreeItem('(removed)', vscode.TreeItemCollapsibleState.None);
+      gone.id = `${element.nodeUrl}#${element.connectionId}`;
+      return gone;
+    }
+    const p = presentConnection(c);
+    const item = new vscode.TreeItem(p.label, vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = `${element.nodeUrl}#${element.connectionId}`;
+    item.description = p.description;
+    item.iconPath = new vscode.ThemeIcon(p.icon, new vscode.ThemeColor(p.color));
+    const tip = new vscode.MarkdownString(p.tooltip, true);
+    item.tooltip = tip;
+    item.contextValue = p.contextValue;
+    item.accessibilityInformation = { label: `${c.name}, ${p.description}` };
+    return item;
+  }
+
+  private errorItem(element: ErrorElement): vscode.TreeItem {
+    const m = this.model(element.nodeUrl);
+    const node = this.nodes.get(element.nodeUrl);
+    const name = node ? nodeDisplayName(node) : element.nodeUrl;
+    let label: string;
+    let message: string;
+    let unauthorized = false;
+    if (element.reason === 'noToken') {
+      label = 'Sign in to see connections';
+      message = `No API token is stored for ${element.nodeUrl}. Sign in with an API token of this node.`;
+      unauthorized = true;
+    } else {
+      const err = (element.reason === 'more' ? m.moreError : m.state.kind === 'error' ? m.state.error : undefined) ?? new Error('Unknown error');
+      label = element.reason === 'more' ? `Could not load more: ${errorTitle(err)}` : errorTitle(err);
+      message = err.message;
+      unauthorized = err instanceof ExalateError && err.kind === 'unauthorized';
+    }
+    const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
+    item.id = `${element.nodeUrl}#error-${element.reason}`;
+    item.description = unauthorized ? 'Sign In' : 'Retry';
+    item.iconPath = new vscode.ThemeIcon(unauthorized ? 'key' : 'warning', new vscode.ThemeColor(unauthorized ? 'list.warningForeground' : 'errorForeground'));
+    const tip = new vscode.MarkdownString(undefined, true);
+    tip.appendMarkdown(`**${md(name)}**: ${md(label)}\n\n`);
+    tip.appendMarkdown(md(message));
+    tip.appendMarkdown(`\n\n${unauthorized ? 'Click to sign in again.' : 'Click to retry. Details are in the Exalate output channel.'}`);
+    item.tooltip = tip;
+    item.contextValue = unauthorized ? 'error.signIn' : element.reason === 'more' ? 'error.loadMore' : 'error.retry';
+    item.command = unauthorized
+      ? { command: Commands.signIn, title: 'Sign In Again', arguments: [{ nodeUrl: element.nodeUrl }] }
+      : element.reason === 'more'
+        ? { command: Commands.loadMoreConnections, title: 'Retry', arguments: [{ nodeUrl: element.nodeUrl }] }
+        : { command: Commands.retryNode, title: 'Retry', arguments: [{ nodeUrl: element.nodeUrl }] };
+    return item;
+  }
+
+  dispose(): void {
+    for (const m of this.models.values()) m.dispose();
+    this.changed.dispose();
+    this.modelChanged.dispose();
+  }
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
+function describe(e: Error): string {
+  return e instanceof ExalateError ? e.toLogString() : `${e.name}: ${e.message}`;
+}
