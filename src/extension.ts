@@ -7,6 +7,7 @@ import { RedactingLogger } from './log';
 import { importBootstrapFile } from './nodes/bootstrap';
 import { NodeRegistry } from './nodes/registry';
 import type { Services } from './services';
+import { registerSyncRules, type SyncRulesTestApi } from './syncRules';
 import { registerWizard, type WizardTestApi } from './wizard';
 
 /** Returned from activate() only in ExtensionMode.Test, for the integration tests. */
@@ -14,6 +15,7 @@ export interface ExalateTestApi {
   readonly services: Services;
   readonly connections: ConnectionsTestApi;
   readonly wizard: WizardTestApi;
+  readonly syncRules: SyncRulesTestApi;
 }
 
 export function activate(context: vscode.ExtensionContext): ExalateTestApi | undefined {
@@ -24,9 +26,10 @@ export function activate(context: vscode.ExtensionContext): ExalateTestApi | und
 
   const connections = registerConnections(services);
   const wizard = registerWizard(services);
+  const syncRules = registerSyncRules(services);
   void importBootstrapFile(nodes, log);
 
-  if (context.extensionMode === vscode.ExtensionMode.Test) return { services, connections, wizard };
+  if (context.extensionMode === vscode.ExtensionMode.Test) return { services, connections, wizard, syncRules };
   return undefined;
 }
 

@@ -20,6 +20,10 @@ export const Commands = {
   acceptInvitation: 'exalate.acceptInvitation',
   /** Registered by src/syncRules. */
   openSyncRules: 'exalate.openSyncRules',
+  showSyncRulesHistory: 'exalate.showSyncRulesHistory',
+  restoreSyncRules: 'exalate.restoreSyncRules',
+  exportSyncRules: 'exalate.exportSyncRules',
+  publishSyncRulesFromFile: 'exalate.publishSyncRulesFromFile',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];

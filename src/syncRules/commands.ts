@@ -1,0 +1,507 @@
+// The sync-rules commands. Each takes an optional arguments object (validated with zod) so the tree, the wizard and
+// tests can call it directly; without one it asks with quick picks (node → connection → direction) or uses the
+// sync-rule document in the active editor.
+import * as vscode from 'vscode';
+import { z } from 'zod';
+import { isExalateError } from '../exalate/errors';
+import { RuleDirectionSchema, type Connection, type RuleDirection, type SyncRule } from '../shared/api';
+import { Commands } from '../shared/commands';
+import { nodeUrlSchema } from '../shared/validation';
+import type { Services } from '../services';
+import { NotSavedError, ReadonlyRuleError, errorMessage, needsSignIn } from './errors';
+import { readonlyExplanation, syncRuleUri, type SyncRulesFileSystem } from './fileSystem';
+import {
+  EXPORT_ROOT,
+  METADATA_FILE,
+  connectionFolderName,
+  directionOfFile,
+  formatExportMetadata,
+  parseExportMetadata,
+  ruleFileName,
+  type ExportMetadata,
+} from './layout';
+import { pickConnection, pickDirection, pickNode } from './pickers';
+import { describeRule, type MessageAction, type Messages } from './ui';
+import { SYNC_RULES_SCHEME, parseSyncRuleUri, ruleKey, type SyncRuleRef } from './uri';
+
+const connectionIdSchema = z
+  .string({ error: 'connectionId is required' })
+  .trim()
+  .min(1, { error: 'connectionId is required' })
+  .max(200, { error: 'connectionId is too long' });
+
+export const OpenArgsSchema = z.object({
+  nodeUrl: nodeUrlSchema,
+  connectionId: connectionIdSchema,
+  /** Omitted: both scripts open. */
+  direction: RuleDirectionSchema.optional(),
+});
+export type OpenSyncRulesArgs = z.input<typeof OpenArgsSchema>;
+
+export const RuleArgsSchema = z.object({
+  nodeUrl: nodeUrlSchema,
+  connectionId: connectionIdSchema,
+  direction: RuleDirectionSchema,
+  /** History: open the diff of this version against the current script instead of the version list. */
+  version: z.number().int().positive().optional(),
+});
+export const RestoreArgsSchema = RuleArgsSchema.extend({ version: z.number({ error: 'version is required' }).int().positive() });
+export const ExportArgsSchema = z.object({
+  nodeUrl: nodeUrlSchema,
+  connectionId: connectionIdSchema,
+  /** Folder to export into (absolute path or URI); default: the (first) workspace folder. */
+  folder: z.string().min(1).optional(),
+});
+export const PublishArgsSchema = z.object({
+  /** The local file (absolute path or URI). */
+  file: z.string({ error: 'file is required' }).min(1, { error: 'file is required' }),
+});
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+function toUri(pathOrUri: string): vscode.Uri {
+  return /^[a-z][a-z0-9+.-]+:\/\//i.test(pathOrUri) ? vscode.Uri.parse(pathOrUri, true) : vscode.Uri.file(pathOrUri);
+}
+
+async function readText(uri: vscode.Uri): Promise<string | undefined> {
+  try {
+    return decoder.decode(await vscode.workspace.fs.readFile(uri));
+  } catch {
+    return undefined;
+  }
+}
+
+const progressTitle = (t: string) => ({ location: vscode.ProgressLocation.Notification, title: `Exalate: ${t}` });
+
+export class SyncRuleCommands {
+  constructor(
+    private readonly services: Services,
+    private readonly fs: SyncRulesFileSystem,
+    private readonly messages: Messages,
+  ) {}
+
+  // ---- Open Sync Rules… ------------------------------------------------------------------------------------
+
+  async open(raw?: unknown): Promise<vscode.TextEditor[]> {
+    const args = this.parseArgs(OpenArgsSchema, raw, 'Open Sync Rules');
+    if (args === null) return [];
+    try {
+      if (args) return await this.openRules(args.nodeUrl, args.connectionId, args.direction ? [args.direction] : ['outgoing', 'incoming']);
+      const target = await this.pickTarget('Exalate: Open Sync Rules', true);
+      if (!target) return [];
+      return await this.openRules(target.nodeUrl, target.connection.id, target.direction === 'both' ? ['outgoing', 'incoming'] : [target.direction]);
+    } catch (e) {
+      this.report('Could not open the sync rules', e);
+      return [];
+    }
+  }
+
+  private async openRules(nodeUrl: string, connectionId: string, directions: RuleDirection[]): Promise<vscode.TextEditor[]> {
+    let connection: Connection | undefined;
+    const docs = await vscode.window.withProgress(progressTitle('Opening sync rules…'), async (progress) => {
+      const out: vscode.TextDocument[] = [];
+      for (const direction of directions) {
+        const ref: SyncRuleRef = { nodeUrl, connectionId, direction };
+        const existing = this.openDocument(ref);
+        if (existing?.isDirty) {
+          // Unsaved edits: show them as they are; the save will meet any newer node version as a conflict.
+          out.push(existing);
+          continue;
+        }
+        const loaded = await this.fs.load(ref);
+        connection = loaded.connection;
+        progress.report({ message: `${connection.name} · ${direction}.groovy` });
+        let doc = existing ?? (await vscode.workspace.openTextDocument(syncRuleUri({ ...ref, connectionName: connection.name })));
+        if (doc.languageId !== 'groovy') doc = await vscode.languages.setTextDocumentLanguage(doc, 'groovy');
+        out.push(doc);
+      }
+      return out;
+    });
+    const editors: vscode.TextEditor[] = [];
+    for (const doc of docs) editors.push(await vscode.window.showTextDocument(doc, { preview: false }));
+    if (connection?.mode === 'basic') this.messages.info(readonlyExplanation(connection.name));
+    return editors;
+  }
+
+  /** An open document of the current script of this rule (its URI may carry an older connection name). */
+  private openDocument(ref: SyncRuleRef): vscode.TextDocument | undefined {
+    return vscode.workspace.textDocuments.find((d) => {
+      const r = d.uri.scheme === SYNC_RULES_SCHEME ? parseSyncRuleUri(d.uri) : undefined;
+      return r !== undefined && r.version === undefined && ruleKey(r) === ruleKey(ref) && !d.isClosed;
+    });
+  }
+
+  // ---- History, Compare, Restore --------------------------------------------------------------------------
+
+  async history(raw?: unknown): Promise<void> {
+    try {
+      const ref = await this.ruleFromContext(raw, 'Show Sync Rules History');
+      if (!ref) return;
+      if (ref.version !== undefined && !(raw instanceof vscode.Uri)) {
+        await this.compare(ref, ref.version);
+        return;
+      }
+      await this.pickVersion({ ...ref, version: undefined }, 'compare');
+    } catch (e) {
+      this.report('Could not show the sync rules history', e);
+    }
+  }
+
+  async restore(raw?: unknown): Promise<SyncRule | undefined> {
+    try {
+      if (raw === undefined || raw instanceof vscode.Uri) {
+        const ref = await this.ruleFromContext(raw, 'Restore Sync Rules Version');
+        if (ref) await this.pickVersion({ ...ref, version: undefined }, 'restore');
+        return undefined;
+      }
+      const args = this.parseArgs(RestoreArgsSchema, raw, 'Restore Sync Rules Version');
+      if (!args) return undefined;
+      return await this.restoreVersion(args, args.version);
+    } catch (e) {
+      this.report('Could not restore the version', e);
+      return undefined;
+    }
+  }
+
+  private async pickVersion(ref: SyncRuleRef, mode: 'compare' | 'restore'): Promise<void> {
+    const client = await this.fs.clientFor(ref.nodeUrl);
+    const [connection, versions] = await vscode.window.withProgress(progressTitle('Loading the sync rules history…'), () =>
+      Promise.all([client.getConnection(ref.connectionId), client.listRuleVersions(ref.connectionId, ref.direction)]),
+    );
+    const named = { ...ref, connectionName: connection.name };
+    const restoreButton: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('discard'), tooltip: 'Restore this version (publishes it as a new version)' };
+    const compareButton: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('diff'), tooltip: 'Compare with the current script' };
+    type Item = vscode.QuickPickItem & { version: number };
+    const items: Item[] = versions.map((v, i) => ({
+      label: `$(git-commit) Version ${v.version}`,
+      description: `${v.author}${i === 0 ? ' · current' : ''}`,
+      detail: `${new Date(v.updatedAt).toLocaleString()} · ${v.size.toLocaleString()} bytes`,
+      version: v.version,
+      buttons: i === 0 || connection.mode === 'basic' ? [compareButton] : [compareButton, restoreButton],
+    }));
+    const qp = vscode.window.createQuickPick<Item>();
+    qp.title = `Exalate: History of ${ref.direction}.groovy — ${connection.name}`;
+    qp.placeholder = mode === 'compare' ? 'Pick a version to compare with the current script' : 'Pick a version to restore';
+    qp.items = mode === 'restore' ? items.slice(1) : items;
+    qp.matchOnDescription = true;
+    qp.matchOnDetail = true;
+    const chosen = await new Promise<{ version: number; action: 'compare' | 'restore' } | undefined>((resolve) => {
+      qp.onDidAccept(() => {
+        const sel = qp.selectedItems[0];
+        if (sel) resolve({ version: sel.version, action: mode });
+        qp.hide();
+      });
+      qp.onDidTriggerItemButton((e) => {
+        resolve({ version: e.item.version, action: e.button === restoreButton ? 'restore' : 'compare' });
+        qp.hide();
+      });
+      qp.onDidHide(() => resolve(undefined));
+      qp.show();
+    });
+    qp.dispose();
+    if (!chosen) return;
+    if (chosen.action === 'compare') await this.compare(named, chosen.version);
+    else await this.restoreVersion(named, chosen.version);
+  }
+
+  /** Diff of a past version (left, read-only) against the current script (right, the editable document). */
+  private async compare(ref: SyncRuleRef, version: number): Promise<void> {
+    const head = { ...ref, version: undefined };
+    let name = ref.connectionName;
+    const open = this.openDocument(head);
+    if (!open || !name) name = (await this.fs.load(head)).connection.name;
+    const right = open?.uri ?? syncRuleUri({ ...head, connectionName: name });
+    const left = syncRuleUri({ ...head, connectionName: name, version });
+    await vscode.commands.executeCommand('vscode.diff', left, right, `${name} · ${ref.direction}.groovy: v${version} ↔ current`, { preview: false });
+  }
+
+  private async restoreVersion(ref: SyncRuleRef, version: number): Promise<SyncRule | undefined> {
+    const client = await this.fs.clientFor(ref.nodeUrl);
+    const connection = await client.getConnection(ref.connectionId);
+    const named = { ...ref, connectionName: connection.name, version: undefined };
+    const what = describeRule(ref.direction, connection.name);
+    if (connection.mode === 'basic') throw new ReadonlyRuleError(readonlyExplanation(connection.name));
+    const ok = await this.fs.prompter.confirm(
+      `Restore version ${version} of ${what}?`,
+      `Version ${version} is published as a new version; every version stays in the history.`,
+      'Restore',
+    );
+    if (!ok) return undefined;
+    const rule = await vscode.window.withProgress(progressTitle(`Restoring version ${version}…`), async () => {
+      const [old, head] = await Promise.all([this.fs.getVersion(named, version), client.getSyncRule(ref.connectionId, ref.direction)]);
+      if (old.script === head.script) return undefined;
+      return client.putSyncRule(ref.connectionId, ref.direction, old.script, head.version, { author: this.fs.author });
+    });
+    if (!rule) {
+      this.messages.info(`Version ${version} of ${what} is the same as the current script; nothing to restore.`);
+      return undefined;
+    }
+    this.fs.notePublished(named, connection, rule);
+    this.messages.info(`Restored version ${version} of ${what} as version ${rule.version}.`, {
+      title: 'Open',
+      run: () => this.openRules(ref.nodeUrl, ref.connectionId, [ref.direction]),
+    });
+    return rule;
+  }
+
+  // ---- Export to workspace, publish from file -------------------------------------------------------------
+
+  async export(raw?: unknown): Promise<vscode.Uri | undefined> {
+    try {
+      let target: { nodeUrl: string; connectionId: string; folder?: string } | undefined;
+      if (raw !== undefined && !(raw instanceof vscode.Uri)) {
+        const args = this.parseArgs(ExportArgsSchema, raw, 'Export Sync Rules to Workspace');
+        if (!args) return undefined;
+        target = args;
+      } else {
+        const ref = await this.ruleFromContext(raw, 'Export Sync Rules to Workspace', false);
+        if (!ref) return undefined;
+        target = ref;
+      }
+      const root = target.folder ? toUri(target.folder) : await this.workspaceRoot();
+      if (!root) return undefined;
+      return await this.exportTo(target.nodeUrl, target.connectionId, root);
+    } catch (e) {
+      this.report('Could not export the sync rules', e);
+      return undefined;
+    }
+  }
+
+  private async workspaceRoot(): Promise<vscode.Uri | undefined> {
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    if (folders.length === 0) {
+      this.messages.error('Export Sync Rules needs a workspace folder to write into. Open a folder (ideally a git repository), then export again.', {
+        title: 'Open Folder…',
+        run: () => vscode.commands.executeCommand('workbench.action.files.openFolder'),
+      });
+      return undefined;
+    }
+    if (folders.length === 1) return folders[0].uri;
+    return (await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Export the sync rules into which workspace folder?' }))?.uri;
+  }
+
+  private async exportTo(nodeUrl: string, connectionId: string, root: vscode.Uri): Promise<vscode.Uri | undefined> {
+    const client = await this.fs.clientFor(nodeUrl);
+    const [connection, outgoing, incoming] = await vscode.window.withProgress(progressTitle('Fetching sync rules…'), () =>
+      Promise.all([
+        client.getConnection(connectionId),
+        client.getSyncRule(connectionId, 'outgoing'),
+        client.getSyncRule(connectionId, 'incoming'),
+      ]),
+    );
+    let folder = vscode.Uri.joinPath(root, EXPORT_ROOT, connectionFolderName(connection.name, connectionId));
+    // Another connection (same name on another node, or a deleted namesake) already lives there: do not mix them.
+    const previous = await readText(vscode.Uri.joinPath(folder, METADATA_FILE));
+    const prevMeta = previous === undefined ? undefined : parseExportMetadata(previous);
+    if (prevMeta?.ok && (prevMeta.value.nodeUrl !== nodeUrl || prevMeta.value.connectionId !== connectionId)) {
+      folder = vscode.Uri.joinPath(root, EXPORT_ROOT, `${connectionFolderName(connection.name, connectionId)} (${connectionId.slice(0, 8)})`);
+    }
+    const rules = { outgoing, incoming };
+    const changedLocally: string[] = [];
+    for (const dir of ['outgoing', 'incoming'] as const) {
+      const local = await readText(vscode.Uri.joinPath(folder, ruleFileName(dir)));
+      if (local !== undefined && local !== rules[dir].script) changedLocally.push(ruleFileName(dir));
+    }
+    const relative = vscode.workspace.asRelativePath(folder, false);
+    if (changedLocally.length) {
+      const ok = await this.fs.prompter.confirm(
+        `Replace ${changedLocally.join(' and ')} in ${relative}?`,
+        `The local ${changedLocally.length > 1 ? 'files differ' : 'file differs'} from the node's current version. Exporting replaces ${changedLocally.length > 1 ? 'them' : 'it'} (git can show or restore the local text).`,
+        'Replace',
+      );
+      if (!ok) return undefined;
+    }
+    await vscode.workspace.fs.createDirectory(folder);
+    for (const dir of ['outgoing', 'incoming'] as const) {
+      await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(folder, ruleFileName(dir)), encoder.encode(rules[dir].script));
+    }
+    const meta: ExportMetadata = {
+      nodeUrl,
+      connectionId,
+      connectionName: connection.name,
+      rules: { outgoing: { version: outgoing.version }, incoming: { version: incoming.version } },
+      exportedAt: new Date().toISOString(),
+    };
+    await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(folder, METADATA_FILE), encoder.encode(formatExportMetadata(meta)));
+    this.messages.info(
+      `Exported the sync rules of “${connection.name}” to ${relative} (outgoing v${outgoing.version}, incoming v${incoming.version}).`,
+      { title: 'Open outgoing.groovy', run: () => vscode.window.showTextDocument(vscode.Uri.joinPath(folder, ruleFileName('outgoing')), { preview: false }) },
+      { title: 'Reveal in Explorer', run: () => vscode.commands.executeCommand('revealInExplorer', vscode.Uri.joinPath(folder, ruleFileName('outgoing'))) },
+    );
+    return folder;
+  }
+
+  async publishFromFile(raw?: unknown): Promise<SyncRule | undefined> {
+    try {
+      const file = await this.fileFromContext(raw);
+      if (!file) return undefined;
+      return await this.publishFile(file);
+    } catch (e) {
+      if (e instanceof NotSavedError) this.messages.warn(e.message);
+      else this.report('Could not publish the file', e);
+      return undefined;
+    }
+  }
+
+  private async fileFromContext(raw: unknown): Promise<vscode.Uri | undefined> {
+    if (raw instanceof vscode.Uri) return raw;
+    if (raw !== undefined) {
+      const args = this.parseArgs(PublishArgsSchema, raw, 'Publish Sync Rules from File');
+      return args ? toUri(args.file) : undefined;
+    }
+    const active = vscode.window.activeTextEditor?.document.uri;
+    if (active && active.scheme !== SYNC_RULES_SCHEME && active.path.endsWith('.groovy')) return active;
+    const picked = await vscode.window.showOpenDialog({
+      title: 'Exalate: Publish Sync Rules from File',
+      openLabel: 'Publish',
+      canSelectMany: false,
+      filters: { 'Groovy sync scripts': ['groovy'] },
+      defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
+    });
+    return picked?.[0];
+  }
+
+  private async publishFile(file: vscode.Uri): Promise<SyncRule | undefined> {
+    const name = file.path.slice(file.path.lastIndexOf('/') + 1);
+    const openDoc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === file.toString());
+    if (openDoc?.isDirty && !(await openDoc.save())) throw new Error(`${name} has unsaved changes that could not be saved; save it, then publish again.`);
+    let script: string;
+    try {
+      script = decoder.decode(await vscode.workspace.fs.readFile(file));
+    } catch (e) {
+      if (e instanceof TypeError) throw new Error(`${name} is not UTF-8 text. Save it with the UTF-8 encoding, then publish again.`);
+      throw new Error(`Could not read ${name}: ${(e as Error).message}`);
+    }
+    const metaUri = vscode.Uri.joinPath(file, '..', METADATA_FILE);
+    const metaText = await readText(metaUri);
+    let meta: ExportMetadata | undefined;
+    if (metaText !== undefined) {
+      const parsed = parseExportMetadata(metaText);
+      if (!parsed.ok) {
+        this.messages.error(`Could not publish ${name}: ${METADATA_FILE} next to it is not valid (${parsed.error}). Fix it, or export the connection again to recreate it.`, {
+          title: `Open ${METADATA_FILE}`,
+          run: () => vscode.window.showTextDocument(metaUri),
+        });
+        return undefined;
+      }
+      meta = parsed.value;
+    }
+    let direction = directionOfFile(name);
+    let ref: SyncRuleRef;
+    if (meta && direction) {
+      ref = { nodeUrl: meta.nodeUrl, connectionId: meta.connectionId, direction, connectionName: meta.connectionName };
+    } else {
+      // Not an exported file: ask where it goes.
+      const target = await this.pickTarget(`Exalate: Publish ${name} to…`, false, direction);
+      if (!target || target.direction === 'both') return undefined;
+      direction = target.direction;
+      ref = { nodeUrl: target.nodeUrl, connectionId: target.connection.id, direction, connectionName: target.connection.name };
+      meta = undefined;
+    }
+    const client = await this.fs.clientFor(ref.nodeUrl);
+    const connection = await client.getConnection(ref.connectionId).catch((e) => {
+      if (isExalateError(e, 'notFound')) {
+        throw new Error(`The connection “${ref.connectionName}” (${ref.connectionId}) named in ${METADATA_FILE} no longer exists on the node at ${ref.nodeUrl}.`);
+      }
+      throw e;
+    });
+    ref.connectionName = connection.name;
+    if (connection.mode === 'basic') throw new ReadonlyRuleError(readonlyExplanation(connection.name));
+    const what = describeRule(ref.direction, connection.name);
+    let base = meta?.rules[ref.direction]?.version;
+    if (base === undefined) {
+      const head = await client.getSyncRule(ref.connectionId, ref.direction);
+      const ok = await this.fs.prompter.confirm(
+        `Publish ${name} as ${what}?`,
+        `This publishes a new version on the node at ${ref.nodeUrl}, replacing version ${head.version}. Every version stays in the history.`,
+        'Publish',
+      );
+      if (!ok) return undefined;
+      base = head.version;
+    }
+    const rule = await vscode.window.withProgress(progressTitle(`Publishing ${name}…`), () => this.fs.publish(ref, script, base, file, 'file'));
+    this.fs.notePublished(ref, connection, rule);
+    // Remember the new base version next to the file (creating the metadata for a file that had none).
+    const next: ExportMetadata = meta
+      ? { ...meta, connectionName: connection.name, rules: { ...meta.rules, [ref.direction]: { version: rule.version } } }
+      : { nodeUrl: ref.nodeUrl, connectionId: ref.connectionId, connectionName: connection.name, rules: { [ref.direction]: { version: rule.version } } };
+    if (meta || directionOfFile(name)) await vscode.workspace.fs.writeFile(metaUri, encoder.encode(formatExportMetadata(next)));
+    this.messages.info(`Published ${name} as version ${rule.version} of ${what}.`, {
+      title: 'Open on Node',
+      run: () => this.openRules(ref.nodeUrl, ref.connectionId, [ref.direction]),
+    });
+    return rule;
+  }
+
+  // ---- shared --------------------------------------------------------------------------------------------
+
+  /** undefined: no arguments (ask the user); null: invalid arguments (already reported). */
+  private parseArgs<S extends z.ZodType>(schema: S, raw: unknown, command: string): z.output<S> | undefined | null {
+    if (raw === undefined || raw === null) return undefined;
+    const r = schema.safeParse(raw);
+    if (r.success) return r.data;
+    const issues = r.error.issues
+      .map((i) => `${i.path.join('.') || 'arguments'}: ${i.message.replace(/^Destination URL/, 'Node URL')}`)
+      .join('; ');
+    this.messages.error(`Exalate: ${command} was called with invalid arguments (${issues}).`);
+    this.services.log.warn(`${command}: invalid arguments: ${issues}`);
+    return null;
+  }
+
+  /** A rule from: a sync-rule URI (editor title), an arguments object, the active editor, or quick picks. */
+  private async ruleFromContext(raw: unknown, command: string, needDirection = true): Promise<SyncRuleRef | undefined> {
+    if (raw instanceof vscode.Uri) {
+      const ref = parseSyncRuleUri(raw);
+      if (ref) return ref;
+      this.messages.error(`Exalate: ${command} works on sync rules; ${raw.path.slice(raw.path.lastIndexOf('/') + 1)} is not one.`);
+      return undefined;
+    }
+    if (raw !== undefined && raw !== null) {
+      const args = this.parseArgs(needDirection ? RuleArgsSchema : ExportArgsSchema, raw, command);
+      if (!args) return undefined;
+      return { direction: 'outgoing', ...args } as SyncRuleRef;
+    }
+    const active = vscode.window.activeTextEditor?.document.uri;
+    const fromEditor = active?.scheme === SYNC_RULES_SCHEME ? parseSyncRuleUri(active) : undefined;
+    if (fromEditor) return fromEditor;
+    const target = await this.pickTarget(`Exalate: ${command}`, false, needDirection ? undefined : 'outgoing');
+    if (!target || target.direction === 'both') return undefined;
+    return { nodeUrl: target.nodeUrl, connectionId: target.connection.id, direction: target.direction, connectionName: target.connection.name };
+  }
+
+  private async pickTarget(
+    title: string,
+    allowBoth: boolean,
+    knownDirection?: RuleDirection,
+  ): Promise<{ nodeUrl: string; connection: Connection; direction: RuleDirection | 'both' } | undefined> {
+    const node = await pickNode(this.services, () =>
+      this.messages.error('No Exalate node is configured yet. Add one to open its sync rules.', {
+        title: 'Add Node…',
+        run: () => vscode.commands.executeCommand(Commands.addNode),
+      }),
+    );
+    if (!node) return undefined;
+    const connection = await pickConnection(this.fs, node, title);
+    if (!connection) return undefined;
+    const direction = knownDirection ?? (await pickDirection(allowBoth, connection));
+    return direction ? { nodeUrl: node.url, connection, direction } : undefined;
+  }
+
+  /** An error notification that says what failed and offers the next step. */
+  private report(what: string, e: unknown): void {
+    if (e instanceof NotSavedError) {
+      this.messages.warn(e.message);
+      return;
+    }
+    const actions: MessageAction[] = [];
+    const nodeUrl = (e as { nodeUrl?: string }).nodeUrl;
+    if (needsSignIn(e) && nodeUrl) {
+      actions.push({ title: 'Sign In Again', run: () => vscode.commands.executeCommand(Commands.signIn, { nodeUrl }) });
+    }
+    if (isExalateError(e, 'notFound')) actions.push({ title: 'Refresh Connections', run: () => vscode.commands.executeCommand(Commands.refresh) });
+    actions.push({ title: 'Show Log', run: () => this.services.log.show() });
+    this.services.log.warn(`${what}: ${errorMessage(e)}`);
+    this.messages.error(`${what}: ${errorMessage(e)}`, ...actions);
+  }
+}

@@ -1,0 +1,65 @@
+// Sync rules as editable documents: the `exalate:` file system, and the commands Open Sync Rules, Show Sync Rules
+// History, Restore, Export Sync Rules to Workspace and Publish Sync Rules from File.
+import * as os from 'node:os';
+import * as vscode from 'vscode';
+import { Commands } from '../shared/commands';
+import type { Services } from '../services';
+import { SyncRulesFileSystem } from './fileSystem';
+import { SyncRuleCommands } from './commands';
+import { Messages, type SyncRulesPrompter } from './ui';
+import { SYNC_RULES_SCHEME } from './uri';
+import { OpenRulesWatcher } from './watcher';
+
+export { SYNC_RULES_SCHEME, parseSyncRuleUri, syncRuleUriComponents, type SyncRuleRef } from './uri';
+export { syncRuleUri } from './fileSystem';
+
+/** What the integration tests reach through the extension's test API. */
+export interface SyncRulesTestApi {
+  readonly fileSystem: SyncRulesFileSystem;
+  readonly messages: Messages;
+  /** Replaces the modal dialogs (conflict, confirmations); returns a function that restores the default. */
+  usePrompter(prompter: SyncRulesPrompter): () => void;
+  /** Runs the "is the connection still there / still Basic?" check of open documents now. */
+  checkOpenDocuments(): Promise<void>;
+}
+
+/** The author recorded on every version this extension publishes: "VS Code (<OS user>)". */
+export function versionAuthor(): string {
+  let user = '';
+  try {
+    user = os.userInfo().username;
+  } catch {
+    // no user name (some containers): "VS Code" alone still says where the version came from
+  }
+  const clean = user.replace(/[^\x20-\x7e]/g, '').trim().slice(0, 60);
+  return clean ? `VS Code (${clean})` : 'VS Code';
+}
+
+export function registerSyncRules(services: Services): SyncRulesTestApi {
+  const messages = new Messages();
+  const fileSystem = new SyncRulesFileSystem(services, versionAuthor());
+  const watcher = new OpenRulesWatcher(fileSystem, services, messages);
+  const commands = new SyncRuleCommands(services, fileSystem, messages);
+  services.context.subscriptions.push(
+    fileSystem,
+    watcher,
+    vscode.workspace.registerFileSystemProvider(SYNC_RULES_SCHEME, fileSystem, { isCaseSensitive: true }),
+    vscode.commands.registerCommand(Commands.openSyncRules, (args?: unknown) => commands.open(args)),
+    vscode.commands.registerCommand(Commands.showSyncRulesHistory, (args?: unknown) => commands.history(args)),
+    vscode.commands.registerCommand(Commands.restoreSyncRules, (args?: unknown) => commands.restore(args)),
+    vscode.commands.registerCommand(Commands.exportSyncRules, (args?: unknown) => commands.export(args)),
+    vscode.commands.registerCommand(Commands.publishSyncRulesFromFile, (args?: unknown) => commands.publishFromFile(args)),
+  );
+  return {
+    fileSystem,
+    messages,
+    usePrompter(prompter) {
+      const previous = fileSystem.prompter;
+      fileSystem.prompter = prompter;
+      return () => {
+        fileSystem.prompter = previous;
+      };
+    },
+    checkOpenDocuments: () => watcher.check(),
+  };
+}

@@ -1,0 +1,96 @@
+// What the sync-rules capability asks and tells the user. Questions go through a `SyncRulesPrompter` (modal
+// dialogs by default) that integration tests replace through the test API, since modal dialogs cannot be clicked
+// there; messages go through `Messages`, which also keeps the last ones so tests can assert on what the user saw.
+import * as vscode from 'vscode';
+
+export type ConflictChoice = 'compare' | 'overwrite' | 'cancel';
+
+export interface ConflictInfo {
+  /** e.g. `the outgoing script of “Orders”`. */
+  what: string;
+  /** The version the user's text is based on. */
+  baseVersion: number;
+  /** The node's current version and who wrote it. */
+  nodeVersion: number;
+  nodeAuthor: string;
+  /** Where the user's text is: the editor or a workspace file. */
+  source: 'editor' | 'file';
+}
+
+export interface SyncRulesPrompter {
+  /** The node has a newer version than the one the user edited: compare, overwrite or cancel? */
+  conflict(info: ConflictInfo): Promise<ConflictChoice>;
+  /** A yes/no question before an action that replaces something (restore, publish, replacing local files). */
+  confirm(message: string, detail: string, action: string): Promise<boolean>;
+}
+
+export const modalPrompter: SyncRulesPrompter = {
+  async conflict(info) {
+    const choice = await vscode.window.showWarningMessage(
+      `${capitalize(info.what)} was changed on the node since you opened it.`,
+      {
+        modal: true,
+        detail:
+          `The node now has version ${info.nodeVersion} by ${info.nodeAuthor}; your ${info.source === 'editor' ? 'edits are' : 'file is'} based on version ${info.baseVersion}.\n\n` +
+          `Compare: see both texts side by side (nothing is saved).\nOverwrite: publish your text as a new version, replacing version ${info.nodeVersion}.\nCancel: keep your text ${info.source === 'editor' ? 'unsaved in the editor' : 'in the file'}.`,
+      },
+      'Compare',
+      'Overwrite',
+    );
+    return choice === 'Compare' ? 'compare' : choice === 'Overwrite' ? 'overwrite' : 'cancel';
+  },
+  async confirm(message, detail, action) {
+    return (await vscode.window.showWarningMessage(message, { modal: true, detail }, action)) === action;
+  },
+};
+
+export interface MessageAction {
+  title: string;
+  run(): unknown;
+}
+
+export interface ShownMessage {
+  kind: 'info' | 'warning' | 'error';
+  text: string;
+  actions: string[];
+}
+
+/** Non-modal notifications with buttons that do something. Never blocks the caller. */
+export class Messages {
+  /** The most recent messages, newest last (kept for the integration tests; tiny). */
+  readonly shown: ShownMessage[] = [];
+
+  info(text: string, ...actions: MessageAction[]): void {
+    this.show('info', text, actions);
+  }
+  warn(text: string, ...actions: MessageAction[]): void {
+    this.show('warning', text, actions);
+  }
+  error(text: string, ...actions: MessageAction[]): void {
+    this.show('error', text, actions);
+  }
+
+  private show(kind: ShownMessage['kind'], text: string, actions: MessageAction[]): void {
+    this.shown.push({ kind, text, actions: actions.map((a) => a.title) });
+    if (this.shown.length > 50) this.shown.shift();
+    const fn =
+      kind === 'info'
+        ? vscode.window.showInformationMessage
+        : kind === 'warning'
+          ? vscode.window.showWarningMessage
+          : vscode.window.showErrorMessage;
+    void Promise.resolve(fn(text, ...actions.map((a) => a.title))).then(async (picked) => {
+      const action = actions.find((a) => a.title === picked);
+      if (action) await action.run();
+    });
+  }
+}
+
+export function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/** `the outgoing script of “Orders”`. */
+export function describeRule(direction: string, connectionName: string | undefined): string {
+  return `the ${direction} script of “${connectionName ?? 'the connection'}”`;
+}

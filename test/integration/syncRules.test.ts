@@ -1,0 +1,454 @@
+// Sync rules as documents, inside the real extension host against a real sandbox node process: open, edit, save
+// (= publish a version), conflicts (Compare / Overwrite / Cancel), node down during a save, history diff and
+// restore, Basic mode read-only, deleted connections, export to the workspace and publish from a file, and
+// large / CRLF / tab / non-ASCII content byte for byte.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ExalateClient } from '../../src/exalate/client';
+import { newIdempotencyKey } from '../../src/exalate/client';
+import { createExalateClient } from '../../src/exalate/httpClient';
+import type { ExalateTestApi } from '../../src/extension';
+import type { Connection, RuleDirection } from '../../src/shared/api';
+import { MAX_SCRIPT_BYTES } from '../../src/shared/validation';
+import type { SyncRulesTestApi } from '../../src/syncRules';
+import type { ConflictChoice, ConflictInfo, SyncRulesPrompter } from '../../src/syncRules/ui';
+import { SYNC_RULES_SCHEME, parseSyncRuleUri, syncRuleUriComponents } from '../../src/syncRules/uri';
+import { startSandboxProcess, type SandboxProcess } from './support/sandbox';
+
+const EXTENSION_ID = 'exalate-vscode.exalate-connections';
+
+/** Answers the dialogs from a script and records what it was asked. */
+class ScriptedUser implements SyncRulesPrompter {
+  conflictAnswers: ConflictChoice[] = [];
+  conflicts: ConflictInfo[] = [];
+  confirmAnswers: boolean[] = [];
+  confirmations: string[] = [];
+  conflict(info: ConflictInfo): Promise<ConflictChoice> {
+    this.conflicts.push(info);
+    return Promise.resolve(this.conflictAnswers.shift() ?? 'cancel');
+  }
+  confirm(message: string): Promise<boolean> {
+    this.confirmations.push(message);
+    return Promise.resolve(this.confirmAnswers.shift() ?? false);
+  }
+}
+
+async function until(what: string, cond: () => boolean | Promise<boolean>, deadlineMs = 30_000): Promise<void> {
+  const end = Date.now() + deadlineMs;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error(`gave up waiting for: ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function allTabs(): vscode.Tab[] {
+  return vscode.window.tabGroups.all.flatMap((g) => g.tabs);
+}
+
+function isOurs(uri: vscode.Uri, connectionId: string): boolean {
+  return uri.scheme === SYNC_RULES_SCHEME && parseSyncRuleUri(uri)?.connectionId === connectionId;
+}
+
+function tabsOf(connectionId: string): vscode.Tab[] {
+  return allTabs().filter((t) => {
+    const i = t.input;
+    if (i instanceof vscode.TabInputText) return isOurs(i.uri, connectionId);
+    if (i instanceof vscode.TabInputTextDiff) return isOurs(i.original, connectionId) || isOurs(i.modified, connectionId);
+    return false;
+  });
+}
+
+/** Closes every tab of our documents, reverting dirty ones first (so no "save?" dialog can block the host). */
+async function closeOurTabs(): Promise<void> {
+  for (const doc of vscode.workspace.textDocuments) {
+    if (doc.uri.scheme === SYNC_RULES_SCHEME && doc.isDirty) {
+      await vscode.window.showTextDocument(doc);
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+    }
+  }
+  const ours = allTabs().filter((t) => {
+    const i = t.input;
+    return (
+      (i instanceof vscode.TabInputText && i.uri.scheme === SYNC_RULES_SCHEME) ||
+      (i instanceof vscode.TabInputTextDiff && (i.original.scheme === SYNC_RULES_SCHEME || i.modified.scheme === SYNC_RULES_SCHEME))
+    );
+  });
+  if (ours.length) await vscode.window.tabGroups.close(ours, true);
+}
+
+async function replaceAll(doc: vscode.TextDocument, text: string): Promise<void> {
+  const edit = new vscode.WorkspaceEdit();
+  edit.replace(doc.uri, new vscode.Range(0, 0, doc.lineCount, 0), text);
+  assert.equal(await vscode.workspace.applyEdit(edit), true);
+}
+
+async function append(doc: vscode.TextDocument, text: string): Promise<void> {
+  const edit = new vscode.WorkspaceEdit();
+  edit.insert(doc.uri, doc.lineAt(doc.lineCount - 1).range.end, text);
+  assert.equal(await vscode.workspace.applyEdit(edit), true);
+}
+
+describe('Sync rules as documents', function () {
+  this.timeout(120_000);
+  let full: ExalateTestApi;
+  let api: SyncRulesTestApi;
+  let node: SandboxProcess;
+  let other: ExalateClient;
+  let user: ScriptedUser;
+  let restorePrompter: () => void;
+  const tmpDirs: string[] = [];
+  let counter = 0;
+
+  /** A fresh private Script-mode connection on the sandbox (its rules start at version 1). */
+  async function newConnection(label: string): Promise<Connection> {
+    counter++;
+    const r = await other.initiateConnection(
+      { destinationUrl: null, mode: 'script', localShortName: 'alpha', remoteShortName: `peer${counter}`, name: `SR ${label} ${counter}`, project: 'Operations' },
+      newIdempotencyKey(),
+    );
+    return r.connection;
+  }
+
+  async function open(c: Connection, direction?: RuleDirection): Promise<vscode.TextEditor[]> {
+    return (await vscode.commands.executeCommand('exalate.openSyncRules', { nodeUrl: node.url, connectionId: c.id, direction })) as vscode.TextEditor[];
+  }
+
+  before(async () => {
+    full = (await vscode.extensions.getExtension(EXTENSION_ID)!.activate()) as ExalateTestApi;
+    api = full.syncRules;
+    node = await startSandboxProcess({ seed: true });
+    other = createExalateClient({ nodeUrl: node.url, token: node.token });
+    await full.services.nodes.upsert({ url: node.url, label: 'sync-rules-it' }, node.token);
+  });
+
+  beforeEach(() => {
+    user = new ScriptedUser();
+    restorePrompter = api.usePrompter(user);
+  });
+
+  afterEach(async () => {
+    restorePrompter();
+    await closeOurTabs();
+  });
+
+  after(async () => {
+    await closeOurTabs();
+    await full?.services.nodes.remove(node.url);
+    await node?.stop();
+    for (const d of tmpDirs) fs.rmSync(d, { recursive: true, force: true });
+  });
+
+  it('builds and parses document URIs with the ids inside and names for display', () => {
+    const ref = { nodeUrl: 'http://127.0.0.1:8123', connectionId: 'c-1', direction: 'incoming' as const, connectionName: 'Orders / EU' };
+    const uri = vscode.Uri.from(syncRuleUriComponents(ref));
+    assert.equal(uri.scheme, 'exalate');
+    assert.equal(uri.authority, '127.0.0.1:8123');
+    assert.equal(uri.path, '/Orders - EU/incoming.groovy');
+    const back = parseSyncRuleUri(vscode.Uri.parse(uri.toString()));
+    assert.deepEqual(back, { nodeUrl: ref.nodeUrl, connectionId: 'c-1', direction: 'incoming', connectionName: 'Orders - EU' });
+    const v3 = parseSyncRuleUri(vscode.Uri.from(syncRuleUriComponents({ ...ref, version: 3 })));
+    assert.equal(v3?.version, 3);
+    assert.equal(parseSyncRuleUri(vscode.Uri.parse('exalate://h/x/other.groovy?node=http%3A%2F%2Fh&id=1')), undefined);
+    assert.equal(parseSyncRuleUri(vscode.Uri.parse('exalate://h/x/outgoing.groovy?node=ftp%3A%2F%2Fh&id=1')), undefined);
+  });
+
+  it('opens both scripts of a new connection with the default rules, highlighted as Groovy', async () => {
+    const c = await newConnection('Open');
+    const editors = await open(c);
+    assert.equal(editors.length, 2);
+    for (const [i, direction] of (['outgoing', 'incoming'] as const).entries()) {
+      const doc = editors[i].document;
+      assert.equal(doc.uri.scheme, 'exalate');
+      assert.equal(doc.uri.path, `/${c.name}/${direction}.groovy`);
+      assert.equal(doc.languageId, 'groovy');
+      assert.equal(doc.isDirty, false);
+      const rule = await other.getSyncRule(c.id, direction);
+      assert.equal(rule.version, 1);
+      assert.equal(doc.getText(), rule.script);
+      assert.match(doc.getText(), direction === 'outgoing' ? /replica\.summary/ : /\S/);
+    }
+    assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), editors[1].document.uri.toString());
+    assert.equal(tabsOf(c.id).length, 2);
+  });
+
+  it('saves an edit as a new version with the author, and shows it when reopened', async () => {
+    const c = await newConnection('Save');
+    const [editor] = await open(c, 'outgoing');
+    const doc = editor.document;
+    await append(doc, '\nreplica.customFields."Severity" = workItem.customFields."Severity"\n');
+    assert.equal(doc.isDirty, true);
+    assert.equal(await doc.save(), true);
+    assert.equal(doc.isDirty, false);
+    const rule = await other.getSyncRule(c.id, 'outgoing');
+    assert.equal(rule.version, 2);
+    assert.equal(rule.script, doc.getText());
+    assert.match(rule.author, /^VS Code/);
+    const versions = await other.listRuleVersions(c.id, 'outgoing');
+    assert.deepEqual(versions.map((v) => v.version), [2, 1]);
+    // A second save of a further edit goes out against version 2 (the version the editor now holds).
+    await append(doc, '// second\n');
+    assert.equal(await doc.save(), true);
+    assert.equal((await other.getSyncRule(c.id, 'outgoing')).version, 3);
+    await closeOurTabs();
+    const [again] = await open(c, 'outgoing');
+    assert.equal(again.document.getText(), (await other.getSyncRule(c.id, 'outgoing')).script);
+    assert.match(again.document.getText(), /\/\/ second\n$/);
+  });
+
+  describe('a concurrent change on the node', () => {
+    let c: Connection;
+    let doc: vscode.TextDocument;
+    let theirs: string;
+    let mine: string;
+
+    beforeEach(async () => {
+      c = await newConnection('Conflict');
+      doc = (await open(c, 'outgoing'))[0].document;
+      mine = `${doc.getText()}// mine\n`;
+      await replaceAll(doc, mine);
+      theirs = `${(await other.getSyncRule(c.id, 'outgoing')).script}// theirs\n`;
+      await other.putSyncRule(c.id, 'outgoing', theirs, 1, { author: 'colleague' });
+    });
+
+    it('Cancel keeps the editor dirty with the user text, and the node keeps theirs', async () => {
+      user.conflictAnswers = ['cancel'];
+      assert.equal(await doc.save(), false);
+      assert.equal(user.conflicts.length, 1);
+      assert.deepEqual(
+        { base: user.conflicts[0].baseVersion, node: user.conflicts[0].nodeVersion, author: user.conflicts[0].nodeAuthor },
+        { base: 1, node: 2, author: 'colleague' },
+      );
+      assert.equal(doc.isDirty, true);
+      assert.equal(doc.getText(), mine);
+      assert.equal((await other.getSyncRule(c.id, 'outgoing')).script, theirs);
+      // What a caller of the file system sees: a clear error, not a silent success.
+      await assert.rejects(
+        Promise.resolve(vscode.workspace.fs.writeFile(doc.uri, new TextEncoder().encode(mine))),
+        /Not saved: the outgoing script of “SR Conflict \d+” changed on the node \(now version 2 by colleague\)/,
+      );
+    });
+
+    it('Compare shows the node text next to the user text and saves nothing', async () => {
+      user.conflictAnswers = ['compare'];
+      assert.equal(await doc.save(), false);
+      await until('the compare editor', () =>
+        allTabs().some((t) => t.input instanceof vscode.TabInputTextDiff && parseSyncRuleUri(t.input.original)?.version === 2),
+      );
+      const diff = allTabs().find((t) => t.input instanceof vscode.TabInputTextDiff)!.input as vscode.TabInputTextDiff;
+      assert.equal(diff.modified.toString(), doc.uri.toString());
+      assert.equal((await vscode.workspace.openTextDocument(diff.original)).getText(), theirs);
+      assert.equal((await vscode.workspace.openTextDocument(diff.modified)).getText(), mine);
+      assert.equal(doc.isDirty, true);
+      assert.equal((await other.getSyncRule(c.id, 'outgoing')).script, theirs);
+    });
+
+    it('Overwrite publishes the user text as the next version', async () => {
+      user.conflictAnswers = ['overwrite'];
+      assert.equal(await doc.save(), true);
+      assert.equal(doc.isDirty, false);
+      const rule = await other.getSyncRule(c.id, 'outgoing');
+      assert.equal(rule.version, 3);
+      assert.equal(rule.script, mine);
+    });
+  });
+
+  it('keeps the document dirty with a clear error when the node stops during a save', async () => {
+    const c = await newConnection('Down');
+    const doc = (await open(c, 'incoming'))[0].document;
+    await append(doc, '// typed while the node went away\n');
+    const typed = doc.getText();
+    await node.stop();
+    try {
+      assert.equal(await doc.save(), false);
+      assert.equal(doc.isDirty, true);
+      assert.equal(doc.getText(), typed);
+      await assert.rejects(Promise.resolve(vscode.workspace.fs.writeFile(doc.uri, new TextEncoder().encode(typed))), (e: Error) => {
+        assert.match(e.message, /Could not connect to the Exalate node at http:\/\/127\.0\.0\.1:\d+/);
+        assert.doesNotMatch(e.message, new RegExp(node.token));
+        return true;
+      });
+    } finally {
+      await node.restart();
+    }
+    // Once the node is back, the same save lands.
+    assert.equal(await doc.save(), true);
+    assert.equal((await other.getSyncRule(c.id, 'incoming')).script, typed);
+  });
+
+  it('shows the history as a diff against the current script and restores a version', async () => {
+    const c = await newConnection('History');
+    const doc = (await open(c, 'outgoing'))[0].document;
+    const v1 = doc.getText();
+    await append(doc, '// v2\n');
+    assert.equal(await doc.save(), true);
+    await vscode.commands.executeCommand('exalate.showSyncRulesHistory', { nodeUrl: node.url, connectionId: c.id, direction: 'outgoing', version: 1 });
+    await until('the history diff', () =>
+      allTabs().some((t) => t.input instanceof vscode.TabInputTextDiff && parseSyncRuleUri(t.input.original)?.version === 1),
+    );
+    const diff = allTabs().find((t) => t.input instanceof vscode.TabInputTextDiff)!;
+    const input = diff.input as vscode.TabInputTextDiff;
+    assert.equal((await vscode.workspace.openTextDocument(input.original)).getText(), v1);
+    assert.equal(input.modified.toString(), doc.uri.toString());
+    assert.match(diff.label, /v1 ↔ current/);
+    // Past versions are read-only.
+    assert.equal((await vscode.workspace.fs.stat(input.original)).permissions, vscode.FilePermission.Readonly);
+
+    user.confirmAnswers = [true];
+    const restored = (await vscode.commands.executeCommand('exalate.restoreSyncRules', {
+      nodeUrl: node.url,
+      connectionId: c.id,
+      direction: 'outgoing',
+      version: 1,
+    })) as { version: number };
+    assert.equal(restored.version, 3);
+    assert.match(user.confirmations[0], /Restore version 1 of the outgoing script/);
+    const head = await other.getSyncRule(c.id, 'outgoing');
+    assert.equal(head.script, v1);
+    assert.match(head.author, /^VS Code/);
+    // The open (clean) document follows the node.
+    await until('the open document to show the restored text', () => doc.getText() === v1);
+    assert.equal(doc.isDirty, false);
+    assert.match(api.messages.shown.at(-1)!.text, /Restored version 1 of the outgoing script of “SR History \d+” as version 3/);
+  });
+
+  it('opens Basic-mode rules read-only with an explanation', async () => {
+    const page = await other.listConnections({ limit: 500 });
+    const basic = page.items.find((c) => c.mode === 'basic');
+    assert.ok(basic, 'the seeded sandbox has a Basic-mode connection');
+    const [editor] = await open(basic, 'outgoing');
+    const stat = await vscode.workspace.fs.stat(editor.document.uri);
+    assert.equal(stat.permissions, vscode.FilePermission.Readonly);
+    assert.match(api.messages.shown.at(-1)!.text, /uses Basic mode: Exalate manages its sync rules, so they open read-only/);
+    await assert.rejects(Promise.resolve(vscode.workspace.fs.writeFile(editor.document.uri, new TextEncoder().encode('x'))), /Basic mode/);
+    assert.equal((await other.getSyncRule(basic.id, 'outgoing')).version, 1);
+  });
+
+  it('closes the documents of a deleted connection, keeping unsaved edits open', async () => {
+    const c = await newConnection('Deleted');
+    const editors = await open(c);
+    await append(editors[0].document, '// unsaved\n');
+    await other.deleteConnection(c.id);
+    await api.checkOpenDocuments();
+    await until('the clean document to close', () => tabsOf(c.id).length === 1);
+    const left = tabsOf(c.id)[0];
+    assert.equal(left.isDirty, true);
+    assert.equal(left.label, 'outgoing.groovy');
+    const msg = api.messages.shown.at(-1)!;
+    assert.equal(msg.kind, 'warning');
+    assert.match(msg.text, new RegExp(`The connection “${c.name}” no longer exists on the node`));
+    assert.match(msg.text, /outgoing\.groovy has unsaved edits and stays open/);
+    assert.deepEqual(msg.actions, ['Save As…']);
+
+    const gone = await newConnection('Deleted clean');
+    await open(gone);
+    await other.deleteConnection(gone.id);
+    await api.checkOpenDocuments();
+    await until('both documents to close', () => tabsOf(gone.id).length === 0);
+    assert.match(api.messages.shown.at(-1)!.text, new RegExp(`“${gone.name}” no longer exists on the node .*so its sync rules were closed`));
+  });
+
+  it('exports a connection to the workspace layout and publishes a file back, with the same conflict rules', async () => {
+    const c = await newConnection('Git');
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'exalate-export-'));
+    tmpDirs.push(root);
+    const folder = (await vscode.commands.executeCommand('exalate.exportSyncRules', { nodeUrl: node.url, connectionId: c.id, folder: root })) as vscode.Uri;
+    const dir = path.join(root, 'exalate', c.name);
+    assert.equal(folder.fsPath, dir);
+    assert.deepEqual(fs.readdirSync(dir).sort(), ['.exalate.json', 'incoming.groovy', 'outgoing.groovy']);
+    for (const d of ['outgoing', 'incoming'] as const) {
+      assert.equal(fs.readFileSync(path.join(dir, `${d}.groovy`), 'utf8'), (await other.getSyncRule(c.id, d)).script);
+    }
+    const meta = JSON.parse(fs.readFileSync(path.join(dir, '.exalate.json'), 'utf8'));
+    assert.deepEqual(
+      { nodeUrl: meta.nodeUrl, connectionId: meta.connectionId, connectionName: meta.connectionName, rules: meta.rules },
+      { nodeUrl: node.url, connectionId: c.id, connectionName: c.name, rules: { outgoing: { version: 1 }, incoming: { version: 1 } } },
+    );
+
+    // Edit the file locally (as in a git working copy) and publish it.
+    const file = path.join(dir, 'incoming.groovy');
+    fs.appendFileSync(file, '// from git\n');
+    const published = (await vscode.commands.executeCommand('exalate.publishSyncRulesFromFile', { file })) as { version: number };
+    assert.equal(published.version, 2);
+    assert.equal((await other.getSyncRule(c.id, 'incoming')).script, fs.readFileSync(file, 'utf8'));
+    assert.equal(JSON.parse(fs.readFileSync(path.join(dir, '.exalate.json'), 'utf8')).rules.incoming.version, 2);
+    assert.match(api.messages.shown.at(-1)!.text, /Published incoming\.groovy as version 2 of the incoming script/);
+
+    // Someone changes the rule on the node; publishing the file again is a conflict.
+    await other.putSyncRule(c.id, 'incoming', '// changed on the node\n', 2, { author: 'colleague' });
+    fs.appendFileSync(file, '// more from git\n');
+    user.conflictAnswers = ['cancel'];
+    assert.equal(await vscode.commands.executeCommand('exalate.publishSyncRulesFromFile', vscode.Uri.file(file)), undefined);
+    assert.equal(user.conflicts[0].source, 'file');
+    assert.equal((await other.getSyncRule(c.id, 'incoming')).script, '// changed on the node\n');
+    assert.match(api.messages.shown.at(-1)!.text, /Not saved: the incoming script .* changed on the node \(now version 3 by colleague\)\. Your file is unchanged\./);
+
+    user.conflictAnswers = ['overwrite'];
+    const over = (await vscode.commands.executeCommand('exalate.publishSyncRulesFromFile', { file })) as { version: number };
+    assert.equal(over.version, 4);
+    assert.equal((await other.getSyncRule(c.id, 'incoming')).script, fs.readFileSync(file, 'utf8'));
+
+    // Exporting again over a locally changed file asks first, and "no" leaves the file alone.
+    fs.appendFileSync(path.join(dir, 'outgoing.groovy'), '// local only\n');
+    user.confirmAnswers = [false];
+    assert.equal(await vscode.commands.executeCommand('exalate.exportSyncRules', { nodeUrl: node.url, connectionId: c.id, folder: root }), undefined);
+    assert.match(user.confirmations.at(-1)!, /Replace outgoing\.groovy/);
+    assert.match(fs.readFileSync(path.join(dir, 'outgoing.groovy'), 'utf8'), /\/\/ local only\n$/);
+  });
+
+  it('round-trips a 512 KiB script with CRLF, tabs and non-ASCII byte for byte; over the limit stays dirty', async () => {
+    const c = await newConnection('Content');
+    const line = '\tdef größe = "Ünïcödé ✓ 日本語 🚀"\t// tab\r\n';
+    const unit = Buffer.byteLength(line);
+    let script = `// header\r\n${line.repeat(Math.floor((MAX_SCRIPT_BYTES - 12) / unit))}`;
+    script += 'x'.repeat(MAX_SCRIPT_BYTES - Buffer.byteLength(script));
+    assert.equal(Buffer.byteLength(script), MAX_SCRIPT_BYTES);
+    await other.putSyncRule(c.id, 'outgoing', script, 1, { author: 'fixture' });
+
+    const doc = (await open(c, 'outgoing'))[0].document;
+    assert.equal(doc.eol, vscode.EndOfLine.CRLF);
+    assert.equal(doc.getText(), script);
+    assert.ok(Buffer.from(await vscode.workspace.fs.readFile(doc.uri)).equals(Buffer.from(script, 'utf8')));
+
+    // Change one character of the header and save: everything else comes back exactly.
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(doc.uri, new vscode.Range(0, 3, 0, 4), 'H');
+    assert.equal(await vscode.workspace.applyEdit(edit), true);
+    assert.equal(await doc.save(), true);
+    const expected = `// Header${script.slice('// header'.length)}`;
+    const saved = await other.getSyncRule(c.id, 'outgoing');
+    assert.equal(saved.version, 3);
+    assert.ok(Buffer.from(saved.script, 'utf8').equals(Buffer.from(expected, 'utf8')), 'the node has exactly the edited bytes');
+
+    // One byte over the node's limit: the node's message, and the editor keeps the text.
+    await append(doc, 'y');
+    assert.equal(await doc.save(), false);
+    assert.equal(doc.isDirty, true);
+    assert.equal(doc.getText(), `${expected}y`);
+    await assert.rejects(
+      Promise.resolve(vscode.workspace.fs.writeFile(doc.uri, Buffer.from(`${expected}y`, 'utf8'))),
+      /Script must be at most 512 KiB/,
+    );
+    assert.equal((await other.getSyncRule(c.id, 'outgoing')).version, 3);
+  });
+
+  it('rejects bad arguments and explains what to do when not signed in', async () => {
+    assert.deepEqual(await vscode.commands.executeCommand('exalate.openSyncRules', { nodeUrl: 'not a url', connectionId: '' }), []);
+    const bad = api.messages.shown.at(-1)!;
+    assert.equal(bad.kind, 'error');
+    assert.match(bad.text, /Open Sync Rules was called with invalid arguments \(nodeUrl: Node URL must be an absolute URL.*; connectionId: connectionId is required\)/);
+
+    const unsigned = 'http://127.0.0.1:9';
+    await full.services.nodes.upsert({ url: unsigned, label: 'no token' });
+    try {
+      assert.deepEqual(await vscode.commands.executeCommand('exalate.openSyncRules', { nodeUrl: unsigned, connectionId: 'x', direction: 'outgoing' }), []);
+      const msg = api.messages.shown.at(-1)!;
+      assert.match(msg.text, /You are not signed in to the Exalate node at http:\/\/127\.0\.0\.1:9\. Run “Exalate: Sign In Again”/);
+      assert.deepEqual(msg.actions, ['Sign In Again', 'Show Log']);
+    } finally {
+      await full.services.nodes.remove(unsigned);
+    }
+  });
+});
