@@ -598,6 +598,12 @@ export function errorText(e: unknown): string {
 }
 
 function destinationProblem(e: unknown, url: string): string {
+  if (e instanceof InvalidError && e.code === 'destination_is_self') {
+    return `${url} is your own node. Enter the URL of the other node, or choose "I don't have a URL".`;
+  }
+  if (e instanceof InvalidError && e.code === 'destination_not_a_node') {
+    return `${url} answered, but it is not an Exalate node (${e.fields.destinationUrl ?? e.message}). Check the URL.`;
+  }
   if (e instanceof InvalidError) return e.fields.destinationUrl ?? e.message;
   if (e instanceof UnreachableError && e.remote) {
     return `Your node could not reach ${url}. Check the URL and that the destination node is running, or choose "I don't have a URL" for a destination in a private network.`;

@@ -174,12 +174,12 @@ describe('wizard: Initiate Connection state machine', () => {
 
     const init0 = { nodeUrl: NODE };
     answer = async () => {
-      throw new InvalidError({ destinationUrl: 'The destination is this node itself. Enter the URL of the other node.' }, 'x', init0);
+      throw new InvalidError({ destinationUrl: 'This is the URL of this node' }, 'x', { ...init0, code: 'destination_is_self' });
     };
     m.input('destinationUrl', `${NODE}/`);
     await m.next();
     assert.equal(m.state.step, 'destination');
-    assert.match(m.state.errors.destinationUrl!, /this node itself/);
+    assert.match(m.state.errors.destinationUrl!, /is your own node\. Enter the URL of the other node/);
     assert.equal(calls.check.at(-1), NODE, 'the URL is normalised before the check');
 
     answer = async () => {
@@ -190,7 +190,7 @@ describe('wizard: Initiate Connection state machine', () => {
     assert.match(m.state.errors.destinationUrl!, /could not reach http:\/\/127\.0\.0\.1:1/);
 
     answer = async () => {
-      throw new InvalidError({ destinationUrl: 'http://127.0.0.1:2 is not an Exalate node (404)' }, 'x', init0);
+      throw new InvalidError({ destinationUrl: 'http://127.0.0.1:2 is not an Exalate node (404)' }, 'x', { ...init0, code: 'destination_not_a_node' });
     };
     m.input('destinationUrl', 'http://127.0.0.1:2');
     await m.next();
