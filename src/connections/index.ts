@@ -41,6 +41,18 @@ const AddNodeArgSchema = z.strictObject({
   adoOrgUrl: z.url({ protocol: /^https?$/, error: 'adoOrgUrl must be an http(s) URL' }).optional(),
   adoPat: z.string().min(1).optional(),
 });
+const AdoArgSchema = z.strictObject({
+  nodeUrl: z.string({ error: 'nodeUrl is required' }).min(1),
+  adoOrgUrl: z.string({ error: 'adoOrgUrl is required' }),
+  adoPat: z.string().trim().min(1).optional(),
+});
+
+/** Why a string cannot be an Azure DevOps organization URL (plain http only on this machine), or undefined. */
+export function adoOrgUrlProblem(raw: string): string | undefined {
+  const v = raw.trim();
+  if (!v) return 'Enter the organization URL, e.g. https://dev.azure.com/contoso';
+  return nodeUrlProblem(v)?.replace(/Node URL/g, 'Organization URL').replace('the API token', 'the PAT');
+}
 const SignInArgSchema = NodeArgSchema.extend({ token: z.string().trim().min(1).optional() });
 
 class BadArgument extends Error {}
@@ -328,6 +340,45 @@ export function registerConnections(services: Services): ConnectionsTestApi {
     return r.url;
   };
 
+  const setAzureDevOps = async (arg?: unknown) => {
+    let nodeUrl: string;
+    let orgUrl: string | undefined;
+    let pat: string | undefined;
+    if (arg !== undefined && arg !== null && !isElement(arg)) {
+      const a = parseArg(AdoArgSchema, arg, 'Set Azure DevOps Organization');
+      if (!nodes.get(a.nodeUrl)) throw new BadArgument(`Set Azure DevOps Organization: no Exalate node ${a.nodeUrl} is configured.`);
+      nodeUrl = a.nodeUrl;
+      orgUrl = a.adoOrgUrl;
+      pat = a.adoPat;
+    } else {
+      const node = await resolveNode(arg, 'Set Azure DevOps Organization');
+      if (!node) return false;
+      nodeUrl = node.url;
+      orgUrl = await ui().inputBox({
+        title: `Azure DevOps for ${nodeDisplayName(node)} (1/2)`,
+        prompt: 'Azure DevOps organization URL, used to list projects for this node',
+        placeHolder: 'https://dev.azure.com/contoso',
+        value: node.adoOrgUrl,
+        validateInput: (v) => adoOrgUrlProblem(v),
+      });
+      if (orgUrl === undefined) return false;
+      pat = await ui().inputBox({
+        title: `Azure DevOps for ${nodeDisplayName(node)} (2/2)`,
+        prompt: 'Personal access token with Project (read) scope; leave empty to keep the stored one',
+        password: true,
+      });
+      if (pat === undefined) return false;
+      pat = pat.trim() || undefined;
+    }
+    const problem = adoOrgUrlProblem(orgUrl);
+    if (problem) throw new BadArgument(`Set Azure DevOps Organization: ${problem}`);
+    log.addSecret(pat);
+    await nodes.upsert({ url: nodeUrl, adoOrgUrl: orgUrl.trim().replace(/\/+$/, '') }, undefined, pat);
+    log.info(`Azure DevOps organization of ${nodeUrl} set to ${orgUrl.trim()}${pat ? ' (PAT updated)' : ''}`);
+    void ui().info(`Azure DevOps organization for ${nodeUrl} saved${pat ? ' with its PAT (in secret storage)' : ''}.`);
+    return true;
+  };
+
   // ---- connection commands ---------------------------------------------------------------------------------
 
   const afterMutation = async (nodeUrl: string) => {
@@ -473,6 +524,7 @@ export function registerConnections(services: Services): ConnectionsTestApi {
     vscode.commands.registerCommand(Commands.addNode, command('Add Node', addNode)),
     vscode.commands.registerCommand(Commands.removeNode, command('Remove Node', removeNode)),
     vscode.commands.registerCommand(Commands.signIn, command('Sign In Again', signIn)),
+    vscode.commands.registerCommand(Commands.setAzureDevOps, command('Set Azure DevOps Organization', setAzureDevOps)),
     vscode.commands.registerCommand(Commands.startSandbox, command('Could not start the local sandbox', startSandbox)),
     vscode.commands.registerCommand(Commands.copyInvitationCode, command('Copy Invitation Code', copyInvitationCode)),
     vscode.commands.registerCommand(Commands.activateConnection, command('Activate Connection', setStatus('active'))),

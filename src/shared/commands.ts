@@ -7,6 +7,7 @@ export const Commands = {
   removeNode: 'exalate.removeNode',
   signIn: 'exalate.signIn',
   startSandbox: 'exalate.startSandbox',
+  setAzureDevOps: 'exalate.setAzureDevOps',
   retryNode: 'exalate.retryNode',
   loadMoreConnections: 'exalate.loadMoreConnections',
   copyInvitationCode: 'exalate.copyInvitationCode',

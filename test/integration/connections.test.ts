@@ -296,6 +296,24 @@ describe('Connections view', function () {
     assert.equal((await shown()).length, 5);
   });
 
+  it('Set Azure DevOps Organization stores the org URL in settings and the PAT only in secret storage', async () => {
+    await setNodes({ url: a.url, label: 'Contoso', token: a.token });
+    await vscode.commands.executeCommand('exalate.setAzureDevOps', { nodeUrl: a.url, adoOrgUrl: 'http://dev.example.com/contoso', adoPat: 'pat-1234567890' });
+    assert.match(user.errors.at(-1) ?? '', /Use https:\/\/ for dev\.example\.com: the PAT would travel unencrypted/);
+    assert.equal(full.services.nodes.get(a.url)?.adoOrgUrl, undefined);
+    user.inputs = ['https://dev.azure.com/contoso/', 'pat-abcdef123456'];
+    assert.equal(await vscode.commands.executeCommand('exalate.setAzureDevOps'), true);
+    assert.equal(user.inputOptions[1].password, true);
+    assert.equal(full.services.nodes.get(a.url)?.adoOrgUrl, 'https://dev.azure.com/contoso');
+    assert.equal(await full.services.nodes.getAdoPat(a.url), 'pat-abcdef123456');
+    assert.ok(!JSON.stringify(config().inspect('nodes')?.globalValue).includes('pat-abcdef123456'), 'PAT in settings');
+    // An empty PAT keeps the stored one.
+    user.inputs = ['https://dev.azure.com/fabrikam', ''];
+    assert.equal(await vscode.commands.executeCommand('exalate.setAzureDevOps', { nodeUrl: a.url, adoOrgUrl: 'https://dev.azure.com/fabrikam' }), true);
+    assert.equal(await full.services.nodes.getAdoPat(a.url), 'pat-abcdef123456');
+    assert.equal(full.services.nodes.get(a.url)?.adoOrgUrl, 'https://dev.azure.com/fabrikam');
+  });
+
   it('with several nodes shows nodes at the root; an unreachable node and a wrong token become items with Retry / Sign In', async () => {
     const down = await startSandboxProcess({ name: 'downnode' });
     await down.stop();
