@@ -82,11 +82,13 @@ export function ensureCodeServer() {
   ensureNode24();
   if (fs.existsSync(codeServerEntry) && fs.existsSync(path.join(codeServerDir, '.complete'))) return codeServerEntry;
   log(`installing code-server ${CODE_SERVER_VERSION} with Node ${NODE24_VERSION} (about 90 s, cached afterwards)`);
-  const env = {
-    ...process.env,
-    PATH: `${path.dirname(node24)}${path.delimiter}${process.env.PATH}`,
-    npm_config_nodedir: node24Home,
-  };
+  // A clean environment: when this runs under `npm test`, the outer npm's npm_* variables (node path, nodedir)
+  // would make the install scripts run and build with Node 20 instead of Node 24.
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k) && k !== 'NODE' && k !== 'INIT_CWD'),
+  );
+  env.PATH = `${path.dirname(node24)}${path.delimiter}${process.env.PATH}`;
+  env.npm_config_nodedir = node24Home;
   // npm 11 skips dependency install scripts unless allowed; code-server's postinstall builds its native modules.
   npmInstallInto(codeServerDir, `code-server@${CODE_SERVER_VERSION}`, env, ['--dangerously-allow-all-scripts']);
   fs.writeFileSync(path.join(codeServerDir, '.complete'), new Date().toISOString());
