@@ -98,7 +98,7 @@ async function main() {
     }
   }
 
-  if (only.includes('unit')) await step('unit', () => mochaLayer('unit', 30_000));
+  if (only.includes('unit')) await step('unit', () => mochaLayer('unit', 60_000));
   if (only.includes('integration')) {
     await step('integration', async () => {
       console.log('\n▶ integration tests (inside the extension host)');

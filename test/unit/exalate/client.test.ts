@@ -138,7 +138,7 @@ async function fakeNode(status: number, body: string): Promise<{ url: string; st
 }
 
 describe('ExalateClient against a real sandbox process', function () {
-  this.timeout(30_000);
+  this.timeout(120_000);
   let a: SandboxProcess;
   let b: SandboxProcess;
   let ca: ExalateClient;

@@ -34,7 +34,7 @@ function err(r: { json: unknown }): ErrorBody['error'] {
 }
 
 describe('sandbox: Node API', function () {
-  this.timeout(20000);
+  this.timeout(120_000);
   let A: { s: RunningSandbox; api: Api };
   let B: { s: RunningSandbox; api: Api };
 
@@ -421,7 +421,7 @@ describe('sandbox: Node API', function () {
       const c = await waitFor(async () => {
         const got = (await B.api<Connection>('GET', `/api/v1/connections/${r.connection.id}`)).json;
         return got.status === 'error' ? got : null;
-      }, 5000, 'error status');
+      }, 20_000, 'error status');
       assert.match(c.statusReason ?? '', /Cannot reach/);
     });
   });

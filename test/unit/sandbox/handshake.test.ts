@@ -8,7 +8,7 @@ const TOKEN_A = 'token-alpha-123';
 const TOKEN_B = 'token-beta-4567';
 
 describe('sandbox: private handshake between two processes', function () {
-  this.timeout(30000);
+  this.timeout(120_000);
   let a: SandboxProcess;
   let b: SandboxProcess;
 
@@ -73,19 +73,19 @@ describe('sandbox: private handshake between two processes', function () {
     const seenOnB = await waitFor(async () => {
       const c = (await apiB<Connection>('GET', `/api/v1/connections/${id}`)).json;
       return c.status === 'deactivated' ? c : null;
-    }, 5000, 'B to see the deactivation');
+    }, 20_000, 'B to see the deactivation');
     assert.equal(seenOnB.deactivatedBy, 'remote');
 
     // Initiator reactivates: B becomes active again.
     await apiA('PATCH', `/api/v1/connections/${id}`, { status: 'active' });
-    await waitFor(async () => (await apiB<Connection>('GET', `/api/v1/connections/${id}`)).json.status === 'active', 5000, 'B active again');
+    await waitFor(async () => (await apiB<Connection>('GET', `/api/v1/connections/${id}`)).json.status === 'active', 20_000, 'B active again');
 
     // Acceptor deactivates: A sees it (B pushes right away; polling would also carry it).
     await apiB('PATCH', `/api/v1/connections/${id}`, { status: 'deactivated' });
     const seenOnA = await waitFor(async () => {
       const c = (await apiA<Connection>('GET', `/api/v1/connections/${id}`)).json;
       return c.status === 'deactivated' ? c : null;
-    }, 5000, 'A to see the deactivation');
+    }, 20_000, 'A to see the deactivation');
     assert.equal(seenOnA.deactivatedBy, 'remote');
     assert.equal((await apiB<Connection>('GET', `/api/v1/connections/${id}`)).json.deactivatedBy, 'local');
 
@@ -112,7 +112,7 @@ describe('sandbox: private handshake between two processes', function () {
     const c = await waitFor(async () => {
       const got = (await apiB<Connection>('GET', `/api/v1/connections/${id}`)).json;
       return got.status === 'deactivated' ? got : null;
-    }, 5000, 'B to see the deletion');
+    }, 20_000, 'B to see the deletion');
     assert.equal(c.deactivatedBy, 'remote');
   });
 });

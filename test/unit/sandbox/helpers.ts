@@ -106,7 +106,7 @@ export async function spawnSandbox(args: string[]): Promise<SandboxProcess> {
 }
 
 /** Polls `check` until it returns a truthy value or the timeout elapses. */
-export async function waitFor<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 5000, what = 'condition'): Promise<T> {
+export async function waitFor<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 20_000, what = 'condition'): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();

@@ -20,7 +20,7 @@ async function listAll(api: ReturnType<typeof client>): Promise<Connection[]> {
 }
 
 describe('sandbox: persistence', function () {
-  this.timeout(30000);
+  this.timeout(120_000);
   after(() => cleanupTempDirs());
 
   it('keeps connections, edits, deletions and rule versions across a restart', async () => {
