@@ -4,7 +4,8 @@
 // (`code --extensionDevelopmentPath`) when one is on PATH, otherwise code-server in the browser — and stays up
 // until Ctrl+C, then stops everything it started. Node data persists in .exalate-dev/nodes/.
 //
-// Flags: --port <n> (code-server port, default 8080 or a free one), --browser-only (never use desktop `code`).
+// Flags: --port <n> (code-server port, default 8080 or a free one), --browser-only (never use desktop `code`),
+// --home <dir> (where node data, tokens and the workspace live; default .exalate-dev/).
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -16,11 +17,15 @@ import { ROOT, ensureCodeServer } from './lib/setup.mjs';
 let flags;
 try {
   flags = parseArgs({
-    options: { port: { type: 'string' }, 'browser-only': { type: 'boolean', default: false } },
+    options: {
+      port: { type: 'string' },
+      'browser-only': { type: 'boolean', default: false },
+      home: { type: 'string', default: path.join(ROOT, '.exalate-dev') },
+    },
     strict: true,
   }).values;
 } catch (e) {
-  console.error(`${e.message}\nusage: npm start -- [--port <n>] [--browser-only]`);
+  console.error(`${e.message}\nusage: npm start -- [--port <n>] [--browser-only] [--home <dir>]`);
   process.exit(2);
 }
 const port = flags.port === undefined ? undefined : Number(flags.port);
@@ -51,16 +56,17 @@ async function main() {
   console.log('Building the extension…');
   if (spawnSync(process.execPath, ['esbuild.js'], { cwd: ROOT, stdio: 'inherit' }).status !== 0) process.exit(1);
 
-  const workspace = path.join(ROOT, '.exalate-dev', 'workspace');
+  const home = path.resolve(flags.home);
+  const workspace = path.join(home, 'workspace');
   fs.mkdirSync(workspace, { recursive: true });
 
   console.log('Starting two sandbox Exalate nodes…');
-  const yours = await startDevSandbox({ name: 'contoso', preferredPort: 4101 });
+  const yours = await startDevSandbox({ home, name: 'contoso', preferredPort: 4101 });
   cleanups.push(() => yours.stop());
-  const partner = await startDevSandbox({ name: 'fabrikam', preferredPort: 4102 });
+  const partner = await startDevSandbox({ home, name: 'fabrikam', preferredPort: 4102 });
   cleanups.push(() => partner.stop());
   // One-shot file the extension imports on activation (tokens → SecretStorage), then deletes.
-  const bootstrap = path.join(ROOT, '.exalate-dev', 'bootstrap.json');
+  const bootstrap = path.join(home, 'bootstrap.json');
   fs.writeFileSync(
     bootstrap,
     JSON.stringify({
@@ -96,7 +102,7 @@ async function main() {
   console.log(`  VS Code       code-server ${server.url} with the Exalate extension installed`);
   console.log(`\nOpen this address in a browser:\n\n  ${url}\n`);
   console.log('Try: Exalate view → Initiate Connection on contoso ("I don\'t have a URL"), copy the invitation code,');
-  console.log('then Accept Invitation on fabrikam. Node data is kept in .exalate-dev/nodes/.');
+  console.log(`then Accept Invitation on fabrikam. Node data is kept in ${path.join(home, 'nodes')}.`);
   console.log('Press Ctrl+C here to stop everything.');
 }
 

@@ -1,5 +1,5 @@
 // Starts sandbox node processes (dist/sandbox.js) for `npm start`: persistent data, token and port per node under
-// .exalate-dev/nodes/<name>/ so connections between the nodes survive restarts.
+// <home>/nodes/<name>/ (home: .exalate-dev/ by default) so connections between the nodes survive restarts.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -27,8 +27,8 @@ function readOrCreate(file, make) {
 }
 
 /** @returns {Promise<{ name: string, url: string, ado: string, token: string, dataDir: string, stop: () => Promise<void> }>} */
-export async function startDevSandbox({ name, preferredPort, pollMs = 5000 }) {
-  const home = path.join(ROOT, '.exalate-dev', 'nodes', name);
+export async function startDevSandbox({ home: root, name, preferredPort, pollMs = 5000 }) {
+  const home = path.join(root, 'nodes', name);
   const dataDir = path.join(home, 'data');
   fs.mkdirSync(dataDir, { recursive: true });
   const token = readOrCreate(path.join(home, 'token'), () => randomBytes(24).toString('base64url'));

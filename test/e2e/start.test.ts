@@ -1,0 +1,101 @@
+// The README's main command, as a newcomer runs it: `npm start` starts two seeded sandbox nodes, prints what it
+// started and a URL, and that URL shows VS Code with the extension already configured with both nodes.
+// Ctrl+C stops everything.
+import * as assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { ROOT, SCREENSHOTS } from './harness';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function refused(url: string): Promise<boolean> {
+  try {
+    await fetch(url, { signal: AbortSignal.timeout(2000) });
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+describe('e2e: npm start (the README main command)', function () {
+  this.timeout(240_000);
+  let child: ChildProcess;
+  let out = '';
+  let browser: Browser;
+  let page: Page;
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'exalate-start-'));
+
+  before(async () => {
+    const port = await freePort();
+    child = spawn(process.execPath, [path.join(ROOT, 'scripts', 'start.mjs'), '--browser-only', '--port', String(port), '--home', home], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout!.on('data', (d) => (out += String(d)));
+    child.stderr!.on('data', (d) => (out += String(d)));
+    const deadline = Date.now() + 180_000;
+    while (!/Press Ctrl\+C here to stop everything/.test(out)) {
+      if (child.exitCode !== null) throw new Error(`npm start exited (${child.exitCode}):\n${out}`);
+      if (Date.now() > deadline) throw new Error(`npm start did not come up:\n${out}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  });
+
+  after(async () => {
+    await browser?.close().catch(() => undefined);
+    if (child && child.exitCode === null) child.kill('SIGKILL');
+    fs.rmSync(home, { recursive: true, force: true });
+  });
+
+  it('says what it started and where to open it', () => {
+    assert.match(out, /your node\s+contoso\s+http:\/\/127\.0\.0\.1:\d+/);
+    assert.match(out, /partner node\s+fabrikam\s+http:\/\/127\.0\.0\.1:\d+/);
+    assert.match(out, /Open this address in a browser:\s+http:\/\/127\.0\.0\.1:\d+\/\?folder=/);
+    assert.match(out, /Press Ctrl\+C here to stop everything/);
+  });
+
+  it('opens VS Code with both sandbox nodes and their connections in the Exalate view', async () => {
+    const url = /Open this address in a browser:\s+(http:\/\/\S+)/.exec(out)![1];
+    const cs = await import(pathToFileURL(path.join(ROOT, 'scripts', 'lib', 'codeServer.mjs')).href);
+    const setup = await import(pathToFileURL(path.join(ROOT, 'scripts', 'lib', 'setup.mjs')).href);
+    const { chromium } = await import('playwright-core');
+    browser = await chromium.launch({ executablePath: setup.CHROMIUM, args: cs.CHROMIUM_ARGS });
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(url);
+    await page.locator('.activitybar [aria-label^="Exalate"]').first().click({ timeout: 60_000 });
+    const sidebar = page.locator('.part.sidebar');
+    const row = (text: string) => sidebar.locator('.monaco-list-row', { hasText: text }).first();
+    await row('contoso (your node)').waitFor({ timeout: 60_000 });
+    await row('fabrikam (partner)').waitFor({ timeout: 60_000 });
+    // Expand your node: its seeded connections are listed.
+    if ((await row('contoso (your node)').getAttribute('aria-expanded')) !== 'true') await row('contoso (your node)').click();
+    await row('Fabrikam Jira bugs').waitFor({ timeout: 60_000 });
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'start-01-two-nodes.png') });
+    // No token reached the settings.
+    const settingsFiles = fs.readdirSync(home, { recursive: true, encoding: 'utf8' });
+    assert.ok(!settingsFiles.includes('bootstrap.json'), 'the one-shot bootstrap file was consumed');
+  });
+
+  it('stops the nodes and VS Code on Ctrl+C', async () => {
+    const urls = [...out.matchAll(/(?:node|VS Code)\s+\S+\s+(http:\/\/127\.0\.0\.1:\d+)/g)].map((m) => m[1]);
+    assert.equal(urls.length, 3, out);
+    child.kill('SIGINT');
+    await new Promise<void>((r) => (child.exitCode !== null ? r() : child.once('exit', () => r())));
+    assert.equal(child.exitCode, 0);
+    for (const u of urls) assert.ok(await refused(u), `${u} still answers after Ctrl+C`);
+  });
+});
