@@ -94,7 +94,15 @@ async function main() {
 
   ensureCodeServer();
   const chosen = port ?? (await isFree(8080) ? 8080 : await freePort());
-  const server = await startCodeServer({ workspace, label: 'start', port: chosen, smokeTestDriver: false, linkExtension: ROOT });
+  // Browser VS Code auto-saves after a delay by default; for sync rules every save publishes a version, so save on Ctrl+S only.
+  const server = await startCodeServer({
+    workspace,
+    label: 'start',
+    port: chosen,
+    smokeTestDriver: false,
+    linkExtension: ROOT,
+    settings: { 'files.autoSave': 'off' },
+  });
   cleanups.push(() => server.stop());
   const url = `${server.url}/?folder=${encodeURIComponent(workspace)}`;
   console.log('\nStarted:');
