@@ -102,6 +102,7 @@ async function main() {
     smokeTestDriver: false,
     linkExtension: ROOT,
     settings: { 'files.autoSave': 'off' },
+    stateDir: path.join(home, 'vscode'), // your layout, open editors and settings survive restarts
   });
   cleanups.push(() => server.stop());
   const url = `${server.url}/?folder=${encodeURIComponent(workspace)}`;

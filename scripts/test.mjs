@@ -56,8 +56,12 @@ function mochaLayer(layer, timeout) {
     cwd: ROOT,
     stdio: 'inherit',
   });
-  if (!fs.existsSync(summaryFile)) return { passed: 0, failed: 1, failures: [{ title: layer, message: 'mocha ended without a summary' }] };
-  return JSON.parse(fs.readFileSync(summaryFile, 'utf8'));
+  try {
+    if (!fs.existsSync(summaryFile)) return { passed: 0, failed: 1, failures: [{ title: layer, message: 'mocha ended without a summary' }] };
+    return JSON.parse(fs.readFileSync(summaryFile, 'utf8'));
+  } finally {
+    fs.rmSync(path.dirname(summaryFile), { recursive: true, force: true });
+  }
 }
 
 async function main() {

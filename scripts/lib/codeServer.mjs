@@ -34,26 +34,36 @@ const BASE_SETTINGS = {
 
 /**
  * @param {{ workspace: string, settings?: object, smokeTestDriver?: boolean, label?: string, quiet?: boolean, port?: number,
- *           linkExtension?: string }} opts
+ *           linkExtension?: string, stateDir?: string }} opts
+ *   stateDir: keep VS Code's user data, extensions folder and HOME there across runs (default: a temp folder that
+ *   stop() deletes).
  *   linkExtension: an extension folder to install by symlink (a normal install: notifications show), instead of
  *   loading it through the smoke-test driver's `payload` (which hides notification toasts).
- * @returns {Promise<{ url: string, host: string, port: number, tmp: string, stop: () => Promise<void> }>}
+ * @returns {Promise<{ url: string, host: string, port: number, tmp: string, userSettings: string, stop: () => Promise<void> }>}
  */
 export async function startCodeServer(opts) {
   const port = opts.port ?? (await freePort());
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `exalate-${opts.label ?? 'vscode'}-`));
+  const tmp = opts.stateDir ?? fs.mkdtempSync(path.join(os.tmpdir(), `exalate-${opts.label ?? 'vscode'}-`));
+  const tmpDir = path.join(tmp, 'tmp');
   const userData = path.join(tmp, 'user-data');
   const extensions = path.join(tmp, 'extensions');
   const home = path.join(tmp, 'home');
-  for (const d of [path.join(userData, 'User'), extensions, home]) fs.mkdirSync(d, { recursive: true });
+  for (const d of [path.join(userData, 'User'), extensions, home, tmpDir]) fs.mkdirSync(d, { recursive: true });
   if (opts.linkExtension) {
     const pkg = JSON.parse(fs.readFileSync(path.join(opts.linkExtension, 'package.json'), 'utf8'));
-    fs.symlinkSync(opts.linkExtension, path.join(extensions, `${pkg.publisher}.${pkg.name}-${pkg.version}`));
+    const link = path.join(extensions, `${pkg.publisher}.${pkg.name}-${pkg.version}`);
+    fs.rmSync(link, { force: true, recursive: false });
+    fs.symlinkSync(opts.linkExtension, link);
   }
-  fs.writeFileSync(
-    path.join(userData, 'User', 'settings.json'),
-    JSON.stringify({ ...BASE_SETTINGS, ...(opts.settings ?? {}) }, null, 2),
-  );
+  // Our settings win over what a kept state folder has, the user's other settings stay.
+  const settingsFile = path.join(userData, 'User', 'settings.json');
+  let kept = {};
+  try {
+    kept = JSON.parse(fs.readFileSync(settingsFile, 'utf8'));
+  } catch {
+    /* new or unreadable: start fresh */
+  }
+  fs.writeFileSync(settingsFile, JSON.stringify({ ...kept, ...BASE_SETTINGS, ...(opts.settings ?? {}) }, null, 2));
   const galleryPort = await freePort(); // nothing listens there: the marketplace is unreachable by design
   const args = [
     codeServerEntry,
@@ -75,7 +85,7 @@ export async function startCodeServer(opts) {
     env: {
       ...process.env,
       HOME: home,
-      TMPDIR: tmp,
+      TMPDIR: tmpDir,
       EXTENSIONS_GALLERY: JSON.stringify({ serviceUrl: `http://127.0.0.1:${galleryPort}/gallery` }),
       VSCODE_PROXY_URI: '',
     },
@@ -135,9 +145,9 @@ export async function startCodeServer(opts) {
     } catch {
       /* gone */
     }
-    fs.rmSync(tmp, { recursive: true, force: true });
+    if (!opts.stateDir) fs.rmSync(tmp, { recursive: true, force: true });
   };
-  return { url, host, port, tmp, stop, output };
+  return { url, host, port, tmp, userSettings: settingsFile, stop, output };
 }
 
 /** The workbench URL that loads our extension in development mode (and optionally a test module) via `payload`. */

@@ -40,6 +40,7 @@ export async function runIntegration() {
   if (host === 'electron') exitCode = await runInElectron(env);
   else exitCode = await runInCodeServer(env);
   const summary = readSummary(resultsFile);
+  fs.rmSync(path.dirname(resultsFile), { recursive: true, force: true });
   if (!summary) {
     return { passed: 0, failed: 1, failures: [{ title: 'integration run', message: `the extension host ended (exit ${exitCode}) without results` }] };
   }

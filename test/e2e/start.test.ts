@@ -56,7 +56,13 @@ describe('e2e: npm start (the README main command)', function () {
 
   after(async () => {
     await browser?.close().catch(() => undefined);
-    if (child && child.exitCode === null) child.kill('SIGKILL');
+    if (child && child.exitCode === null) {
+      // Ctrl+C first, so start.mjs stops its nodes and code-server's process group; SIGKILL only as a last resort.
+      child.kill('SIGINT');
+      const exited = new Promise<void>((r) => child.once('exit', () => r()));
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
     fs.rmSync(home, { recursive: true, force: true });
   });
 
@@ -85,9 +91,19 @@ describe('e2e: npm start (the README main command)', function () {
     await row('Fabrikam Jira bugs').waitFor({ timeout: 60_000 });
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
     await page.screenshot({ path: path.join(SCREENSHOTS, 'start-01-two-nodes.png') });
-    // No token reached the settings.
-    const settingsFiles = fs.readdirSync(home, { recursive: true, encoding: 'utf8' });
-    assert.ok(!settingsFiles.includes('bootstrap.json'), 'the one-shot bootstrap file was consumed');
+    // The one-shot bootstrap file was consumed, and the user settings name both nodes but hold no token.
+    assert.ok(!fs.existsSync(path.join(home, 'bootstrap.json')), 'the bootstrap file is still there');
+    const settingsText = fs.readFileSync(path.join(home, 'vscode', 'user-data', 'User', 'settings.json'), 'utf8');
+    const settings = JSON.parse(settingsText);
+    assert.deepEqual(
+      settings['exalate.nodes'].map((n: { label: string }) => n.label).sort(),
+      ['contoso (your node)', 'fabrikam (partner)'],
+    );
+    for (const name of ['contoso', 'fabrikam']) {
+      const token = fs.readFileSync(path.join(home, 'nodes', name, 'token'), 'utf8').trim();
+      assert.ok(token.length >= 16);
+      assert.ok(!settingsText.includes(token), `the ${name} token is in settings.json`);
+    }
   });
 
   it('stops the nodes and VS Code on Ctrl+C', async () => {
