@@ -32,7 +32,10 @@ export interface ConnectionsTestApi {
 const NodeArgSchema = z.object({ nodeUrl: z.string({ error: 'nodeUrl is required' }).min(1) });
 const ConnectionArgSchema = z.object({
   nodeUrl: z.string({ error: 'nodeUrl is required' }).min(1),
-  connectionId: z.string({ error: 'connectionId is required' }).min(1),
+  // Connection ids are UUIDs; anything else never reaches a request path or a folder name.
+  connectionId: z.uuid({
+    error: (iss) => (iss.input === undefined || iss.input === '' ? 'connectionId is required' : 'connectionId must be a connection id (a UUID)'),
+  }),
 });
 const AddNodeArgSchema = z.strictObject({
   url: z.string({ error: 'url is required' }),

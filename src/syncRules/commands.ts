@@ -15,6 +15,7 @@ import {
   METADATA_FILE,
   connectionFolderName,
   directionOfFile,
+  isInsideFolder,
   formatExportMetadata,
   parseExportMetadata,
   ruleFileName,
@@ -22,13 +23,7 @@ import {
 } from './layout';
 import { pickConnection, pickDirection, pickNode } from './pickers';
 import { describeRule, type MessageAction, type Messages } from './ui';
-import { SYNC_RULES_SCHEME, parseSyncRuleUri, ruleKey, type SyncRuleRef } from './uri';
-
-const connectionIdSchema = z
-  .string({ error: 'connectionId is required' })
-  .trim()
-  .min(1, { error: 'connectionId is required' })
-  .max(200, { error: 'connectionId is too long' });
+import { SYNC_RULES_SCHEME, connectionIdSchema, parseSyncRuleUri, ruleKey, type SyncRuleRef } from './uri';
 
 export const OpenArgsSchema = z.object({
   nodeUrl: nodeUrlSchema,
@@ -290,12 +285,19 @@ export class SyncRuleCommands {
         client.getSyncRule(connectionId, 'incoming'),
       ]),
     );
-    let folder = vscode.Uri.joinPath(root, EXPORT_ROOT, connectionFolderName(connection.name, connectionId));
+    const exportRoot = vscode.Uri.joinPath(root, EXPORT_ROOT);
+    let folder = vscode.Uri.joinPath(exportRoot, connectionFolderName(connection.name, connectionId));
     // Another connection (same name on another node, or a deleted namesake) already lives there: do not mix them.
-    const previous = await readText(vscode.Uri.joinPath(folder, METADATA_FILE));
+    const previous = isInsideFolder(exportRoot.path, folder.path) ? await readText(vscode.Uri.joinPath(folder, METADATA_FILE)) : undefined;
     const prevMeta = previous === undefined ? undefined : parseExportMetadata(previous);
     if (prevMeta?.ok && (prevMeta.value.nodeUrl !== nodeUrl || prevMeta.value.connectionId !== connectionId)) {
-      folder = vscode.Uri.joinPath(root, EXPORT_ROOT, `${connectionFolderName(connection.name, connectionId)} (${connectionId.slice(0, 8)})`);
+      folder = vscode.Uri.joinPath(exportRoot, connectionFolderName(connection.name, connectionId, true));
+    }
+    // Belt and braces: whatever the node calls the connection, nothing is written outside <root>/exalate/.
+    if (folder.scheme !== root.scheme || folder.authority !== root.authority || !isInsideFolder(exportRoot.path, folder.path)) {
+      throw new Error(
+        `Refusing to export “${connection.name}”: its folder would be ${folder.path}, outside ${exportRoot.path}. Nothing was written.`,
+      );
     }
     const rules = { outgoing, incoming };
     const changedLocally: string[] = [];

@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import { RuleDirectionSchema, type RuleDirection } from '../shared/api';
 import { nodeUrlSchema } from '../shared/validation';
+import { connectionIdSchema } from './uri';
 
 export const EXPORT_ROOT = 'exalate';
 export const METADATA_FILE = '.exalate.json';
@@ -24,16 +25,45 @@ export function directionOfFile(fileName: string): RuleDirection | undefined {
   return m ? RuleDirectionSchema.parse(m[1].toLowerCase()) : undefined;
 }
 
-/** A connection name as a folder name that is valid on Windows, macOS and Linux. */
-export function connectionFolderName(name: string, connectionId: string): string {
-  const clean = name
-    // eslint-disable-next-line no-control-regex
-    .replace(/[<>:"/\\|?*\u0000-\u001f\u007f]/g, '-')
+const RESERVED_WINDOWS_NAME = /^(con|prn|aux|nul|conin\$|conout\$|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i;
+
+/** Keeps letters, digits and a few harmless punctuation marks; everything else (separators, `..`, controls) goes. */
+function safeSegment(text: string): string {
+  return text
+    .normalize('NFC')
+    .replace(/[^\p{L}\p{M}\p{N} _.,()+&'@-]/gu, '-')
     .replace(/^[\s.]+|[\s.]+$/g, '')
     .slice(0, 100)
-    .trim();
-  if (!clean || /^(con|prn|aux|nul|com\d|lpt\d)$/i.test(clean)) return `connection-${connectionId.slice(0, 12)}`;
-  return clean;
+    .replace(/[\s.]+$/g, '');
+}
+
+/** The connection id reduced to a short, safe tag (hex digits and dashes only). */
+function idTag(connectionId: string, length: number): string {
+  return connectionId.toLowerCase().replace(/[^0-9a-f-]/g, '').slice(0, length) || 'unknown';
+}
+
+/**
+ * A connection name as one folder name that is valid on Windows, macOS and Linux and can never leave its parent:
+ * only letters, digits, spaces and `_.,()+&'@-` survive, no leading dots, and a reserved or empty result falls back
+ * to `connection-<id>`. `disambiguate` appends ` (<first 8 of the id>)` for a folder taken by another connection.
+ */
+export function connectionFolderName(name: string, connectionId: string, disambiguate = false): string {
+  let clean = safeSegment(name);
+  if (!clean || clean === '.' || clean === '..' || RESERVED_WINDOWS_NAME.test(clean)) clean = `connection-${idTag(connectionId, 12)}`;
+  return disambiguate ? `${clean} (${idTag(connectionId, 8)})` : clean;
+}
+
+/**
+ * True when `child` is strictly inside `root` (both POSIX-style paths, as in a vscode.Uri's `path`, already
+ * normalised). The export checks its final folder with this before writing anything.
+ */
+export function isInsideFolder(root: string, child: string): boolean {
+  const base = root.endsWith('/') ? root : `${root}/`;
+  if (!child.startsWith(base) || child.length === base.length) return false;
+  return !child
+    .slice(base.length)
+    .split('/')
+    .some((s) => s === '..' || s === '.' || s === '');
 }
 
 const VersionSchema = z.object({ version: z.number().int().positive() });
@@ -41,7 +71,7 @@ const VersionSchema = z.object({ version: z.number().int().positive() });
 /** `.exalate.json` next to exported scripts. */
 export const ExportMetadataSchema = z.object({
   nodeUrl: nodeUrlSchema,
-  connectionId: z.string().trim().min(1).max(200),
+  connectionId: connectionIdSchema,
   connectionName: z.string(),
   /** The node version each local file was exported or last published as (its base for the next publish). */
   rules: z.object({ outgoing: VersionSchema.optional(), incoming: VersionSchema.optional() }),

@@ -10,6 +10,11 @@ import { z } from 'zod';
 import { RuleDirectionSchema, type RuleDirection } from '../shared/api';
 import { nodeUrlSchema } from '../shared/validation';
 
+/** Connection ids are UUIDs (as the Node API hands them out); command and URI arguments are checked with this. */
+export const connectionIdSchema = z.uuid({
+  error: (iss) => (iss.input === undefined || iss.input === '' ? 'connectionId is required' : 'connectionId must be a connection id (a UUID)'),
+});
+
 /** The URI scheme of sync-rule documents (the FileSystemProvider and `onFileSystem:` use it). */
 export const SYNC_RULES_SCHEME = 'exalate';
 
@@ -64,7 +69,7 @@ export function syncRuleUriComponents(ref: SyncRuleRef): SyncRuleUriComponents {
   };
 }
 
-const QuerySchema = z.object({ node: nodeUrlSchema, id: z.string().trim().min(1).max(200) });
+const QuerySchema = z.object({ node: nodeUrlSchema, id: connectionIdSchema });
 
 /** Reads a sync rule URI back; undefined when it is not one (wrong scheme, path or query). */
 export function parseSyncRuleUri(uri: SyncRuleUriComponents): SyncRuleRef | undefined {

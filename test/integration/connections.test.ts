@@ -224,6 +224,8 @@ describe('Connections view', function () {
     // A bad argument: a clear message, nothing else.
     await vscode.commands.executeCommand('exalate.copyInvitationCode', { nodeUrl: a.url });
     assert.match(user.errors.at(-1) ?? '', /invalid argument: connectionId: connectionId is required/);
+    await vscode.commands.executeCommand('exalate.copyInvitationCode', { nodeUrl: a.url, connectionId: '../../admin' });
+    assert.match(user.errors.at(-1) ?? '', /invalid argument: connectionId: connectionId must be a connection id \(a UUID\)/);
   });
 
   it('Deactivate and Activate change the status on the node and in the tree', async () => {

@@ -142,17 +142,19 @@ describe('Sync rules as documents', function () {
   });
 
   it('builds and parses document URIs with the ids inside and names for display', () => {
-    const ref = { nodeUrl: 'http://127.0.0.1:8123', connectionId: 'c-1', direction: 'incoming' as const, connectionName: 'Orders / EU' };
+    const id = '3f2b8c1e-9a4d-4e2f-8b1a-0c5d6e7f8a9b';
+    const ref = { nodeUrl: 'http://127.0.0.1:8123', connectionId: id, direction: 'incoming' as const, connectionName: 'Orders / EU' };
     const uri = vscode.Uri.from(syncRuleUriComponents(ref));
     assert.equal(uri.scheme, 'exalate');
     assert.equal(uri.authority, '127.0.0.1:8123');
     assert.equal(uri.path, '/Orders - EU/incoming.groovy');
     const back = parseSyncRuleUri(vscode.Uri.parse(uri.toString()));
-    assert.deepEqual(back, { nodeUrl: ref.nodeUrl, connectionId: 'c-1', direction: 'incoming', connectionName: 'Orders - EU' });
+    assert.deepEqual(back, { nodeUrl: ref.nodeUrl, connectionId: id, direction: 'incoming', connectionName: 'Orders - EU' });
     const v3 = parseSyncRuleUri(vscode.Uri.from(syncRuleUriComponents({ ...ref, version: 3 })));
     assert.equal(v3?.version, 3);
     assert.equal(parseSyncRuleUri(vscode.Uri.parse('exalate://h/x/other.groovy?node=http%3A%2F%2Fh&id=1')), undefined);
     assert.equal(parseSyncRuleUri(vscode.Uri.parse('exalate://h/x/outgoing.groovy?node=ftp%3A%2F%2Fh&id=1')), undefined);
+    assert.equal(parseSyncRuleUri(vscode.Uri.parse('exalate://h/x/outgoing.groovy?node=http%3A%2F%2Fh&id=..%2F..%2Fetc')), undefined);
   });
 
   it('opens both scripts of a new connection with the default rules, highlighted as Groovy', async () => {
@@ -440,10 +442,17 @@ describe('Sync rules as documents', function () {
     assert.equal(bad.kind, 'error');
     assert.match(bad.text, /Open Sync Rules was called with invalid arguments \(nodeUrl: Node URL must be an absolute URL.*; connectionId: connectionId is required\)/);
 
+    // A connection id that is not a UUID never reaches the node or a folder name.
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'exalate-export-bad-'));
+    tmpDirs.push(root);
+    assert.equal(await vscode.commands.executeCommand('exalate.exportSyncRules', { nodeUrl: node.url, connectionId: '../../../escape', folder: root }), undefined);
+    assert.match(api.messages.shown.at(-1)!.text, /Export Sync Rules to Workspace was called with invalid arguments \(connectionId: connectionId must be a connection id \(a UUID\)\)/);
+    assert.deepEqual(fs.readdirSync(root), []);
+
     const unsigned = 'http://127.0.0.1:9';
     await full.services.nodes.upsert({ url: unsigned, label: 'no token' });
     try {
-      assert.deepEqual(await vscode.commands.executeCommand('exalate.openSyncRules', { nodeUrl: unsigned, connectionId: 'x', direction: 'outgoing' }), []);
+      assert.deepEqual(await vscode.commands.executeCommand('exalate.openSyncRules', { nodeUrl: unsigned, connectionId: '3f2b8c1e-9a4d-4e2f-8b1a-0c5d6e7f8a9b', direction: 'outgoing' }), []);
       const msg = api.messages.shown.at(-1)!;
       assert.match(msg.text, /You are not signed in to the Exalate node at http:\/\/127\.0\.0\.1:9\. Run “Exalate: Sign In Again”/);
       assert.deepEqual(msg.actions, ['Sign In Again', 'Show Log']);
