@@ -116,16 +116,25 @@ export function newId(): string {
   return randomUUID();
 }
 
+export interface SignPeerJwtOptions {
+  /** `iss`: the sending node's id. */
+  issuer?: string;
+  /** Clock in ms since the epoch (default: now). */
+  now?: number;
+}
+
 /** Signs a node-to-node request: `sub` = connection id, `req` = "METHOD /path", 60 s lifetime. */
-export async function signPeerJwt(linkKey: string, connectionId: string, method: string, path: string): Promise<string> {
-  return new SignJWT({ req: `${method} ${path}` })
+export async function signPeerJwt(linkKey: string, connectionId: string, method: string, path: string, opts: SignPeerJwtOptions = {}): Promise<string> {
+  const iat = Math.floor((opts.now ?? Date.now()) / 1000);
+  const jwt = new SignJWT({ req: `${method} ${path}` })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(connectionId)
     .setAudience(JWT_AUDIENCE)
-    .setIssuedAt()
-    .setExpirationTime(`${JWT_TTL_SECONDS}s`)
-    .setJti(randomUUID())
-    .sign(Buffer.from(linkKey, 'base64url'));
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + JWT_TTL_SECONDS)
+    .setJti(randomUUID());
+  if (opts.issuer !== undefined) jwt.setIssuer(opts.issuer);
+  return jwt.sign(Buffer.from(linkKey, 'base64url'));
 }
 
 /** The connection id a JWT claims (unverified), to look up the key; null if not a JWT. */

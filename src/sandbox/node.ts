@@ -111,6 +111,8 @@ export interface SandboxNodeOptions {
   invitationTtlMs: number;
   peerTimeoutMs: number;
   log: (line: string) => void;
+  /** Clock in ms since the epoch; default `Date.now`. Test-only: lets tests move time instead of sleeping. */
+  now?: () => number;
 }
 
 const PEER_PREFIX = '/api/v1';
@@ -123,9 +125,6 @@ const PeerAcceptBodySchema = z.strictObject({
 const PeerHeartbeatBodySchema = z.strictObject({ active: z.boolean(), gone: z.boolean().optional() });
 const PeerStateSchema = z.object({ active: z.boolean(), name: z.string().optional() });
 
-function nowIso(): string {
-  return new Date().toISOString();
-}
 
 function parse<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
   const r = schema.safeParse(body);
@@ -180,7 +179,7 @@ export class SandboxNode {
     this.store = opts.store;
     let meta = this.store.get<NodeMeta>('meta', 'node');
     if (!meta) {
-      meta = { nodeId: newId(), createdAt: nowIso() };
+      meta = { nodeId: newId(), createdAt: this.nowIso() };
       this.store.commit([{ c: 'meta', k: 'node', v: meta }]);
     }
     this.nodeId = meta.nodeId;
@@ -197,6 +196,15 @@ export class SandboxNode {
       const n = Number(key.slice(i + 1));
       if (n > (this.ruleHeads.get(head) ?? 1)) this.ruleHeads.set(head, n);
     }
+  }
+
+  /** Current time (ms) from the injected clock. */
+  now(): number {
+    return this.opts.now ? this.opts.now() : Date.now();
+  }
+
+  private nowIso(): string {
+    return new Date(this.now()).toISOString();
   }
 
   get shortName(): string {
@@ -294,25 +302,32 @@ export class SandboxNode {
     return lo;
   }
 
-  /** Writes records durably, then updates the in-memory indexes. */
-  private save(recs: ConnRecord[], extra: StoreOp[] = []): void {
+  /** Creates connections: writes them durably, then adds them to the in-memory indexes. Ids must be new. */
+  private insert(recs: ConnRecord[], extra: StoreOp[] = []): void {
+    for (const rec of recs) if (this.conns.has(rec.id)) throw new Error(`connection ${rec.id} exists already`);
     this.store.commit([...recs.map((r) => ({ c: 'connections' as const, k: r.id, v: r })), ...extra]);
     for (const rec of recs) {
-      const old = this.conns.get(rec.id);
-      if (old) {
-        if (nameKey(old.name) !== nameKey(rec.name)) this.names.delete(nameKey(old.name));
-        this.ordered[this.indexOfSeq(rec.seq)] = rec;
-      } else {
-        this.ordered.push(rec); // seq only grows, so appending keeps the order
-      }
+      this.ordered.push(rec); // seq only grows, so appending keeps the order
       this.conns.set(rec.id, rec);
       this.names.set(nameKey(rec.name), rec.id);
     }
   }
 
-  private update(rec: ConnRecord, changes: Partial<ConnRecord>, touch = true): ConnRecord {
-    const next: ConnRecord = { ...rec, ...changes, ...(touch ? { updatedAt: nowIso() } : {}) };
-    this.save([next]);
+  /**
+   * Merges `changes` onto the *current* record of `id` and writes it durably. A no-op returning `undefined` when the
+   * connection is gone (deleted while the caller awaited something), so a late writer never resurrects a deleted
+   * connection nor undoes a change made meanwhile. Callers must not hold a record across an `await` and write it
+   * back; they pass only the fields they change.
+   */
+  private update(id: string, changes: Partial<ConnRecord>, touch = true): ConnRecord | undefined {
+    const old = this.conns.get(id);
+    if (!old) return undefined;
+    const next: ConnRecord = { ...old, ...changes, id: old.id, seq: old.seq, ...(touch ? { updatedAt: this.nowIso() } : {}) };
+    this.store.commit([{ c: 'connections', k: id, v: next }]);
+    if (nameKey(old.name) !== nameKey(next.name)) this.names.delete(nameKey(old.name));
+    this.ordered[this.indexOfSeq(next.seq)] = next;
+    this.conns.set(id, next);
+    this.names.set(nameKey(next.name), id);
     return next;
   }
 
@@ -456,7 +471,7 @@ export class SandboxNode {
       project: req.project,
     });
     const extra: StoreOp[] = idem ? [{ c: 'idem', k: idem.key, v: { connectionId: rec.id, fingerprint: idem.fingerprint } satisfies IdemRecord }] : [];
-    this.save([rec], extra);
+    this.insert([rec], extra);
     this.opts.log(`initiated ${rec.type} connection "${rec.name}" (${rec.id})`);
     return { connection: this.toApi(rec), invitationCode: this.invitationCodeOf(rec) };
   }
@@ -472,7 +487,7 @@ export class SandboxNode {
   }): ConnRecord {
     const id = newId();
     const nonce = newNonce();
-    const now = new Date();
+    const now = new Date(this.now());
     const expiresAt = new Date(now.getTime() + this.opts.invitationTtlMs).toISOString();
     const type: ConnectionType = f.remoteUrl === null ? 'private' : 'public';
     const issued: Omit<InvitationPayload, 'secret'> = {
@@ -535,7 +550,7 @@ export class SandboxNode {
     if (req.description !== undefined) changes.description = req.description;
     const statusChanged = req.status !== undefined && (req.status === 'active') !== rec.localActive;
     if (req.status !== undefined) changes.localActive = req.status === 'active';
-    rec = this.update(rec, changes);
+    rec = this.update(id, changes) ?? rec;
     if (statusChanged) {
       this.opts.log(`connection "${rec.name}" ${rec.localActive ? 'activated' : 'deactivated'} locally`);
       await this.pushState(rec);
@@ -578,7 +593,7 @@ export class SandboxNode {
       type: payload.type,
       mode: payload.mode,
       expiresAt: payload.expiresAt,
-      expired: Date.parse(payload.expiresAt) <= Date.now(),
+      expired: Date.parse(payload.expiresAt) <= this.now(),
     };
   }
 
@@ -590,7 +605,7 @@ export class SandboxNode {
         invitationCode: 'This code was issued by this node',
       });
     }
-    if (Date.parse(payload.expiresAt) <= Date.now()) {
+    if (Date.parse(payload.expiresAt) <= this.now()) {
       throw new ApiError(410, 'invitation_expired', `The invitation expired at ${payload.expiresAt}. Ask ${payload.initiatorShortName} for a new connection.`, {
         invitationCode: 'The invitation has expired',
       });
@@ -635,7 +650,7 @@ export class SandboxNode {
         });
       }
       const state = PeerStateSchema.safeParse(res.json);
-      const now = nowIso();
+      const now = this.nowIso();
       const rec: ConnRecord = {
         id: payload.connectionId,
         seq: this.nextSeq++,
@@ -662,7 +677,7 @@ export class SandboxNode {
       for (let i = 1; this.names.has(nameKey(rec.name)); i++) {
         rec.name = `${payload.connectionName} (${payload.initiatorShortName}${i > 1 ? ` ${i}` : ''})`.slice(-255).trimStart();
       }
-      this.save([rec]);
+      this.insert([rec]);
       this.opts.log(`accepted invitation for "${rec.name}" from ${payload.initiatorUrl}`);
       return { connection: this.toApi(rec) };
     } finally {
@@ -672,47 +687,58 @@ export class SandboxNode {
 
   // ---- node-to-node (server side) --------------------------------------------------------------------------
 
+  /**
+   * Checks the node-to-node JWT and returns the connection record as it is *after* the (async) verification, so
+   * callers decide on current state. Everything a caller does with the result must happen without another await
+   * in between (check-and-set), or it must re-read.
+   */
   private async authenticatePeer(authorization: string | undefined, id: string, path: string): Promise<ConnRecord> {
     const token = /^Bearer (\S+)$/.exec(authorization ?? '')?.[1];
     if (!token || peekJwtSubject(token) !== id) throw new ApiError(401, 'unauthorized', 'Node-to-node token missing or not for this connection');
+    const unknown = () => new ApiError(404, 'invitation_unknown', 'This node has no such connection (it may have been deleted)');
+    const before = this.conns.get(id);
+    if (!before || before.demo) throw unknown();
+    await verifyPeerJwt(token, before.linkKey, id, 'POST', path);
+    // Re-read: the connection may have been deleted, accepted or changed while the signature was checked.
     const rec = this.conns.get(id);
-    if (!rec || rec.demo) throw new ApiError(404, 'invitation_unknown', 'This node has no such connection (it may have been deleted)');
-    await verifyPeerJwt(token, rec.linkKey, id, 'POST', path);
+    if (!rec || rec.demo || rec.linkKey !== before.linkKey) throw unknown();
     return rec;
   }
 
   async peerAccept(authorization: string | undefined, id: string, body: unknown): Promise<{ active: boolean; name: string }> {
     const path = `/peer/connections/${id}/accept`;
-    let rec = await this.authenticatePeer(authorization, id, path);
+    const rec = await this.authenticatePeer(authorization, id, path);
+    // From here to the update below there is no await: the single-use check and the "used" mark are one step.
     const req = parse(PeerAcceptBodySchema, body);
     if (rec.role !== 'initiator' || !rec.invitation) throw new ApiError(409, 'conflict', 'This node did not issue that invitation');
     if (rec.invitation.usedAt || rec.accepted) throw new ApiError(409, 'invitation_used', 'This invitation was already used');
-    if (Date.parse(rec.invitation.expiresAt) <= Date.now()) throw new ApiError(410, 'invitation_expired', 'This invitation has expired');
+    if (Date.parse(rec.invitation.expiresAt) <= this.now()) throw new ApiError(410, 'invitation_expired', 'This invitation has expired');
     const issuedPart = Buffer.from(JSON.stringify({ ...rec.invitation.issued, secret: deriveSecret(this.opts.masterKey, rec.id, rec.invitation.nonce) }), 'utf8').toString('base64url');
     if (payloadDigest(issuedPart) !== req.payloadDigest) {
       throw new ApiError(400, 'invitation_tampered', 'The invitation details differ from what was issued');
     }
     if (!rec.localActive) throw new ApiError(409, 'conflict', 'The initiator deactivated this connection before it was accepted');
-    const now = nowIso();
-    rec = this.update(rec, {
+    const now = this.nowIso();
+    const next = this.update(id, {
       accepted: true,
       lastContactAt: now,
       invitation: { ...rec.invitation, usedAt: now },
       // Public connection: we know the destination; keep the URL we were given when initiating.
       remoteUrl: rec.type === 'public' ? rec.remoteUrl ?? req.acceptorUrl : null,
-    });
-    this.opts.log(`invitation for "${rec.name}" accepted by ${req.acceptorShortName}`);
-    return { active: rec.localActive, name: rec.name };
+    })!;
+    this.opts.log(`invitation for "${next.name}" accepted by ${req.acceptorShortName}`);
+    return { active: next.localActive, name: next.name };
   }
 
   async peerHeartbeat(authorization: string | undefined, id: string, body: unknown): Promise<{ active: boolean; name: string }> {
     const path = `/peer/connections/${id}/heartbeat`;
     const rec = await this.authenticatePeer(authorization, id, path);
+    // No await from here on: `rec` is current, and update() merges onto the current record anyway.
     const req = parse(PeerHeartbeatBodySchema, body);
     if (!rec.accepted) throw new ApiError(409, 'conflict', 'The connection is not accepted yet');
     const gone = req.gone === true;
     const changed = rec.remoteActive !== req.active || rec.remoteGone !== gone || rec.errorReason !== null;
-    const next = this.update(rec, { remoteActive: req.active, remoteGone: gone, lastContactAt: nowIso(), errorReason: null }, changed);
+    const next = this.update(id, { remoteActive: req.active, remoteGone: gone, lastContactAt: this.nowIso(), errorReason: null }, changed)!;
     if (changed) this.opts.log(`"${next.name}": the other side is now ${gone ? 'gone' : req.active ? 'active' : 'deactivated'}`);
     return { active: next.localActive, name: next.name };
   }
@@ -768,7 +794,7 @@ export class SandboxNode {
       this.markContact(rec.id, { errorReason: `${rec.remoteShortName} ${reason}` });
       return;
     }
-    this.markContact(rec.id, { remoteActive: state.data.active, remoteGone: false, errorReason: null, lastContactAt: nowIso() });
+    this.markContact(rec.id, { remoteActive: state.data.active, remoteGone: false, errorReason: null, lastContactAt: this.nowIso() });
   }
 
   private markContact(id: string, changes: Partial<ConnRecord>): void {
@@ -779,7 +805,7 @@ export class SandboxNode {
       (changes.remoteGone !== undefined && changes.remoteGone !== rec.remoteGone) ||
       (changes.errorReason !== undefined && changes.errorReason !== rec.errorReason);
     if (changed) this.opts.log(`"${rec.name}": ${changes.errorReason ?? (changes.remoteGone ? 'deleted by the other side' : changes.remoteActive === false ? 'deactivated by the other side' : 'in contact')}`);
-    this.update(rec, changes, changed);
+    this.update(id, changes, changed);
   }
 
   /** Polls every accepting-side connection once (the initiator of a private connection never calls out). */
@@ -851,7 +877,7 @@ export class SandboxNode {
     if (ifMatch !== current.version) {
       throw new ApiError(412, 'precondition_failed', `The ${dir} rule changed since version ${ifMatch}; the current version is ${current.version}`, undefined, current, { etag: `"${current.version}"` });
     }
-    const next: RuleVersionRecord = { script: req.script, version: current.version + 1, updatedAt: nowIso(), author };
+    const next: RuleVersionRecord = { script: req.script, version: current.version + 1, updatedAt: this.nowIso(), author };
     this.store.commit([{ c: 'rules', k: `${id}|${dir}|${next.version}`, v: next }]);
     this.ruleHeads.set(`${id}|${dir}`, next.version);
     this.opts.log(`"${rec.name}": ${dir} rule v${next.version} by ${author}`);
@@ -904,7 +930,7 @@ export class SandboxNode {
         }),
       );
     }
-    this.save(recs);
+    this.insert(recs);
     this.opts.log(`dev: created ${recs.length} connections`);
     return { created: recs.length, firstId: recs[0].id, lastId: recs[recs.length - 1].id };
   }
@@ -918,7 +944,7 @@ export class SandboxNode {
       ...this.newInitiatorRecord(f),
       ...over,
     });
-    const hourAgo = new Date(Date.now() - 3600_000).toISOString();
+    const hourAgo = new Date(this.now() - 3600_000).toISOString();
     const recs: ConnRecord[] = [];
     const add = (f: Parameters<SandboxNode['newInitiatorRecord']>[0], over: Partial<ConnRecord>) => {
       if (!this.names.has(nameKey(f.name))) recs.push(make(f, over));
@@ -943,7 +969,7 @@ export class SandboxNode {
       { name: 'Litware Zendesk tickets', description: 'Deactivated by Litware while they migrate.', localShortName: me, remoteShortName: 'litware-zd', remoteUrl: null, mode: 'script', project: 'Operations' },
       { demo: true, accepted: true, lastContactAt: hourAgo, remoteActive: false, invitation: undefined },
     );
-    this.save(recs, [{ c: 'meta', k: 'node', v: { ...meta, seeded: true } }]);
+    this.insert(recs, [{ c: 'meta', k: 'node', v: { ...meta, seeded: true } }]);
     this.opts.log(`seeded ${recs.length} example connections`);
   }
 }
