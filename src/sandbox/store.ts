@@ -72,21 +72,40 @@ function pidAlive(pid: number): boolean {
   }
 }
 
+/** The file calls a commit makes; tests replace them to inject disk errors. */
+export interface StoreIo {
+  writeSync(fd: number, buf: Uint8Array, offset: number, length: number): number;
+  fdatasyncSync(fd: number): void;
+}
+
+export interface StoreOptions {
+  /** Test-only: replaces the journal write/fdatasync calls (fault injection). */
+  io?: Partial<StoreIo>;
+}
+
 export class Store {
   private readonly data = new Map<Collection, Map<string, unknown>>();
   private journalFd: number | null = null;
+  /** Length of the journal up to its last complete, acknowledged line. */
   private journalBytes = 0;
   private snapshotBytes = 0;
   private closed = false;
+  /** Set when a failed commit could not be rolled back on disk: no further commits are accepted. */
+  private failed: Error | null = null;
+  private readonly io: StoreIo;
 
-  private constructor(readonly dir: string) {
+  private constructor(readonly dir: string, options: StoreOptions) {
     for (const c of COLLECTIONS) this.data.set(c, new Map());
+    this.io = {
+      writeSync: options.io?.writeSync ?? ((fd, buf, off, len) => fs.writeSync(fd, buf, off, len)),
+      fdatasyncSync: options.io?.fdatasyncSync ?? ((fd) => fs.fdatasyncSync(fd)),
+    };
   }
 
   /** Opens (creating if needed) the store in `dir`, replaying the journal. */
-  static open(dir: string): Store {
+  static open(dir: string, options: StoreOptions = {}): Store {
     fs.mkdirSync(dir, { recursive: true });
-    const store = new Store(dir);
+    const store = new Store(dir, options);
     store.lock();
     store.load();
     return store;
@@ -166,11 +185,26 @@ export class Store {
    */
   commit(ops: StoreOp[]): void {
     if (this.closed || this.journalFd === null) throw new Error('store is closed');
+    if (this.failed) throw new Error(`store is unusable after a failed write: ${this.failed.message}`);
     if (ops.length === 0) return;
     const line = Buffer.from(JSON.stringify({ ops }) + '\n', 'utf8');
-    let off = 0;
-    while (off < line.length) off += fs.writeSync(this.journalFd, line, off, line.length - off);
-    fs.fdatasyncSync(this.journalFd);
+    const fd = this.journalFd;
+    try {
+      let off = 0;
+      while (off < line.length) off += this.io.writeSync(fd, line, off, line.length - off);
+      this.io.fdatasyncSync(fd);
+    } catch (e) {
+      // Not acknowledged: cut whatever part of the line reached the file, so the next acknowledged line does not
+      // glue onto it (and get dropped as a corrupt tail on the next load). If even that fails, refuse further
+      // commits rather than acknowledge writes that a reload would lose.
+      try {
+        fs.ftruncateSync(fd, this.journalBytes);
+        fs.fsyncSync(fd);
+      } catch (rollback) {
+        this.failed = rollback as Error;
+      }
+      throw e;
+    }
     this.journalBytes += line.length;
     this.applyOps(ops);
     if (this.journalBytes > Math.max(MIN_COMPACT_BYTES, this.snapshotBytes)) this.compact();

@@ -1,0 +1,58 @@
+// The durable store on its own: failed journal writes, file modes, the lock, and files it refuses to trust.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Store } from '../../../src/sandbox/store';
+import { cleanupTempDirs, tempDir } from './helpers';
+
+describe('sandbox: store', () => {
+  after(() => cleanupTempDirs());
+
+  it('cuts a partly written line when a journal write fails, so later acknowledged writes survive a reload', () => {
+    const dir = tempDir('store-partial');
+    let failNext = false;
+    let s = Store.open(dir, {
+      io: {
+        writeSync(fd, buf, off, len) {
+          if (!failNext) return fs.writeSync(fd, buf, off, len);
+          failNext = false;
+          fs.writeSync(fd, buf, off, Math.floor(len / 2)); // half the line reaches the file, then the disk is full
+          throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+        },
+      },
+    });
+    s.commit([{ c: 'meta', k: 'a', v: 1 }]);
+    failNext = true;
+    assert.throws(() => s.commit([{ c: 'meta', k: 'lost', v: 'never acknowledged' }]), /ENOSPC/);
+    assert.equal(s.get('meta', 'lost'), undefined);
+    s.commit([{ c: 'meta', k: 'b', v: 2 }]);
+    s.close();
+    s = Store.open(dir);
+    assert.deepEqual([s.get('meta', 'a'), s.get('meta', 'lost'), s.get('meta', 'b')], [1, undefined, 2]);
+    s.close();
+  });
+
+  it('rolls back a line whose fdatasync failed', () => {
+    const dir = tempDir('store-fsync');
+    let failSync = false;
+    let s = Store.open(dir, {
+      io: {
+        fdatasyncSync(fd) {
+          if (failSync) throw Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' });
+          fs.fdatasyncSync(fd);
+        },
+      },
+    });
+    s.commit([{ c: 'meta', k: 'a', v: 1 }]);
+    const size = fs.statSync(path.join(dir, 'journal.log')).size;
+    failSync = true;
+    assert.throws(() => s.commit([{ c: 'meta', k: 'x', v: 'unsynced' }]), /EIO/);
+    assert.equal(fs.statSync(path.join(dir, 'journal.log')).size, size);
+    failSync = false;
+    s.commit([{ c: 'meta', k: 'b', v: 2 }]);
+    s.close();
+    s = Store.open(dir);
+    assert.deepEqual([s.get('meta', 'a'), s.get('meta', 'x'), s.get('meta', 'b')], [1, undefined, 2]);
+    s.close();
+  });
+});
