@@ -10,7 +10,7 @@ import { Commands } from '../shared/commands';
 import { PersistedWizardSchema, WIZARD_VIEW_TYPE, type PersistedWizard } from '../shared/wizardProtocol';
 import { acceptInvitation, AcceptArgsSchema, type AcceptOutcome } from './accept';
 import { errorText, type WizardInit } from './machine';
-import { createWizardWebviewPanel, WizardPanel, wizardWebviewOptions } from './panel';
+import { createWizardWebviewPanel, savedRun, WizardPanel } from './panel';
 import { SwappablePrompter, type WizardPrompter } from './prompter';
 
 /** What the integration tests reach through the extension's test API. */
@@ -71,15 +71,22 @@ async function restore(services: Services, prompter: WizardPrompter, panel: vsco
     panel.dispose();
     return undefined;
   }
-  const p: PersistedWizard = parsed.data;
-  const node = services.nodes.get(p.nodeUrl);
-  const client = node && (await services.nodes.client(node.url));
+  let p: PersistedWizard = parsed.data;
+  const hostCopy = PersistedWizardSchema.safeParse(savedRun(services.context.workspaceState, p.idempotencyKey));
+  if (hostCopy.success) p = hostCopy.data;
+  // Right after a window reload the secret storage may answer late: give the node's token a few seconds.
+  let node = services.nodes.get(p.nodeUrl);
+  let client = node && (await services.nodes.client(node.url));
+  for (let i = 0; i < 20 && (!node || !client); i++) {
+    await new Promise((r) => setTimeout(r, 500));
+    node = services.nodes.get(p.nodeUrl);
+    client = node && (await services.nodes.client(node.url));
+  }
   if (!node || !client) {
-    services.log.warn(`Initiate Connection: node ${p.nodeUrl} is no longer configured; closing the restored wizard.`);
+    services.log.warn(`Initiate Connection: node ${p.nodeUrl} is ${node ? 'missing its API token' : 'no longer configured'}; closing the restored wizard.`);
     panel.dispose();
     return undefined;
   }
-  panel.webview.options = wizardWebviewOptions(services.context.extensionUri);
   let info: { shortName: string; modes: WizardInit['localModes'] } = { shortName: p.localShortName, modes: ['script', 'visual', 'basic'] };
   try {
     info = await client.getNodeInfo();

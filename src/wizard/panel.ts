@@ -96,6 +96,7 @@ export class WizardPanel implements vscode.Disposable {
         return m.back();
       case 'cancel':
         if (m.dirty && !(await this.prompter.confirm('Discard the new connection?', 'What you entered in the Initiate Connection wizard will be lost.', 'Discard'))) return;
+        await forgetRun(this.services.context.workspaceState, m.state.idempotencyKey);
         this.panel.dispose();
         return;
       case 'action':
@@ -127,6 +128,7 @@ export class WizardPanel implements vscode.Disposable {
       case 'done': {
         const r = m.state.result;
         if (!r) return;
+        await forgetRun(this.services.context.workspaceState, m.state.idempotencyKey);
         this.panel.dispose();
         await vscode.commands.executeCommand('exalate.refresh');
         if (await commandExists(REVEAL_CONNECTION)) {
@@ -139,6 +141,7 @@ export class WizardPanel implements vscode.Disposable {
 
   private push(state: WizardState, stepChanged: boolean): void {
     this.changed.fire(state);
+    if (!this.disposed) void saveRun(this.services.context.workspaceState, this.machine.persist());
     if (!this.ready || this.disposed) return;
     const post = (msg: HostToWebview) => void this.panel.webview.postMessage(msg);
     post({ type: 'state', state, persist: this.machine.persist() });
@@ -220,4 +223,31 @@ export function createWizardWebviewPanel(extensionUri: vscode.Uri, nodeLabel: st
     vscode.ViewColumn.Active,
     wizardWebviewOptions(extensionUri),
   );
+}
+
+/**
+ * The host's own copy of each open wizard run, keyed by its idempotency key. The webview's `setState` may be
+ * written late (a window closing abruptly); the serializer prefers this copy, so a reload right after Initiate
+ * still shows the invitation step and never initiates again. Dropped on Done/Cancel; at most 10 are kept.
+ */
+const RUNS_KEY = 'exalate.wizard.runs';
+
+async function saveRun(memento: vscode.Memento, run: PersistedWizard): Promise<void> {
+  const runs = { ...memento.get<Record<string, PersistedWizard>>(RUNS_KEY, {}) };
+  delete runs[run.idempotencyKey];
+  runs[run.idempotencyKey] = run;
+  const keys = Object.keys(runs);
+  for (const k of keys.slice(0, Math.max(0, keys.length - 10))) delete runs[k];
+  await memento.update(RUNS_KEY, runs);
+}
+
+async function forgetRun(memento: vscode.Memento, key: string): Promise<void> {
+  const runs = { ...memento.get<Record<string, PersistedWizard>>(RUNS_KEY, {}) };
+  delete runs[key];
+  await memento.update(RUNS_KEY, runs);
+}
+
+/** The host's copy of a run, if it has one. */
+export function savedRun(memento: vscode.Memento, key: string): unknown {
+  return memento.get<Record<string, unknown>>(RUNS_KEY, {})[key];
 }

@@ -1,0 +1,340 @@
+// The Initiate Connection wizard and Accept Invitation in the real workbench, against two real sandbox processes,
+// clicked as a user would: palette → "Exalate: Initiate Connection" → "I don't have a URL" → Script → names →
+// project → Initiate → Copy invitation code → Done, then "Exalate: Accept Invitation" on the second node, and both
+// connections active in the tree. Also the public flow with bad inputs, a reload that restores the invitation step
+// without initiating twice, a bad code, and the panel under light / dark / high-contrast themes.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Frame } from 'playwright-core';
+import { createExalateClient } from '../../src/exalate/httpClient';
+import { startSandboxProcess, type SandboxProcess } from '../integration/support/sandbox';
+import { Workbench } from './harness';
+
+describe('e2e: Initiate Connection wizard and Accept Invitation', function () {
+  this.timeout(240_000);
+  let wb: Workbench;
+  let a: SandboxProcess;
+  let b: SandboxProcess;
+  let invitation = '';
+  const PRIVATE_NAME = 'contoso_to_fabrikam';
+  const sidebar = () => wb.page.locator('.part.sidebar');
+  const client = (sp: SandboxProcess) => createExalateClient({ nodeUrl: sp.url, token: sp.token });
+  const named = async (sp: SandboxProcess, name: string) =>
+    (await client(sp).listConnections({ limit: 500 })).items.filter((c) => c.name === name);
+
+  /** Runs a palette command with the focus in the workbench (keys typed inside a webview stay in the webview). */
+  async function command(title: string): Promise<void> {
+    // Through the title bar's command center (a click): keys may not reach the workbench while a webview (or the
+    // frame of a closed one) holds the focus, so F1 is not reliable here.
+    await wb.page.locator('.command-center .command-center-center').first().click();
+    const input = wb.page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(`>${title}`);
+    await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 15_000 });
+    await input.press('Enter');
+  }
+
+  /** Picks an item in the quick pick with that placeholder (waits for it, so the palette that opened it is gone). */
+  async function pickQuick(text: string, placeholder?: string): Promise<void> {
+    if (placeholder) await wb.page.locator(`.quick-input-widget input[placeholder="${placeholder}"]`).waitFor({ state: 'visible', timeout: 30_000 });
+    const input = wb.page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(text);
+    await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first().waitFor();
+    await input.press('Enter');
+  }
+
+  /** The Accept Invitation input box (the node pick before it uses the same widget). */
+  async function codeBox(): Promise<void> {
+    await wb.page.locator('.quick-input-widget', { hasText: 'Paste the invitation code' }).waitFor({ state: 'visible', timeout: 30_000 });
+  }
+
+  async function stepTitle(frame: Frame, title: string): Promise<void> {
+    await frame.locator('h2#step-title', { hasText: title }).waitFor({ timeout: 30_000 });
+  }
+
+  /** Waits until Next shows the wanted enabled state (the host answers every intent with a new state). */
+  async function nextEnabled(frame: Frame, wanted: boolean): Promise<boolean> {
+    await frame.waitForFunction((w) => !document.querySelector('#next')?.hasAttribute('disabled') === w, wanted, { timeout: 15_000 }).catch(() => undefined);
+    return !(await frame.locator('#next').evaluate((e) => e.hasAttribute('disabled')));
+  }
+
+  async function openWizard(node: string): Promise<Frame> {
+    await command('Exalate: Initiate Connection');
+    await pickQuick(node, 'Choose the Exalate node');
+    const frame = await wb.webview();
+    await stepTitle(frame, 'Destination');
+    return frame;
+  }
+
+  async function typeInto(frame: Frame, id: string, text: string): Promise<void> {
+    const input = frame.locator(`#${id} input, #${id} textarea`).first();
+    await input.fill(text);
+  }
+
+  before(async () => {
+    [a, b] = await Promise.all([startSandboxProcess({ name: 'contoso', seed: true }), startSandboxProcess({ name: 'fabrikam', seed: true })]);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exalate-e2e-wizard-'));
+    const file = path.join(dir, 'bootstrap.json');
+    const nodes = [a, b].map((sp) => ({ url: sp.url, token: sp.token, label: sp.name, adoOrgUrl: sp.ado, adoPat: sp.adoPat }));
+    fs.writeFileSync(file, JSON.stringify({ nodes }), { mode: 0o600 });
+    wb = await Workbench.launch({ label: 'wizard', env: { EXALATE_BOOTSTRAP_FILE: file } });
+    await wb.openExalateView();
+    await sidebar().locator('.monaco-list-row', { hasText: 'fabrikam' }).first().waitFor({ timeout: 60_000 });
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await wb?.screenshot('failed').catch(() => undefined);
+  });
+
+  after(async () => {
+    await wb?.close();
+    await Promise.all([a?.stop(), b?.stop()]);
+  });
+
+  it('private flow: I don\'t have a URL → Script → names → project → Initiate → Copy → Done', async () => {
+    const frame = await openWizard('contoso');
+    await wb.screenshot('private-1-destination');
+    assert.equal(await nextEnabled(frame, false), false, 'Next is disabled without a destination');
+    // Focus lands on the first field of the step.
+    await frame.waitForFunction(() => document.activeElement?.id === 'f-destinationUrl');
+
+    await frame.locator('#f-private').click();
+    assert.equal(await nextEnabled(frame, true), true);
+    await frame.locator('#next').click();
+    await stepTitle(frame, 'Configuration type');
+    const visualReason = await frame.locator('#reason-visual').innerText();
+    assert.match(visualReason, /Script mode only/);
+    assert.notEqual(await frame.locator('#mode-visual').getAttribute('disabled'), null, 'Visual is shown disabled');
+    await wb.screenshot('private-2-configuration-type');
+    await frame.locator('#mode-script').click();
+    await frame.locator('#next').click();
+
+    await stepTitle(frame, 'Connection information');
+    assert.equal(await frame.locator('#f-localShortName input').inputValue(), 'contoso');
+    assert.equal(await nextEnabled(frame, false), false);
+    await typeInto(frame, 'f-remoteShortName', 'bad name!');
+    await frame.locator('#e-remoteShortName', { hasText: 'must start with a letter or digit' }).waitFor();
+    await wb.screenshot('private-3-invalid-short-name');
+    await typeInto(frame, 'f-remoteShortName', 'fabrikam');
+    await frame.locator('#e-remoteShortName').waitFor({ state: 'hidden' });
+    await frame.waitForFunction(() => {
+      const el = document.querySelector('#f-name') as HTMLElement & { value: string };
+      return el?.value === 'contoso_to_fabrikam';
+    });
+    await typeInto(frame, 'f-description', 'Support tickets from the private partner');
+    await wb.screenshot('private-4-names');
+    // Enter = Next when the step is valid.
+    await frame.locator('#f-remoteShortName input').press('Enter');
+
+    await stepTitle(frame, 'Project for the incoming sync');
+    await frame.locator('#f-project vscode-radio', { hasText: 'Payments' }).waitFor({ timeout: 30_000 });
+    assert.match(await frame.locator('.intro').innerText(), /summary, description, comments, labels and attachments/);
+    await typeInto(frame, 'f-projectFilter', 'pay');
+    await frame.locator('#f-project vscode-radio', { hasText: 'Mobile App' }).waitFor({ state: 'detached' });
+    await frame.locator('#f-project vscode-radio', { hasText: 'Payments' }).click();
+    assert.equal(await frame.locator('#next').innerText(), 'Initiate');
+    await wb.screenshot('private-5-project');
+    await frame.locator('#next').click();
+
+    await stepTitle(frame, 'Invitation code');
+    invitation = await frame.locator('#f-invitation textarea').inputValue();
+    assert.match(invitation, /^EXA1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
+    assert.match(await frame.locator('.note').innerText(), /appears as "unknown" because it is in a private network/);
+    await wb.page.evaluate(() => navigator.clipboard.writeText('nothing yet'));
+    await frame.locator('#copy').click();
+    await frame.locator('#notice', { hasText: 'Invitation code copied to the clipboard.' }).waitFor();
+    assert.equal(await wb.page.evaluate(() => navigator.clipboard.readText()), invitation);
+    await wb.screenshot('private-6-invitation-copied');
+    assert.equal((await named(a, PRIVATE_NAME)).length, 1);
+
+    // A reload restores the invitation step (the code fetched again), and never initiates a second time.
+    await command('Developer: Reload Window');
+    await wb.page.waitForEvent('load', { timeout: 60_000 }).catch(() => undefined);
+    await wb.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    // The workbench restores the editor tab; the user clicks it, and our serializer restores the panel.
+    const tab = wb.page.locator('.tabs-container .tab', { hasText: 'Initiate Connection (contoso)' });
+    await tab.waitFor({ timeout: 60_000 });
+    await wb.screenshot('private-7-reloaded');
+    await tab.click();
+    // Headless Chromium may not lay out the restored webview until a frame is rendered: render one per poll.
+    const ready = wb.page.locator('iframe.webview.ready');
+    for (let i = 0; i < 120 && !(await ready.isVisible()); i++) {
+      await wb.page.screenshot();
+      await wb.page.waitForTimeout(500);
+    }
+    await wb.screenshot('private-7-reloaded-after-poll');
+    // Re-acquire the frame until it shows the restored step: the workbench may swap the webview's frame once.
+    let restored = await wb.webview();
+    for (let i = 0; i < 120 && !(await restored.locator('h2#step-title', { hasText: 'Invitation code' }).count().catch(() => 0)); i++) {
+      await wb.page.waitForTimeout(500);
+      restored = await wb.webview();
+    }
+    await stepTitle(restored, 'Invitation code');
+    await restored.waitForFunction(() => ((document.querySelector('#f-invitation') as HTMLElement & { value: string })?.value ?? '').startsWith('EXA1.'));
+    assert.equal(await restored.locator('#f-invitation textarea').inputValue(), invitation);
+    assert.equal((await named(a, PRIVATE_NAME)).length, 1, 'still exactly one connection after the reload');
+    await wb.screenshot('private-7-restored-after-reload');
+
+    await restored.locator('#next', { hasText: 'Done' }).click();
+    await wb.page.locator('iframe.webview.ready').waitFor({ state: 'detached', timeout: 30_000 });
+    await wb.openExalateView();
+    const row = sidebar().locator('.monaco-list-row', { hasText: PRIVATE_NAME }).first();
+    await row.waitFor({ timeout: 30_000 });
+    assert.match(await row.innerText(), /pending/);
+    await wb.screenshot('private-8-done-pending-in-tree');
+  });
+
+  it('accepts the code on the second node through "Exalate: Accept Invitation"; both connections are active', async () => {
+    assert.ok(invitation, 'the private flow produced a code');
+    await command('Exalate: Accept Invitation');
+    await pickQuick('fabrikam', 'Choose the Exalate node');
+    await codeBox();
+    const input = wb.page.locator('.quick-input-widget input');
+    await input.fill(invitation);
+    await wb.screenshot('accept-1-code');
+    await input.press('Enter');
+    await wb.page.locator('.quick-input-widget', { hasText: `Project for the incoming sync of "${PRIVATE_NAME}"` }).waitFor({ timeout: 30_000 });
+    await input.fill('Mobile');
+    await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: 'Mobile App' }).first().waitFor();
+    await wb.screenshot('accept-2-project');
+    await input.press('Enter');
+    const dialog = wb.page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ timeout: 15_000 });
+    const text = await dialog.innerText();
+    assert.match(text, new RegExp(`Accept the invitation "${PRIVATE_NAME}" from contoso\\?`));
+    assert.match(text, new RegExp(`Initiator: contoso \\(${a.url.replace(/[.]/g, '\\.')}\\)`));
+    assert.match(text, /Expires: /);
+    await wb.screenshot('accept-3-confirm');
+    await dialog.locator('.monaco-button', { hasText: 'Accept' }).first().click();
+    await dialog.waitFor({ state: 'detached' });
+
+    // Both sides active, as the tree shows them (expand both nodes; refresh until the initiator saw the accept).
+    for (let i = 0; i < 100; i++) {
+      await command('Exalate: Refresh');
+      for (const node of ['contoso', 'fabrikam']) {
+        const nodeRow = sidebar().locator('.monaco-list-row', { hasText: node }).first();
+        if ((await nodeRow.getAttribute('aria-expanded')) === 'false') await nodeRow.click();
+      }
+      const rows = sidebar().locator('.monaco-list-row', { hasText: PRIVATE_NAME });
+      const texts = await rows.allInnerTexts();
+      if (texts.length === 2 && texts.every((t) => /active/.test(t))) break;
+      await wb.page.waitForTimeout(300);
+    }
+    const texts = await sidebar().locator('.monaco-list-row', { hasText: PRIVATE_NAME }).allInnerTexts();
+    assert.equal(texts.length, 2, texts.join(' | '));
+    assert.ok(texts.every((t) => /active/.test(t)), texts.join(' | '));
+    assert.equal((await named(a, PRIVATE_NAME))[0].status, 'active');
+    assert.equal((await named(b, PRIVATE_NAME))[0].status, 'active');
+    await wb.screenshot('accept-4-both-active-in-tree');
+  });
+
+  it('rejects a tampered and a used code with their own messages, creating nothing', async () => {
+    const before = (await client(b).listConnections({ limit: 500 })).items.length;
+    const parts = invitation.split('.');
+    parts[2] = (parts[2][0] === 'A' ? 'B' : 'A') + parts[2].slice(1);
+    for (const [code, expected] of [
+      [parts.join('.'), /altered/],
+      [invitation, /already accepted/],
+      ['not a code at all', /not an Exalate invitation code/],
+    ] as const) {
+      await command('Exalate: Accept Invitation');
+      await pickQuick('fabrikam', 'Choose the Exalate node');
+      await codeBox();
+      const input = wb.page.locator('.quick-input-widget input');
+      await input.fill(code);
+      await input.press('Enter');
+      if (code === invitation) {
+        // A used code still reads well: the project pick and the confirmation come first; the node then refuses it.
+        await wb.page.locator('.quick-input-widget', { hasText: 'Project for the incoming sync' }).waitFor({ timeout: 30_000 });
+        await input.fill('Payments');
+        await input.press('Enter');
+        await wb.page.locator('.monaco-dialog-box .monaco-button', { hasText: 'Accept' }).first().click();
+        await wb.page.locator('.monaco-dialog-box').waitFor({ state: 'detached' });
+      }
+      await wb.screenshot(`accept-bad-${expected.source.replace(/[^a-z]+/gi, '-')}`);
+      let notes: string[] = [];
+      for (let i = 0; i < 50 && !notes.some((n) => expected.test(n)); i++) notes = await wb.notifications();
+      assert.ok(notes.some((n) => expected.test(n)), `${expected}: ${notes.join(' | ')}`);
+    }
+    await wb.screenshot('accept-5-bad-codes');
+    await wb.page.keyboard.press('Escape');
+    assert.equal((await client(b).listConnections({ limit: 500 })).items.length, before, 'nothing was created');
+  });
+
+  it('public flow: own URL and unreachable URL inline, destination modes, invalid names, a script-looking name shown as text', async () => {
+    const frame = await openWizard('contoso');
+    await typeInto(frame, 'f-destinationUrl', a.url);
+    await frame.locator('#next').click();
+    await frame.locator('#e-destinationUrl', { hasText: 'is your own node' }).waitFor({ timeout: 30_000 });
+    await wb.screenshot('public-1-own-url');
+    await typeInto(frame, 'f-destinationUrl', 'http://127.0.0.1:9');
+    await frame.locator('#next').click();
+    await frame.locator('#e-destinationUrl', { hasText: 'could not reach' }).waitFor({ timeout: 30_000 });
+    await wb.screenshot('public-2-unreachable');
+    await typeInto(frame, 'f-destinationUrl', 'not a url');
+    await frame.locator('#e-destinationUrl', { hasText: 'absolute URL' }).waitFor();
+    await typeInto(frame, 'f-destinationUrl', b.url);
+    await frame.locator('#next').click();
+    await stepTitle(frame, 'Configuration type');
+    assert.equal(await frame.locator('#mode-visual').getAttribute('disabled'), null, 'the destination offers Visual');
+    await wb.screenshot('public-3-modes');
+    await frame.locator('#mode-script').click();
+    await frame.locator('#next').click();
+    await stepTitle(frame, 'Connection information');
+    assert.equal(await frame.locator('#f-remoteShortName input').inputValue(), 'fabrikam', 'the destination short name is suggested');
+    await typeInto(frame, 'f-localShortName', '');
+    await frame.locator('#e-localShortName', { hasText: 'Local instance short name is required' }).waitFor();
+    assert.equal(await nextEnabled(frame, false), false);
+    await typeInto(frame, 'f-localShortName', 'fabrikam');
+    await frame.locator('#e-remoteShortName', { hasText: 'must differ from the local one' }).waitFor();
+    await wb.screenshot('public-4-invalid-names');
+    await typeInto(frame, 'f-localShortName', 'contoso');
+    const xss = '<img src=x onerror=alert(1)>';
+    await typeInto(frame, 'f-name', xss);
+    await frame.locator('#next').click();
+    await stepTitle(frame, 'Project for the incoming sync');
+    await frame.locator('#f-project vscode-radio', { hasText: 'Customer Portal' }).click();
+    await frame.locator('#next').click();
+    await stepTitle(frame, 'Invitation code');
+    assert.match(await frame.locator('.intro').innerText(), /Connection "<img src=x onerror=alert\(1\)>" was created/);
+    assert.equal(await frame.locator('img').count(), 0, 'the name was rendered as text, not markup');
+    assert.match(await frame.locator('.note').innerText(), /partner: the connection becomes active when they accept/);
+    await wb.screenshot('public-5-invitation-xss-as-text');
+    await frame.locator('#next', { hasText: 'Done' }).click();
+    await wb.page.locator('iframe.webview.ready').waitFor({ state: 'detached', timeout: 30_000 });
+    const created = await named(a, xss);
+    assert.equal(created.length, 1);
+    assert.equal(created[0].type, 'public');
+    assert.equal(created[0].remoteUrl, b.url);
+  });
+
+  it('follows the theme: light, dark and high contrast', async () => {
+    const backgrounds: string[] = [];
+    for (const theme of ['Light Modern', 'Dark High Contrast', 'Dark Modern']) {
+      // Switch the theme from the workbench (keys typed inside a webview stay in the webview), then open the wizard.
+      await command('Preferences: Color Theme');
+      await pickQuick(theme);
+      const frame = await openWizard('contoso');
+      await frame.locator('#f-private').click();
+      await frame.locator('#next').click();
+      await stepTitle(frame, 'Configuration type');
+      await frame.waitForFunction(
+        (t) => document.body.classList.contains(t.includes('Light') ? 'vscode-light' : t.includes('High') ? 'vscode-high-contrast' : 'vscode-dark'),
+        theme,
+      );
+      backgrounds.push(await frame.evaluate(() => getComputedStyle(document.body).backgroundColor));
+      await wb.screenshot(`theme-${theme.toLowerCase().replace(/ /g, '-')}`);
+      // Escape = Cancel; typed data ("I don't have a URL") → the real confirmation dialog.
+      await frame.locator('#mode-script').press('Escape');
+      const dialog = wb.page.locator('.monaco-dialog-box');
+      await dialog.waitFor({ timeout: 15_000 });
+      assert.match(await dialog.innerText(), /Discard the new connection\?/);
+      await dialog.locator('.monaco-button', { hasText: 'Discard' }).first().click();
+      await wb.page.locator('iframe.webview.ready').waitFor({ state: 'detached', timeout: 30_000 });
+    }
+    assert.equal(new Set(backgrounds).size, 3, backgrounds.join(' | '));
+  });
+});
