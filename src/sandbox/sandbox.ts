@@ -10,7 +10,7 @@ import type { Mode } from '../shared/api';
 import { createAdoEmulator } from './ado';
 import { DEFAULT_INVITATION_TTL_MS, DEFAULT_PEER_TIMEOUT_MS, DEFAULT_POLL_MS, SandboxNode } from './node';
 import { createRequestHandler } from './server';
-import { Store, writeFileDurable } from './store';
+import { Store, ensurePrivateDir, writeFileDurable } from './store';
 
 export interface SandboxOptions {
   /** Directory for the store and the node key (created if missing). */
@@ -72,14 +72,14 @@ function loadMasterKey(dataDir: string): Buffer {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
   }
   const key = randomBytes(32);
-  writeFileDurable(file, key.toString('base64url'), 0o600);
+  writeFileDurable(file, key.toString('base64url'));
   return key;
 }
 
 export async function startSandbox(options: SandboxOptions): Promise<RunningSandbox> {
   const log = options.log ?? ((line: string) => process.stderr.write(`[sandbox ${options.name}] ${line}\n`));
   const host = options.host ?? '127.0.0.1';
-  fs.mkdirSync(options.dataDir, { recursive: true });
+  ensurePrivateDir(options.dataDir);
   const store = Store.open(options.dataDir);
   let server: http.Server | undefined;
   let node: SandboxNode | undefined;

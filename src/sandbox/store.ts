@@ -12,6 +12,8 @@
 // max(8 MiB, snapshot size).
 //
 // One process per data directory: a `lock` file holding the owner's pid refuses a second live owner.
+// The data holds every connection's link key, so the directory is 0700 and every file 0600 (also tightened when an
+// older, looser data directory is opened).
 // Pure Node, no native modules (the extension host may be Electron/Node 22 or Node 24).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -35,6 +37,27 @@ const SNAPSHOT = 'state.json';
 const JOURNAL = 'journal.log';
 const LOCK = 'lock';
 const MIN_COMPACT_BYTES = 8 * 1024 * 1024;
+/** Mode of the data directory: owner only. */
+export const DATA_DIR_MODE = 0o700;
+/** Mode of every file in the data directory: owner read/write only. */
+export const DATA_FILE_MODE = 0o600;
+const POSIX = process.platform !== 'win32';
+
+/** Creates `dir` (owner-only) if missing and tightens an existing one. */
+export function ensurePrivateDir(dir: string): void {
+  fs.mkdirSync(dir, { recursive: true, mode: DATA_DIR_MODE });
+  if (POSIX) fs.chmodSync(dir, DATA_DIR_MODE);
+}
+
+/** Tightens an existing file to owner read/write; a missing file is fine. */
+function tightenFile(file: string): void {
+  if (!POSIX) return;
+  try {
+    fs.chmodSync(file, DATA_FILE_MODE);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+}
 
 function fsyncDir(dir: string): void {
   // Directory fsync makes a rename/create durable. Not supported on Windows (EPERM/EISDIR); ignore there.
@@ -50,10 +73,12 @@ function fsyncDir(dir: string): void {
 }
 
 /** Writes a file durably: temp file + fsync + rename + directory fsync. */
-export function writeFileDurable(file: string, data: string | Uint8Array, mode = 0o644): void {
+export function writeFileDurable(file: string, data: string | Uint8Array, mode = DATA_FILE_MODE): void {
   const tmp = `${file}.tmp`;
   const fd = fs.openSync(tmp, 'w', mode);
   try {
+    if (POSIX) fs.fchmodSync(fd, mode); // a leftover tmp file keeps its old mode on open
+
     fs.writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
     fs.fsyncSync(fd);
   } finally {
@@ -104,7 +129,7 @@ export class Store {
 
   /** Opens (creating if needed) the store in `dir`, replaying the journal. */
   static open(dir: string, options: StoreOptions = {}): Store {
-    fs.mkdirSync(dir, { recursive: true });
+    ensurePrivateDir(dir);
     const store = new Store(dir, options);
     store.lock();
     store.load();
@@ -121,7 +146,8 @@ export class Store {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
     }
-    fs.writeFileSync(file, String(process.pid));
+    fs.writeFileSync(file, String(process.pid), { mode: DATA_FILE_MODE });
+    tightenFile(file);
   }
 
   private load(): void {
@@ -156,7 +182,9 @@ export class Store {
       }
       if (good !== buf.length) fs.truncateSync(jFile, good);
     }
-    this.journalFd = fs.openSync(jFile, 'a');
+    this.journalFd = fs.openSync(jFile, 'a', DATA_FILE_MODE);
+    if (POSIX) fs.fchmodSync(this.journalFd, DATA_FILE_MODE);
+    for (const f of [SNAPSHOT, `${SNAPSHOT}.tmp`, 'node.key', 'node.key.tmp']) tightenFile(path.join(this.dir, f));
     this.journalBytes = good;
     fsyncDir(this.dir);
   }

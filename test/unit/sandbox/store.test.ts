@@ -2,6 +2,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { startSandbox } from '../../../src/sandbox';
 import { Store } from '../../../src/sandbox/store';
 import { cleanupTempDirs, tempDir } from './helpers';
 
@@ -53,6 +54,45 @@ describe('sandbox: store', () => {
     s.close();
     s = Store.open(dir);
     assert.deepEqual([s.get('meta', 'a'), s.get('meta', 'x'), s.get('meta', 'b')], [1, undefined, 2]);
+    s.close();
+  });
+
+  const mode = (p: string) => fs.statSync(p).mode & 0o777;
+  const posix = process.platform !== 'win32';
+
+  it('creates the data directory 0700 and every file 0600', async function () {
+    if (!posix) this.skip();
+    const dir = path.join(tempDir('store-modes'), 'data');
+    const sandbox = await startSandbox({ dataDir: dir, token: 'mode-token-1', name: 'alpha', log: () => undefined });
+    try {
+      sandbox.node.bulkCreate({ count: 2 });
+    } finally {
+      await sandbox.stop();
+    }
+    const s = Store.open(dir);
+    s.compact();
+    assert.equal(mode(dir), 0o700);
+    for (const f of ['state.json', 'journal.log', 'node.key', 'lock']) assert.equal(mode(path.join(dir, f)).toString(8), '600', f);
+    s.close();
+  });
+
+  it('tightens the modes of an existing data directory when it opens it', function () {
+    if (!posix) this.skip();
+    const dir = tempDir('store-loose');
+    let s = Store.open(dir);
+    s.commit([{ c: 'meta', k: 'a', v: 1 }]);
+    s.compact();
+    s.commit([{ c: 'meta', k: 'b', v: 2 }]);
+    s.close();
+    fs.chmodSync(dir, 0o755);
+    for (const f of ['state.json', 'journal.log']) fs.chmodSync(path.join(dir, f), 0o644);
+    fs.writeFileSync(path.join(dir, 'state.json.tmp'), '{}', { mode: 0o644 });
+    s = Store.open(dir);
+    assert.equal(mode(dir), 0o700);
+    for (const f of ['state.json', 'journal.log', 'state.json.tmp', 'lock']) assert.equal(mode(path.join(dir, f)).toString(8), '600', f);
+    s.compact(); // reuses the stale tmp file name: the new snapshot is 0600 too
+    assert.equal(mode(path.join(dir, 'state.json')).toString(8), '600');
+    assert.deepEqual([s.get('meta', 'a'), s.get('meta', 'b')], [1, 2]);
     s.close();
   });
 });
