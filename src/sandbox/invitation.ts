@@ -10,7 +10,7 @@
 import { createHash, createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { SignJWT, jwtVerify, decodeJwt } from 'jose';
 import { z } from 'zod';
-import { ConnectionTypeSchema, ModeSchema } from '../shared/api';
+import { ConnectionIdSchema, ConnectionTypeSchema, ModeSchema } from '../shared/api';
 import { ApiError } from './errors';
 
 export const CODE_PREFIX = 'EXA1';
@@ -21,12 +21,13 @@ export const JWT_TTL_SECONDS = 60;
 
 export const InvitationPayloadSchema = z.strictObject({
   v: z.literal(1),
-  connectionId: z.string().min(1).max(100),
+  /** Becomes the acceptor's connection id (and, downstream, part of file paths): a UUID and nothing else. */
+  connectionId: ConnectionIdSchema,
   connectionName: z.string().min(1).max(255),
   initiatorShortName: z.string().min(1).max(64),
   acceptorShortName: z.string().min(1).max(64),
   initiatorUrl: z.string().url().max(2048),
-  initiatorNodeId: z.string().min(1).max(100),
+  initiatorNodeId: z.uuid(),
   type: ConnectionTypeSchema,
   mode: ModeSchema,
   expiresAt: z.iso.datetime(),

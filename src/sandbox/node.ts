@@ -120,8 +120,13 @@ const PeerAcceptBodySchema = z.strictObject({
   payloadDigest: z.string().max(100),
   acceptorShortName: z.string().max(64),
   acceptorUrl: z.string().max(2048).nullable(),
-  acceptorNodeId: z.string().max(100),
+  acceptorNodeId: z.uuid(),
 });
+
+/** Path (below /api/v1) of a node-to-node call; the id is URL-encoded even though it is a UUID. */
+function peerPath(id: string, kind: 'accept' | 'heartbeat'): string {
+  return `/peer/connections/${encodeURIComponent(id)}/${kind}`;
+}
 const PeerHeartbeatBodySchema = z.strictObject({ active: z.boolean(), gone: z.boolean().optional() });
 const PeerStateSchema = z.object({ active: z.boolean(), name: z.string().optional() });
 
@@ -575,7 +580,7 @@ export class SandboxNode {
     this.opts.log(`deleted connection "${rec.name}" (${id})`);
     // Tell the other side when we are the one who can reach it (best effort; a private initiator cannot).
     if (rec.accepted && !rec.demo && rec.remoteUrl && !rec.remoteGone) {
-      await this.peerCall(rec, `/peer/connections/${id}/heartbeat`, { active: false, gone: true }).catch(() => undefined);
+      await this.peerCall(rec, peerPath(id, 'heartbeat'), { active: false, gone: true }).catch(() => undefined);
     }
   }
 
@@ -617,7 +622,7 @@ export class SandboxNode {
     }
     this.inflightAccept.add(payload.connectionId);
     try {
-      const path = `/peer/connections/${payload.connectionId}/accept`;
+      const path = peerPath(payload.connectionId, 'accept');
       const peerBody = {
         payloadDigest: payloadDigest(payloadPart),
         acceptorShortName: payload.acceptorShortName,
@@ -706,7 +711,7 @@ export class SandboxNode {
   }
 
   async peerAccept(authorization: string | undefined, id: string, body: unknown): Promise<{ active: boolean; name: string }> {
-    const path = `/peer/connections/${id}/accept`;
+    const path = peerPath(id, 'accept');
     const rec = await this.authenticatePeer(authorization, id, path);
     // From here to the update below there is no await: the single-use check and the "used" mark are one step.
     const req = parse(PeerAcceptBodySchema, body);
@@ -731,7 +736,7 @@ export class SandboxNode {
   }
 
   async peerHeartbeat(authorization: string | undefined, id: string, body: unknown): Promise<{ active: boolean; name: string }> {
-    const path = `/peer/connections/${id}/heartbeat`;
+    const path = peerPath(id, 'heartbeat');
     const rec = await this.authenticatePeer(authorization, id, path);
     // No await from here on: `rec` is current, and update() merges onto the current record anyway.
     const req = parse(PeerHeartbeatBodySchema, body);
@@ -779,7 +784,7 @@ export class SandboxNode {
   private async heartbeat(rec: ConnRecord): Promise<void> {
     let res: { status: number; json: unknown };
     try {
-      res = await this.peerCall(rec, `/peer/connections/${rec.id}/heartbeat`, { active: rec.localActive });
+      res = await this.peerCall(rec, peerPath(rec.id, 'heartbeat'), { active: rec.localActive });
     } catch (e) {
       this.markContact(rec.id, { errorReason: `Cannot reach ${rec.remoteShortName} at ${rec.remoteUrl} (${describeFetchError(e)})` });
       return;

@@ -1,7 +1,7 @@
 // HTTP front of the sandbox node: routing, Bearer auth, body limits, JSON in/out, and the `/ado/` mount.
 import type * as http from 'node:http';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { AUTHOR_HEADER, IDEMPOTENCY_KEY_HEADER, RuleDirectionSchema, parseRuleEtag, ruleEtag, type RuleDirection } from '../shared/api';
+import { AUTHOR_HEADER, ConnectionIdSchema, IDEMPOTENCY_KEY_HEADER, RuleDirectionSchema, parseRuleEtag, ruleEtag, type RuleDirection } from '../shared/api';
 import { IDEMPOTENCY_KEY_MAX_LENGTH, MAX_BODY_BYTES, MAX_RULE_BODY_BYTES } from '../shared/validation';
 import { ApiError } from './errors';
 import type { SandboxNode } from './node';
@@ -231,6 +231,10 @@ export function createRequestHandler(o: HandlerOptions): (req: http.IncomingMess
         params = m.slice(1).map((p) => decodeURIComponent(p));
       } catch {
         throw new ApiError(404, 'not_found', 'Not found');
+      }
+      // Every route parameter list starts with a connection id; ids are UUIDs, so anything else cannot exist.
+      if (params.length > 0 && !ConnectionIdSchema.safeParse(params[0]).success) {
+        throw new ApiError(404, 'not_found', 'Connection not found');
       }
       const max = route.maxBody ?? MAX_BODY_BYTES;
       const result = await route.handler({ req, params, query: url.searchParams, body: () => readJson(req, max) });

@@ -18,6 +18,9 @@ import {
 export const API_PREFIX = '/api/v1';
 export const NODE_PLATFORM = 'azure-devops';
 
+/** Connection ids are UUIDs (the same on both nodes); anything else is refused wherever an id comes in. */
+export const ConnectionIdSchema = z.uuid({ error: 'Connection id must be a UUID' });
+
 export const ModeSchema = z.enum(['script', 'visual', 'basic'], { error: 'Mode must be "script", "visual" or "basic"' });
 export type Mode = z.infer<typeof ModeSchema>;
 export const ConnectionStatusSchema = z.enum(['pending', 'active', 'deactivated', 'error']);

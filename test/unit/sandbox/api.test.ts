@@ -329,6 +329,28 @@ describe('sandbox: Node API', function () {
       assert.ok(err(await B.api('POST', '/api/v1/invitations/accept', { invitationCode: 'x' })).fields?.project);
     });
 
+    it('rejects a well-signed code whose connection id is not a UUID (it would become a path on the acceptor)', async () => {
+      const r = await initiate('Crafted id');
+      const [prefix, part] = r.invitationCode.split('.');
+      const payload = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+      for (const connectionId of ['/../../..', '..', 'a/b', `${payload.connectionId}/x`, 'not-a-uuid']) {
+        const crafted = Buffer.from(JSON.stringify({ ...payload, connectionId })).toString('base64url');
+        const head = `${prefix}.${crafted}`;
+        const tag = createHmac('sha256', Buffer.from(linkKeyOf(payload.secret), 'base64url')).update(head).digest().subarray(0, 16).toString('base64url');
+        const acc = await accept(B.api, `${head}.${tag}`);
+        assert.equal(acc.status, 400, connectionId);
+        assert.equal(err(acc).code, 'invitation_malformed');
+        const prev = await B.api('POST', '/api/v1/invitations/preview', { invitationCode: `${head}.${tag}` });
+        assert.equal(err(prev).code, 'invitation_malformed', connectionId);
+      }
+      assert.equal((await B.api<ConnectionPage>('GET', '/api/v1/connections?limit=500')).json.items.filter((c) => c.name === 'Crafted id').length, 0);
+      // Ids in paths: anything but a UUID is simply not found.
+      for (const id of ['not-a-uuid', '..%2F..', '%2e%2e']) {
+        assert.equal((await A.api('GET', `/api/v1/connections/${id}`)).status, 404, id);
+        assert.equal((await call(A.s.url, null, 'POST', `/api/v1/peer/connections/${id}/heartbeat`, { active: true })).status, 404, id);
+      }
+    });
+
     it('rejects a tampered code, both locally and at the initiator', async () => {
       const r = await initiate('Tamper target');
       const [prefix, part, tag] = r.invitationCode.split('.');
