@@ -12,6 +12,7 @@ import type { Services } from '../services';
 import { LocalSandbox } from './localSandbox';
 import { presentConnection } from './model';
 import { windowPrompter, type Prompter } from './prompter';
+import { nodeOwnAdoUrl } from './urls';
 import { ConnectionsTree, VIEW_ID, isElement, type Element } from './tree';
 
 export const AUTO_REFRESH_SETTING = 'autoRefreshSeconds';
@@ -133,7 +134,21 @@ export function registerConnections(services: Services): ConnectionsTestApi {
       }),
     );
 
+  /** Refuses a node the settings name but this extension will not use (e.g. plain http to another machine). */
+  const refuseRejected = (nodeUrl: string, command: string) => {
+    const rejected = nodes.rejected().find((r) => r.url === nodeUrl);
+    if (rejected) throw new BadArgument(`${command}: the node ${nodeUrl} is not used. ${rejected.problem}`);
+  };
+
+  /** The model of a configured node; a clear error for any other URL (no model is created for it). */
+  const knownModel = (nodeUrl: string, command: string) => {
+    refuseRejected(nodeUrl, command);
+    if (!nodes.get(nodeUrl)) throw new BadArgument(`${command}: no Exalate node ${nodeUrl} is configured.`);
+    return tree.model(nodeUrl);
+  };
+
   const requireClient = async (nodeUrl: string): Promise<ExalateClient> => {
+    refuseRejected(nodeUrl, 'Exalate');
     const node = nodes.get(nodeUrl);
     if (!node) throw new Error(`No Exalate node ${nodeUrl} is configured. Add it with Exalate: Add Node….`);
     if (node.sandbox && sandbox.url !== nodeUrl) await sandbox.start();
@@ -150,6 +165,7 @@ export function registerConnections(services: Services): ConnectionsTestApi {
     const list = nodes.list();
     if (arg !== undefined && arg !== null) {
       const { nodeUrl } = isElement(arg) ? arg : parseArg(NodeArgSchema, arg, command);
+      refuseRejected(nodeUrl, command);
       const node = nodes.get(nodeUrl);
       if (!node) throw new BadArgument(`${command}: no Exalate node ${nodeUrl} is configured.`);
       return node;
@@ -179,7 +195,7 @@ export function registerConnections(services: Services): ConnectionsTestApi {
   ): Promise<{ nodeUrl: string; connection: Connection } | undefined> => {
     if (arg !== undefined && arg !== null) {
       const { nodeUrl, connectionId } = parseArg(ConnectionArgSchema, arg, command);
-      const known = tree.model(nodeUrl).find(connectionId);
+      const known = knownModel(nodeUrl, command).find(connectionId);
       if (known) return { nodeUrl, connection: known };
       const client = await requireClient(nodeUrl);
       return { nodeUrl, connection: await client.getConnection(connectionId) };
@@ -232,6 +248,8 @@ export function registerConnections(services: Services): ConnectionsTestApi {
       input = parseArg(AddNodeArgSchema, arg, 'Add Node');
       const problem = nodeUrlProblem(input.url);
       if (problem) throw new BadArgument(`Add Node: ${problem}`);
+      const orgProblem = input.adoOrgUrl === undefined ? undefined : adoOrgUrlProblem(input.adoOrgUrl);
+      if (orgProblem) throw new BadArgument(`Add Node: adoOrgUrl: ${orgProblem}`);
     } else {
       const url = await ui().inputBox({
         title: 'Add Exalate Node (1/2)',
@@ -262,12 +280,20 @@ export function registerConnections(services: Services): ConnectionsTestApi {
       return undefined;
     }
     const existing = nodes.get(url);
-    const selfAdo = info.adoUrl && info.adoUrl.startsWith(url) ? info.adoUrl : undefined;
+    // The node's own emulator (same origin as the node, a valid org URL) is the only place its token may go as a PAT.
+    let reportedAdo = info.adoUrl ?? undefined;
+    const reportedProblem = reportedAdo === undefined ? undefined : adoOrgUrlProblem(reportedAdo);
+    if (reportedProblem) {
+      log.warn(`Add Node: ignoring the Azure DevOps URL reported by ${url}: ${reportedProblem}`);
+      reportedAdo = undefined;
+    }
+    const selfAdo = nodeOwnAdoUrl(url, reportedAdo);
+    if (reportedAdo && !selfAdo) log.info(`Add Node: ${url} reports Azure DevOps at another origin (${reportedAdo}); set its PAT with Set Azure DevOps Organization…`);
     await nodes.upsert(
       {
         url,
         label: input.label ?? existing?.label ?? info.shortName,
-        adoOrgUrl: input.adoOrgUrl ?? existing?.adoOrgUrl ?? info.adoUrl ?? undefined,
+        adoOrgUrl: input.adoOrgUrl ?? existing?.adoOrgUrl ?? reportedAdo,
       },
       input.token,
       // The node's own Azure DevOps emulator accepts the node token as PAT.
@@ -280,6 +306,14 @@ export function registerConnections(services: Services): ConnectionsTestApi {
   };
 
   const removeNode = async (arg?: unknown) => {
+    const rejectedUrl = arg !== undefined && arg !== null ? (arg as { nodeUrl?: unknown }).nodeUrl : undefined;
+    const rejected = typeof rejectedUrl === 'string' ? nodes.rejected().find((r) => r.url === rejectedUrl) : undefined;
+    if (rejected) {
+      if (!(await ui().confirm(`Remove ${rejected.url} from the exalate.nodes setting?`, rejected.problem, 'Remove'))) return false;
+      await nodes.remove(rejected.url);
+      log.info(`Removed the unused node entry ${rejected.url}`);
+      return true;
+    }
     const node = await resolveNode(arg, 'Remove Node');
     if (!node) return false;
     const name = nodeDisplayName(node);
@@ -302,6 +336,7 @@ export function registerConnections(services: Services): ConnectionsTestApi {
       const a = parseArg(SignInArgSchema, arg, 'Sign In Again');
       nodeUrl = a.nodeUrl;
       token = a.token;
+      refuseRejected(nodeUrl, 'Sign In Again');
       if (!nodes.get(nodeUrl)) throw new BadArgument(`Sign In Again: no Exalate node ${nodeUrl} is configured.`);
     } else {
       const node = await resolveNode(arg, 'Sign In Again');
@@ -471,8 +506,7 @@ export function registerConnections(services: Services): ConnectionsTestApi {
 
   const revealConnection = async (arg?: unknown) => {
     const { nodeUrl, connectionId } = parseArg(ConnectionArgSchema, arg, 'Reveal Connection');
-    if (!nodes.get(nodeUrl)) throw new BadArgument(`Reveal Connection: no Exalate node ${nodeUrl} is configured.`);
-    const m = tree.model(nodeUrl);
+    const m = knownModel(nodeUrl, 'Reveal Connection');
     await vscode.window.withProgress({ location: { viewId: VIEW_ID } }, async () => {
       await m.refresh();
       while (!m.find(connectionId) && m.nextCursor && !m.moreError && m.state.kind === 'loaded') await m.loadMore();
@@ -506,7 +540,8 @@ export function registerConnections(services: Services): ConnectionsTestApi {
       Commands.refresh,
       command('Refresh', async (arg?: unknown) => {
         const nodeUrl = arg ? (isElement(arg) ? arg.nodeUrl : parseArg(NodeArgSchema, arg, 'Refresh').nodeUrl) : undefined;
-        if (!nodeUrl) tree.syncNodes();
+        if (nodeUrl) knownModel(nodeUrl, 'Refresh');
+        else tree.syncNodes();
         await vscode.window.withProgress({ location: { viewId: VIEW_ID } }, () => tree.refresh(nodeUrl));
       }),
     ),

@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { ExalateError } from '../exalate/errors';
 import type { Logger } from '../log';
-import { nodeDisplayName, type NodeConfig, type NodeRegistry } from '../nodes/registry';
+import { nodeDisplayName, type NodeConfig, type NodeRegistry, type RejectedNode } from '../nodes/registry';
 import type { Connection, RuleDirection } from '../shared/api';
 import { Commands } from '../shared/commands';
 import { NodeConnections, errorTitle, md, presentConnection } from './model';
@@ -54,8 +54,25 @@ export class EmptyElement {
   readonly kind = 'empty';
   constructor(readonly nodeUrl: string) {}
 }
+/** An `exalate.nodes` entry the extension refuses to use (e.g. plain http to another machine). */
+export class RejectedNodeElement {
+  readonly kind = 'rejected';
+  constructor(
+    readonly nodeUrl: string,
+    readonly label: string | undefined,
+    readonly problem: string,
+  ) {}
+}
 
-export type Element = NodeElement | ConnectionElement | RulesElement | DetailElement | LoadMoreElement | ErrorElement | EmptyElement;
+export type Element =
+  | NodeElement
+  | ConnectionElement
+  | RulesElement
+  | DetailElement
+  | LoadMoreElement
+  | ErrorElement
+  | EmptyElement
+  | RejectedNodeElement;
 
 export function isElement(x: unknown): x is Element {
   return (
@@ -65,7 +82,8 @@ export function isElement(x: unknown): x is Element {
     x instanceof DetailElement ||
     x instanceof LoadMoreElement ||
     x instanceof ErrorElement ||
-    x instanceof EmptyElement
+    x instanceof EmptyElement ||
+    x instanceof RejectedNodeElement
   );
 }
 
@@ -74,7 +92,8 @@ export class ConnectionsTree implements vscode.TreeDataProvider<Element>, vscode
   readonly onDidChangeTreeData = this.changed.event;
   private readonly models = new Map<string, NodeConnections>();
   private readonly nodeElements = new Map<string, NodeElement>();
-  private readonly connElements = new Map<string, ConnectionElement>();
+  /** Connection elements per node, kept stable for reveal(); pruned when connections or nodes go away. */
+  private readonly connElements = new Map<string, Map<string, ConnectionElement>>();
   private readonly modelChanged = new vscode.EventEmitter<void>();
   /** Fires after any node's list changed (for the badge). */
   readonly onDidChangeModels = this.modelChanged.event;
@@ -120,6 +139,7 @@ export class ConnectionsTree implements vscode.TreeDataProvider<Element>, vscode
         this.nodeElements.delete(url);
       }
     }
+    for (const url of this.connElements.keys()) if (!urls.has(url)) this.connElements.delete(url);
     this.changed.fire(undefined);
     this.modelChanged.fire();
   }
@@ -131,11 +151,21 @@ export class ConnectionsTree implements vscode.TreeDataProvider<Element>, vscode
     await Promise.all(this.allModels().filter((m) => urls.has(m.nodeUrl)).map((m) => m.refresh()));
   }
 
+  /** With several entries (usable or refused) the root shows one folder per node. */
+  private foldered(): boolean {
+    return this.nodes.list().length + this.nodes.rejected().length > 1;
+  }
+
   private onModelChange(nodeUrl: string): void {
     const m = this.models.get(nodeUrl);
+    const elements = this.connElements.get(nodeUrl);
+    if (m && elements && !m.loading) {
+      const present = new Set(m.connections.map((c) => c.id));
+      for (const id of elements.keys()) if (!present.has(id)) elements.delete(id);
+    }
     if (m?.state.kind === 'error') this.log.warn(`Loading connections of ${nodeUrl} failed: ${describe(m.state.error)}`);
     if (m?.moreError) this.log.warn(`Loading more connections of ${nodeUrl} failed: ${describe(m.moreError)}`);
-    this.changed.fire(this.nodes.list().length > 1 ? this.nodeElement(nodeUrl) : undefined);
+    this.changed.fire(this.foldered() ? this.nodeElement(nodeUrl) : undefined);
     this.modelChanged.fire();
   }
 
@@ -148,10 +178,18 @@ export class ConnectionsTree implements vscode.TreeDataProvider<Element>, vscode
   }
 
   connectionElement(nodeUrl: string, id: string): ConnectionElement {
-    const key = `${nodeUrl}#${id}`;
-    let e = this.connElements.get(key);
-    if (!e) this.connElements.set(key, (e = new ConnectionElement(nodeUrl, id)));
+    let perNode = this.connElements.get(nodeUrl);
+    if (!perNode) this.connElements.set(nodeUrl, (perNode = new Map()));
+    let e = perNode.get(id);
+    if (!e) perNode.set(id, (e = new ConnectionElement(nodeUrl, id)));
     return e;
+  }
+
+  /** How many connection elements are kept (for tests: the maps must not only grow). */
+  get elementCount(): number {
+    let n = 0;
+    for (const m of this.connElements.values()) n += m.size;
+    return n;
   }
 
   connection(e: { nodeUrl: string; connectionId: string }): Connection | undefined {
@@ -161,9 +199,9 @@ export class ConnectionsTree implements vscode.TreeDataProvider<Element>, vscode
   async getChildren(element?: Element): Promise<Element[]> {
     if (!element) {
       const list = this.nodes.list();
-      if (list.length === 0) return [];
-      if (list.length === 1) return this.nodeChildren(list[0].url);
-      return list.map((n) => this.nodeElement(n.url));
+      const rejected = this.nodes.rejected().map((r: RejectedNode) => new RejectedNodeElement(r.url, r.label, r.problem));
+      if (list.length === 1 && rejected.length === 0) return this.nodeChildren(list[0].url);
+      return [...list.map((n) => this.nodeElement(n.url)), ...rejected];
     }
     if (element instanceof NodeElement) return this.nodeChildren(element.nodeUrl);
     if (element instanceof ConnectionElement) {
@@ -200,11 +238,11 @@ export class ConnectionsTree implements vscode.TreeDataProvider<Element>, vscode
   }
 
   getParent(element: Element): Element | undefined {
-    if (element instanceof NodeElement) return undefined;
+    if (element instanceof NodeElement || element instanceof RejectedNodeElement) return undefined;
     if (element instanceof RulesElement || element instanceof DetailElement) {
       return this.connectionElement(element.nodeUrl, element.connectionId);
     }
-    return this.nodes.list().length > 1 ? this.nodeElement(element.nodeUrl) : undefined;
+    return this.foldered() ? this.nodeElement(element.nodeUrl) : undefined;
   }
 
   getTreeItem(element: Element): vscode.TreeItem {
@@ -247,6 +285,7 @@ export class ConnectionsTree implements vscode.TreeDataProvider<Element>, vscode
       return item;
     }
     if (element instanceof ErrorElement) return this.errorItem(element);
+    if (element instanceof RejectedNodeElement) return this.rejectedItem(element);
     const item = new vscode.TreeItem('No connections yet', vscode.TreeItemCollapsibleState.None);
     item.id = `${element.nodeUrl}#empty`;
     item.iconPath = new vscode.ThemeIcon('info');
@@ -330,6 +369,22 @@ export class ConnectionsTree implements vscode.TreeDataProvider<Element>, vscode
       : element.reason === 'more'
         ? { command: Commands.loadMoreConnections, title: 'Retry', arguments: [{ nodeUrl: element.nodeUrl }] }
         : { command: Commands.retryNode, title: 'Retry', arguments: [{ nodeUrl: element.nodeUrl }] };
+    return item;
+  }
+
+  private rejectedItem(element: RejectedNodeElement): vscode.TreeItem {
+    const https = /use https:\/\//i.test(element.problem);
+    const item = new vscode.TreeItem(`${element.label ?? hostOf(element.nodeUrl)}: not used`, vscode.TreeItemCollapsibleState.None);
+    item.id = `rejected:${element.nodeUrl}`;
+    item.description = https ? 'use https' : 'invalid URL';
+    item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
+    const tip = new vscode.MarkdownString(undefined, true);
+    tip.appendMarkdown(`**${md(element.nodeUrl)}** is in the \`exalate.nodes\` setting but is not used.\n\n`);
+    tip.appendMarkdown(`${md(element.problem)}\n\nNo token is sent to it. Click to edit the setting.`);
+    item.tooltip = tip;
+    item.contextValue = 'rejectedNode';
+    item.accessibilityInformation = { label: `${element.nodeUrl} is not used: ${element.problem}` };
+    item.command = { command: 'workbench.action.openSettingsJson', title: 'Open Settings (JSON)' };
     return item;
   }
 

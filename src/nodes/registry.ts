@@ -6,40 +6,18 @@ import type { ExalateClient } from '../exalate/client';
 import { createExalateClient } from '../exalate/httpClient';
 import { nodeUrlSchema } from '../shared/validation';
 import type { Logger } from '../log';
+import { NodesSettingSchema, nodeUrlProblem, normalizeNodeUrl, parseNodesSetting, type NodeConfig, type RejectedNode } from './settings';
 
 export const NODES_SETTING = 'nodes';
 
-/** One entry of the `exalate.nodes` setting (see package.json for its JSON schema). */
-export interface NodeConfig {
-  /** Base URL of the node's Node API, no trailing slash. The node's identity in this extension. */
-  url: string;
-  /** Display name; defaults to the node's instance short name once known, else the host. */
-  label?: string;
-  /** Azure DevOps organization URL used to list projects for this node. */
-  adoOrgUrl?: string;
-  /** True for the local sandbox node started by "Start Local Sandbox". */
-  sandbox?: boolean;
-}
-
-/** Why a URL cannot be a node URL, or undefined when it can. Plain http is allowed only on loopback. */
-export function nodeUrlProblem(raw: string): string | undefined {
-  const parsed = nodeUrlSchema.safeParse(raw);
-  if (!parsed.success) return parsed.error.issues[0]?.message.replace('Destination URL', 'Node URL') ?? 'Invalid URL';
-  const u = new URL(parsed.data);
-  if (u.protocol === 'http:' && !isLoopbackHost(u.hostname)) {
-    return `Use https:// for ${u.host}: the API token would travel unencrypted over plain http. Plain http is allowed only for nodes on this machine (localhost, 127.0.0.1, [::1]).`;
-  }
-  return undefined;
-}
-
-export function normalizeNodeUrl(raw: string): string {
-  return nodeUrlSchema.parse(raw);
-}
-
-function isLoopbackHost(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
-  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
-}
+export {
+  NodeSettingEntrySchema,
+  normalizeNodeUrl,
+  nodeUrlProblem,
+  parseNodesSetting,
+  type NodeConfig,
+  type RejectedNode,
+} from './settings';
 
 export function nodeDisplayName(node: NodeConfig): string {
   if (node.label) return node.label;
@@ -78,25 +56,23 @@ export class NodeRegistry implements vscode.Disposable {
     this.updateContext();
   }
 
-  /** Configured nodes, valid entries only, de-duplicated by URL (first wins). */
+  /** Configured nodes, usable entries only, de-duplicated by URL (first wins). */
   list(): NodeConfig[] {
-    const raw = vscode.workspace.getConfiguration('exalate').get<unknown[]>(NODES_SETTING, []);
-    const seen = new Set<string>();
-    const out: NodeConfig[] = [];
-    for (const entry of Array.isArray(raw) ? raw : []) {
-      if (!entry || typeof entry !== 'object' || typeof (entry as NodeConfig).url !== 'string') continue;
-      const e = entry as NodeConfig;
-      const parsed = nodeUrlSchema.safeParse(e.url);
-      if (!parsed.success || seen.has(parsed.data)) continue;
-      seen.add(parsed.data);
-      out.push({
-        url: parsed.data,
-        label: typeof e.label === 'string' && e.label.trim() ? e.label.trim() : undefined,
-        adoOrgUrl: typeof e.adoOrgUrl === 'string' && e.adoOrgUrl.trim() ? e.adoOrgUrl.trim() : undefined,
-        sandbox: e.sandbox === true ? true : undefined,
-      });
-    }
-    return out;
+    return this.readSetting().nodes;
+  }
+
+  /** Entries of `exalate.nodes` that are refused (e.g. plain http to another machine), to show as errors. */
+  rejected(): RejectedNode[] {
+    return this.readSetting().rejected;
+  }
+
+  /** Why a node URL must not be used (refused entry or unsafe URL), or undefined. */
+  problem(url: string): string | undefined {
+    return this.rejected().find((r) => r.url === url)?.problem ?? nodeUrlProblem(url);
+  }
+
+  private readSetting(): { nodes: NodeConfig[]; rejected: RejectedNode[] } {
+    return parseNodesSetting(vscode.workspace.getConfiguration('exalate').get<unknown>(NODES_SETTING, []));
   }
 
   get(url: string): NodeConfig | undefined {
@@ -117,7 +93,7 @@ export class NodeRegistry implements vscode.Disposable {
   }
 
   async remove(url: string): Promise<void> {
-    await this.writeNodes(this.list().filter((n) => n.url !== url));
+    await this.writeNodes(this.list().filter((n) => n.url !== url), url);
     await this.secrets.delete(tokenKey(url));
     await this.secrets.delete(patKey(url));
     this.clients.delete(url);
@@ -148,6 +124,9 @@ export class NodeRegistry implements vscode.Disposable {
 
   /** The client for a node, or undefined when no token is stored (the user must sign in). */
   async client(url: string): Promise<ExalateClient | undefined> {
+    // Never send a token over plain http to another machine, whatever the settings say.
+    const problem = this.problem(url);
+    if (problem) throw new Error(problem);
     const token = await this.getToken(url);
     if (!token) return undefined;
     const cached = this.clients.get(url);
@@ -165,11 +144,23 @@ export class NodeRegistry implements vscode.Disposable {
   /** A client built for a URL and token that are not saved yet (used to validate "Add Node…"). */
   probeClient(url: string, token: string): ExalateClient {
     this.log.addSecret(token);
+    const problem = nodeUrlProblem(url);
+    if (problem) throw new Error(problem);
     return createExalateClient({ nodeUrl: url, token, retries: 0 });
   }
 
-  private async writeNodes(nodes: NodeConfig[]): Promise<void> {
-    const clean = nodes.map((n) => Object.fromEntries(Object.entries(n).filter(([, v]) => v !== undefined)));
+  /** Writes the usable nodes; refused entries stay as the user wrote them unless `removing` names them. */
+  private async writeNodes(nodes: NodeConfig[], removing?: string): Promise<void> {
+    const keep = nodes.map((n) => Object.fromEntries(Object.entries(n).filter(([, v]) => v !== undefined)));
+    const raw = NodesSettingSchema.parse(vscode.workspace.getConfiguration('exalate').get<unknown>(NODES_SETTING, []));
+    const refused = new Set(this.rejected().map((r) => r.url).filter((u) => u !== removing && !nodes.some((n) => n.url === u)));
+    const kept = raw.filter((e) => {
+      const url = e && typeof e === 'object' ? (e as { url?: unknown }).url : undefined;
+      if (typeof url !== 'string') return false;
+      const parsed = nodeUrlSchema.safeParse(url.trim());
+      return refused.has(parsed.success ? parsed.data : url.trim());
+    });
+    const clean = [...keep, ...kept];
     await vscode.workspace.getConfiguration('exalate').update(NODES_SETTING, clean, vscode.ConfigurationTarget.Global);
     this.fireChanged();
   }
@@ -180,7 +171,8 @@ export class NodeRegistry implements vscode.Disposable {
   }
 
   private updateContext(): void {
-    void vscode.commands.executeCommand('setContext', 'exalate.hasNodes', this.list().length > 0);
+    const { nodes, rejected } = this.readSetting();
+    void vscode.commands.executeCommand('setContext', 'exalate.hasNodes', nodes.length + rejected.length > 0);
   }
 
   dispose(): void {

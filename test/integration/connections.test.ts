@@ -3,6 +3,8 @@
 // (with the prompts scripted through the test API), paging past 500, errors as items, freshness and the log.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ConnectionsTestApi } from '../../src/connections';
@@ -316,6 +318,78 @@ describe('Connections view', function () {
     assert.equal(full.services.nodes.get(a.url)?.adoOrgUrl, 'https://dev.azure.com/fabrikam');
   });
 
+  it('a plain-http node of another machine in the settings is an error item ("use https"); Sign In and its clients refuse it', async () => {
+    await setNodes({ url: a.url, label: 'Contoso', token: a.token });
+    const before = config().inspect('nodes')?.globalValue as unknown[];
+    const plain = 'http://node.example.com';
+    await config().update('nodes', [...before, { url: plain, label: 'Plain' }], vscode.ConfigurationTarget.Global);
+    try {
+      api.tree.syncNodes();
+      const items = await shown();
+      byLabel(items, 'Contoso');
+      const bad = byLabel(items, 'Plain: not used');
+      assert.equal(bad.description, 'use https');
+      assert.equal(bad.icon, 'error');
+      assert.match(bad.tooltip, /Use https:\/\/ for node\.example\.com: the API token would travel unencrypted/);
+      assert.deepEqual(await api.tree.getChildren(bad.element), []);
+      assert.deepEqual(full.services.nodes.list().map((n) => n.url), [a.url]);
+      assert.deepEqual(full.services.nodes.rejected().map((r) => r.url), [plain]);
+
+      // Sign In refuses before asking for or sending a token; so do the registry's clients.
+      assert.equal(await vscode.commands.executeCommand('exalate.signIn', { nodeUrl: plain, token: 'plain-token-123456' }), undefined);
+      assert.match(user.errors.at(-1) ?? '', /^Sign In Again: the node http:\/\/node\.example\.com is not used\. Use https:\/\/ for node\.example\.com/);
+      assert.deepEqual(user.inputOptions, []);
+      assert.equal(await full.services.nodes.getToken(plain), undefined);
+      await assert.rejects(full.services.nodes.client(plain), /Use https:\/\/ for node\.example\.com/);
+      assert.throws(() => full.services.nodes.probeClient(plain, 'plain-token-123456'), /Use https:\/\/ for node\.example\.com/);
+
+      // Saving another node keeps the refused entry for the user to fix; Remove Node drops it.
+      await full.services.nodes.upsert({ url: a.url, label: 'Contoso 2' });
+      assert.deepEqual(full.services.nodes.rejected().map((r) => r.url), [plain]);
+      user.confirmAnswers = [true];
+      assert.equal(await vscode.commands.executeCommand('exalate.removeNode', { nodeUrl: plain }), true);
+      assert.deepEqual(full.services.nodes.rejected(), []);
+      assert.deepEqual(full.services.nodes.list().map((n) => n.url), [a.url]);
+    } finally {
+      await config().update('nodes', before, vscode.ConfigurationTarget.Global);
+      api.tree.syncNodes();
+    }
+  });
+
+  it('Add Node gives the node token as Azure DevOps PAT only to the node\'s own emulator (same origin), never to a look-alike', async () => {
+    await setNodes();
+    let base = '';
+    let adoUrl = '';
+    const server = http.createServer((_req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ shortName: 'lookalike', platform: 'azure-devops', publicUrl: base, version: '1.0.0', apiVersion: 'v1', modes: ['script'], adoUrl }));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      // Starts with the node URL but is another host: neither org URL nor PAT.
+      adoUrl = `${base}@evil.example/org`;
+      assert.equal(await vscode.commands.executeCommand('exalate.addNode', { url: base, token: 'lookalike-token-123' }), base);
+      assert.equal(full.services.nodes.get(base)?.adoOrgUrl, undefined);
+      assert.equal(await full.services.nodes.getAdoPat(base), undefined);
+      await full.services.nodes.remove(base);
+      // Another origin on this machine: a usable org URL, but the node token is not its PAT.
+      adoUrl = `http://localhost:${new URL(base).port}/ado/org`;
+      assert.equal(await vscode.commands.executeCommand('exalate.addNode', { url: base, token: 'lookalike-token-123' }), base);
+      assert.equal(full.services.nodes.get(base)?.adoOrgUrl, adoUrl);
+      assert.equal(await full.services.nodes.getAdoPat(base), undefined);
+      await full.services.nodes.remove(base);
+      // The node's own emulator (same origin): the node token is the PAT, as for the sandbox.
+      adoUrl = `${base}/ado/org`;
+      assert.equal(await vscode.commands.executeCommand('exalate.addNode', { url: base, token: 'lookalike-token-123' }), base);
+      assert.equal(await full.services.nodes.getAdoPat(base), 'lookalike-token-123');
+    } finally {
+      await full.services.nodes.remove(base);
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+
   it('with several nodes shows nodes at the root; an unreachable node and a wrong token become items with Retry / Sign In', async () => {
     const down = await startSandboxProcess({ name: 'downnode' });
     await down.stop();
@@ -456,6 +530,13 @@ describe('Connections view', function () {
     assert.equal(await full.services.nodes.getToken(b.url), undefined);
     // One node left: its connections are at the root again.
     assert.equal((await shown())[0].label, 'Support escalations (waiting for partner)');
+    // The removed node leaves nothing behind in the tree's element maps.
+    assert.ok(api.tree.elementCount <= api.tree.model(a.url).connections.length, `${api.tree.elementCount} connection elements kept`);
+    assert.ok(!api.tree.allModels().some((m) => m.nodeUrl === b.url));
+    // A command argument naming an unknown node: a clear error, and no model is made up for it.
+    await vscode.commands.executeCommand('exalate.deleteConnection', { nodeUrl: b.url, connectionId: '3f2b8c1e-9a4d-4e2f-8b1a-0c5d6e7f8a9b' });
+    assert.match(user.errors.at(-1) ?? '', /^Delete Connection: no Exalate node .* is configured\./);
+    assert.ok(!api.tree.allModels().some((m) => m.nodeUrl === b.url));
   });
 
   it('Start Local Sandbox runs the sandbox in-process, adds it, restarts it lazily on the same URL, keeps its data', async () => {
