@@ -18,6 +18,8 @@ const LINK_LABEL = 'exalate-link-v1';
 export const JWT_AUDIENCE = 'exalate-node-v1';
 /** Lifetime of a node-to-node JWT. */
 export const JWT_TTL_SECONDS = 60;
+/** Clock difference between nodes tolerated when checking `exp` and `iat`. */
+export const JWT_CLOCK_TOLERANCE_SECONDS = 30;
 
 export const InvitationPayloadSchema = z.strictObject({
   v: z.literal(1),
@@ -148,18 +150,70 @@ export function peekJwtSubject(token: string): string | null {
   }
 }
 
-/** Verifies a node-to-node JWT for this request; throws 401 otherwise. */
-export async function verifyPeerJwt(token: string, linkKey: string, connectionId: string, method: string, path: string): Promise<void> {
+/**
+ * Token ids (`jti`) of node-to-node JWTs already accepted, each kept until the token could no longer be accepted
+ * anyway (its expiry plus the clock tolerance), so a captured token cannot be replayed within its lifetime.
+ */
+export class JtiCache {
+  private readonly seen = new Map<string, number>();
+
+  /** Records `jti` as used until `untilMs`; false when it was already used. */
+  use(jti: string, untilMs: number, nowMs: number): boolean {
+    for (const [k, until] of this.seen) {
+      if (until > nowMs) break; // roughly in expiry order; stragglers go on a later call
+      this.seen.delete(k);
+    }
+    const known = this.seen.get(jti);
+    if (known !== undefined && known > nowMs) return false;
+    this.seen.set(jti, untilMs);
+    return true;
+  }
+
+  get size(): number {
+    return this.seen.size;
+  }
+}
+
+export interface VerifyPeerJwtOptions {
+  connectionId: string;
+  method: string;
+  /** Path below /api/v1, as signed (`req` = "METHOD path"). */
+  path: string;
+  /** This node's id: a token whose `iss` is this node (one it made for the other side) is refused. */
+  self: string;
+  /** The other node's id when known: `iss` must equal it. */
+  issuer?: string;
+  /** One-time use of `jti`. */
+  replay: JtiCache;
+  /** Clock in ms since the epoch (default: now). */
+  now?: number;
+}
+
+/**
+ * Verifies a node-to-node JWT for this request and returns its issuer (the sending node's id); throws 401 otherwise.
+ * Checks: HS256 only, signature with `linkKey`, `aud`, `sub` = the connection, `req` = this method and path, `exp`
+ * and `iat` (lifetime {@link JWT_TTL_SECONDS} s, tolerance {@link JWT_CLOCK_TOLERANCE_SECONDS} s), `iss` present, not
+ * this node and equal to the expected issuer, and `jti` not seen before.
+ */
+export async function verifyPeerJwt(token: string, linkKey: string, o: VerifyPeerJwtOptions): Promise<string> {
+  const nowMs = o.now ?? Date.now();
   try {
     const { payload } = await jwtVerify(token, Buffer.from(linkKey, 'base64url'), {
       algorithms: ['HS256'],
       audience: JWT_AUDIENCE,
-      subject: connectionId,
+      subject: o.connectionId,
       maxTokenAge: `${JWT_TTL_SECONDS * 2}s`,
-      clockTolerance: 30,
-      requiredClaims: ['exp', 'iat', 'sub'],
+      clockTolerance: JWT_CLOCK_TOLERANCE_SECONDS,
+      currentDate: new Date(nowMs),
+      requiredClaims: ['exp', 'iat', 'sub', 'aud', 'iss', 'jti'],
+      ...(o.issuer !== undefined ? { issuer: o.issuer } : {}),
     });
-    if (payload.req !== `${method} ${path}`) throw new Error('token issued for another request');
+    if (payload.req !== `${o.method} ${o.path}`) throw new Error('token issued for another request');
+    const iss = payload.iss!;
+    if (iss === o.self) throw new Error('token issued by this node (reflected)');
+    const lastValid = Math.min(payload.exp!, payload.iat! + JWT_TTL_SECONDS * 2) + JWT_CLOCK_TOLERANCE_SECONDS;
+    if (typeof payload.jti !== 'string' || !o.replay.use(payload.jti, lastValid * 1000, nowMs)) throw new Error('token replayed');
+    return iss;
   } catch {
     throw new ApiError(401, 'unauthorized', 'Node-to-node token rejected');
   }

@@ -43,6 +43,7 @@ import {
   peekJwtSubject,
   signPeerJwt,
   verifyPeerJwt,
+  JtiCache,
   type InvitationPayload,
 } from './invitation';
 import type { Store, StoreOp } from './store';
@@ -78,6 +79,8 @@ export interface ConnRecord {
   errorReason: string | null;
   /** HMAC of the shared secret; the HS256 key for node-to-node JWTs. */
   linkKey: string;
+  /** Node id of the other side (the `iss` its JWTs must carry); set on acceptance. */
+  remoteNodeId?: string;
   /** Initiator only: what was issued (without the secret, which is re-derived from the master key). */
   invitation?: { nonce: string; expiresAt: string; usedAt: string | null; issued: Omit<InvitationPayload, 'secret'> };
   /** Seeded demo data: never contacted. */
@@ -175,6 +178,8 @@ export class SandboxNode {
   private readonly ruleHeads = new Map<string, number>();
   private readonly inflightIdem = new Map<string, Promise<InitiateResponse>>();
   private readonly inflightAccept = new Set<string>();
+  /** jti of every node-to-node JWT accepted within its lifetime (replay protection). */
+  private readonly usedJtis = new JtiCache();
   private nextSeq = 1;
   private pollTimer: NodeJS.Timeout | null = null;
   private polling: Promise<void> | null = null;
@@ -677,6 +682,7 @@ export class SandboxNode {
         remoteGone: false,
         errorReason: null,
         linkKey,
+        remoteNodeId: payload.initiatorNodeId,
       };
       // The acceptor cannot choose the name, so a clash gets a suffix instead of an error.
       for (let i = 1; this.names.has(nameKey(rec.name)); i++) {
@@ -697,26 +703,44 @@ export class SandboxNode {
    * callers decide on current state. Everything a caller does with the result must happen without another await
    * in between (check-and-set), or it must re-read.
    */
-  private async authenticatePeer(authorization: string | undefined, id: string, path: string): Promise<ConnRecord> {
+  private async authenticatePeer(
+    authorization: string | undefined,
+    id: string,
+    path: string,
+    /** Whether `iss` must be the other side's node id recorded on acceptance (false only for /accept itself). */
+    pinIssuer = true,
+  ): Promise<{ rec: ConnRecord; issuer: string }> {
     const token = /^Bearer (\S+)$/.exec(authorization ?? '')?.[1];
     if (!token || peekJwtSubject(token) !== id) throw new ApiError(401, 'unauthorized', 'Node-to-node token missing or not for this connection');
     const unknown = () => new ApiError(404, 'invitation_unknown', 'This node has no such connection (it may have been deleted)');
     const before = this.conns.get(id);
     if (!before || before.demo) throw unknown();
-    await verifyPeerJwt(token, before.linkKey, id, 'POST', path);
+    const issuer = await verifyPeerJwt(token, before.linkKey, {
+      connectionId: id,
+      method: 'POST',
+      path,
+      self: this.nodeId,
+      issuer: pinIssuer ? before.remoteNodeId : undefined,
+      replay: this.usedJtis,
+      now: this.now(),
+    });
     // Re-read: the connection may have been deleted, accepted or changed while the signature was checked.
     const rec = this.conns.get(id);
     if (!rec || rec.demo || rec.linkKey !== before.linkKey) throw unknown();
-    return rec;
+    if (pinIssuer && rec.remoteNodeId !== undefined && rec.remoteNodeId !== issuer) {
+      throw new ApiError(401, 'unauthorized', 'Node-to-node token not issued by the other side of this connection');
+    }
+    return { rec, issuer };
   }
 
   async peerAccept(authorization: string | undefined, id: string, body: unknown): Promise<{ active: boolean; name: string }> {
     const path = peerPath(id, 'accept');
-    const rec = await this.authenticatePeer(authorization, id, path);
+    const { rec, issuer } = await this.authenticatePeer(authorization, id, path, false);
     // From here to the update below there is no await: the single-use check and the "used" mark are one step.
     const req = parse(PeerAcceptBodySchema, body);
     if (rec.role !== 'initiator' || !rec.invitation) throw new ApiError(409, 'conflict', 'This node did not issue that invitation');
     if (rec.invitation.usedAt || rec.accepted) throw new ApiError(409, 'invitation_used', 'This invitation was already used');
+    if (issuer !== req.acceptorNodeId) throw new ApiError(401, 'unauthorized', 'Node-to-node token not issued by the accepting node');
     if (Date.parse(rec.invitation.expiresAt) <= this.now()) throw new ApiError(410, 'invitation_expired', 'This invitation has expired');
     const issuedPart = Buffer.from(JSON.stringify({ ...rec.invitation.issued, secret: deriveSecret(this.opts.masterKey, rec.id, rec.invitation.nonce) }), 'utf8').toString('base64url');
     if (payloadDigest(issuedPart) !== req.payloadDigest) {
@@ -728,6 +752,7 @@ export class SandboxNode {
       accepted: true,
       lastContactAt: now,
       invitation: { ...rec.invitation, usedAt: now },
+      remoteNodeId: req.acceptorNodeId,
       // Public connection: we know the destination; keep the URL we were given when initiating.
       remoteUrl: rec.type === 'public' ? rec.remoteUrl ?? req.acceptorUrl : null,
     })!;
@@ -737,7 +762,7 @@ export class SandboxNode {
 
   async peerHeartbeat(authorization: string | undefined, id: string, body: unknown): Promise<{ active: boolean; name: string }> {
     const path = peerPath(id, 'heartbeat');
-    const rec = await this.authenticatePeer(authorization, id, path);
+    const { rec } = await this.authenticatePeer(authorization, id, path);
     // No await from here on: `rec` is current, and update() merges onto the current record anyway.
     const req = parse(PeerHeartbeatBodySchema, body);
     if (!rec.accepted) throw new ApiError(409, 'conflict', 'The connection is not accepted yet');
@@ -751,7 +776,7 @@ export class SandboxNode {
   // ---- node-to-node (client side) and polling ---------------------------------------------------------------
 
   private async rawPeerCall(baseUrl: string, linkKey: string, id: string, path: string, body: unknown): Promise<{ status: number; json: unknown }> {
-    const token = await signPeerJwt(linkKey, id, 'POST', path);
+    const token = await signPeerJwt(linkKey, id, 'POST', path, { issuer: this.nodeId, now: this.now() });
     const res = await fetch(`${baseUrl}${PEER_PREFIX}${path}`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json' },
