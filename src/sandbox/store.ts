@@ -136,18 +136,68 @@ export class Store {
     return store;
   }
 
+  /**
+   * Takes the data directory: creates `lock` exclusively with our pid in it (a hard link of a finished temp file,
+   * so the lock never exists without its pid; `link` fails with EEXIST like O_EXCL). When it exists, the owner pid in it
+   * decides: a live other process → refused; a dead one (or our own pid, or no pid) → the stale lock is moved aside
+   * atomically (only one of several racing takers wins the rename) and creation is retried.
+   */
   private lock(): void {
     const file = path.join(this.dir, LOCK);
+    const mine = `${file}.${process.pid}.tmp`;
+    const fd = fs.openSync(mine, 'w', DATA_FILE_MODE);
     try {
-      const pid = Number(fs.readFileSync(file, 'utf8').trim());
-      if (pid && pid !== process.pid && pidAlive(pid)) {
-        throw new Error(`The data directory ${this.dir} is in use by process ${pid}`);
-      }
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      fs.writeSync(fd, String(process.pid));
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
     }
-    fs.writeFileSync(file, String(process.pid), { mode: DATA_FILE_MODE });
-    tightenFile(file);
+    try {
+      this.takeLock(file, mine);
+    } finally {
+      fs.rmSync(mine, { force: true });
+    }
+  }
+
+  private takeLock(file: string, mine: string): void {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      try {
+        fs.linkSync(mine, file);
+        tightenFile(file);
+        return;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+        let content: string;
+        try {
+          content = fs.readFileSync(file, 'utf8');
+        } catch (r) {
+          if ((r as NodeJS.ErrnoException).code === 'ENOENT') continue; // released meanwhile
+          throw r;
+        }
+        const pid = Number(content.trim());
+        if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && pidAlive(pid)) {
+          throw new Error(`The data directory ${this.dir} is in use by process ${pid}`);
+        }
+        const aside = `${file}.stale-${process.pid}-${attempt}`;
+        try {
+          fs.renameSync(file, aside);
+        } catch (r) {
+          if ((r as NodeJS.ErrnoException).code === 'ENOENT') continue; // another taker was faster
+          throw r;
+        }
+        // If a new owner created its lock between our read and the rename, put it back (link fails if yet
+        // another lock appeared, which then wins).
+        if (fs.readFileSync(aside, 'utf8') !== content) {
+          try {
+            fs.linkSync(aside, file);
+          } catch {
+            /* someone else holds it now */
+          }
+        }
+        fs.unlinkSync(aside);
+      }
+    }
+    throw new Error(`Could not lock the data directory ${this.dir} (another process keeps taking it)`);
   }
 
   private load(): void {

@@ -1,5 +1,6 @@
 // The durable store on its own: failed journal writes, file modes, the lock, and files it refuses to trust.
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startSandbox } from '../../../src/sandbox';
@@ -94,5 +95,22 @@ describe('sandbox: store', () => {
     assert.equal(mode(path.join(dir, 'state.json')).toString(8), '600');
     assert.deepEqual([s.get('meta', 'a'), s.get('meta', 'b')], [1, 2]);
     s.close();
+  });
+
+  it('refuses a data directory locked by a live process and takes over a dead owner\'s lock', () => {
+    const dir = tempDir('store-lock');
+    const lock = path.join(dir, 'lock');
+    fs.writeFileSync(lock, String(process.ppid)); // a live process that is not us
+    assert.throws(() => Store.open(dir), new RegExp(`in use by process ${process.ppid}`));
+    assert.equal(fs.readFileSync(lock, 'utf8'), String(process.ppid), 'the live owner keeps its lock');
+    const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+    for (const stale of [String(dead), '', 'garbage']) {
+      fs.writeFileSync(lock, stale);
+      const s = Store.open(dir);
+      assert.equal(fs.readFileSync(lock, 'utf8'), String(process.pid), JSON.stringify(stale));
+      s.close();
+      assert.equal(fs.existsSync(lock), false, 'close releases the lock');
+    }
+    assert.deepEqual(fs.readdirSync(dir).filter((f) => f.startsWith('lock')), [], 'no temp or stale lock files left');
   });
 });
