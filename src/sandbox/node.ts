@@ -176,7 +176,8 @@ export class SandboxNode {
   private readonly ordered: ConnRecord[] = [];
   private readonly names = new Map<string, string>();
   private readonly ruleHeads = new Map<string, number>();
-  private readonly inflightIdem = new Map<string, Promise<InitiateResponse>>();
+  /** Initiations in progress per Idempotency-Key, with the fingerprint of their body. */
+  private readonly inflightIdem = new Map<string, { promise: Promise<InitiateResponse>; fingerprint: string }>();
   private readonly inflightAccept = new Set<string>();
   /** jti of every node-to-node JWT accepted within its lifetime (replay protection). */
   private readonly usedJtis = new JtiCache();
@@ -442,9 +443,14 @@ export class SandboxNode {
       if (rec) return { connection: this.toApi(rec), invitationCode: this.invitationCodeOf(rec) };
     }
     const running = this.inflightIdem.get(idemKey);
-    if (running) return running;
+    if (running) {
+      if (running.fingerprint !== fingerprint) {
+        throw new ApiError(409, 'conflict', 'This Idempotency-Key is in use by a different request');
+      }
+      return running.promise;
+    }
     const p = this.doInitiate(req, { key: idemKey, fingerprint });
-    this.inflightIdem.set(idemKey, p);
+    this.inflightIdem.set(idemKey, { promise: p, fingerprint });
     try {
       return await p;
     } finally {

@@ -196,6 +196,26 @@ describe('sandbox: Node API', function () {
       assert.equal(other.status, 409);
       assert.equal((await A.api('POST', '/api/v1/connections', body, { headers: { 'idempotency-key': ' '.repeat(3) } })).status, 400);
     });
+
+    it('answers 409 to an overlapping request with the same key but another body', async () => {
+      // Public initiations wait for the destination's node info, so both requests are in flight at once.
+      const key = `overlap-${Date.now()}`;
+      const first = initiateBody({ name: 'Overlap one', destinationUrl: B.s.url });
+      const second = initiateBody({ name: 'Overlap two', destinationUrl: B.s.url });
+      const [r1, r2, r3] = await Promise.allSettled([
+        A.s.node.initiate(first, key),
+        A.s.node.initiate(second, key),
+        A.s.node.initiate(first, key),
+      ]);
+      assert.equal(r1.status, 'fulfilled');
+      assert.equal(r2.status, 'rejected');
+      assert.equal((r2 as PromiseRejectedResult).reason.status, 409);
+      assert.equal((r2 as PromiseRejectedResult).reason.code, 'conflict');
+      assert.equal(r3.status, 'fulfilled');
+      assert.equal((r3 as PromiseFulfilledResult<InitiateResponse>).value.connection.id, (r1 as PromiseFulfilledResult<InitiateResponse>).value.connection.id);
+      const names = (await A.api<ConnectionPage>('GET', '/api/v1/connections?limit=500')).json.items.map((c) => c.name);
+      assert.ok(!names.includes('Overlap two'));
+    });
   });
 
   describe('sync rules', () => {
