@@ -1,4 +1,5 @@
-// Builds the extension host bundle, the sandbox CLI, the webview bundle and the test tree.
+// Builds the extension host bundle, the sandbox CLI, the sandbox host, the Azure DevOps client, the webview bundle
+// and the test tree.
 // Usage: node esbuild.js [--production] [--watch]
 'use strict';
 const esbuild = require('esbuild');
@@ -45,6 +46,15 @@ const targets = [
   {
     ...common,
     entryPoints: { sandbox: 'src/sandbox/cli.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  },
+  // The sandbox node for "Start Local Sandbox", required lazily by src/connections/localSandbox.ts on first start.
+  {
+    ...common,
+    entryPoints: { sandboxHost: 'src/sandbox/index.ts' },
     outdir: 'dist',
     platform: 'node',
     format: 'cjs',

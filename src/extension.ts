@@ -18,6 +18,9 @@ export interface ExalateTestApi {
   readonly syncRules: SyncRulesTestApi;
 }
 
+/** The local sandbox of this window, for deactivate() to wait on (set by activate(), the composition root). */
+let localSandbox: { disposeAndWait(): Promise<void> } | undefined;
+
 export function activate(context: vscode.ExtensionContext): ExalateTestApi | undefined {
   const log = RedactingLogger.create();
   const nodes = new NodeRegistry(context.secrets, log);
@@ -25,6 +28,7 @@ export function activate(context: vscode.ExtensionContext): ExalateTestApi | und
   const services: Services = { context, log, nodes };
 
   const connections = registerConnections(services);
+  localSandbox = connections.sandbox;
   const wizard = registerWizard(services);
   const syncRules = registerSyncRules(services);
   void importBootstrapFile(nodes, log);
@@ -33,6 +37,9 @@ export function activate(context: vscode.ExtensionContext): ExalateTestApi | und
   return undefined;
 }
 
-export function deactivate(): void {
-  // Everything is disposed through context.subscriptions.
+/** VS Code awaits this before disposing context.subscriptions: the in-process sandbox closes its server and data. */
+export function deactivate(): Promise<void> | undefined {
+  const sandbox = localSandbox;
+  localSandbox = undefined;
+  return sandbox?.disposeAndWait();
 }

@@ -1,12 +1,14 @@
 // "Start Local Sandbox": the sandbox node (src/sandbox) running inside the extension host. Its data lives in the
 // extension's global storage (so connections survive restarts), its API token in SecretStorage, and it listens on
-// the same port as last time when that port is free (so the node URL in the settings stays valid). It is loaded
-// lazily (the sandbox code is only evaluated on first use) and stopped when the extension deactivates.
+// the same port as last time when that port is free (so the node URL in the settings stays valid). Its code is a
+// separate bundle (dist/sandboxHost.js, built from src/sandbox/index.ts) `require`d on first use, so neither
+// activation nor dist/extension.js carries it; deactivate() waits for stop().
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Logger } from '../log';
 import type { NodeRegistry } from '../nodes/registry';
+import type * as SandboxModule from '../sandbox';
 import type { RunningSandbox } from '../sandbox/sandbox';
 
 const TOKEN_SECRET = 'exalate.sandbox.token';
@@ -18,6 +20,19 @@ export interface SandboxStartResult {
   url: string;
   /** False when it was already running (in this window or, sharing the data, in another one). */
   started: boolean;
+}
+
+let sandboxModule: typeof SandboxModule | undefined;
+
+/** Requires dist/sandboxHost.js (a separate esbuild entry) the first time the sandbox starts. */
+export function loadSandboxHost(extensionPath: string): typeof SandboxModule {
+  if (!sandboxModule) {
+    // A runtime path on purpose: esbuild must not pull the sandbox into dist/extension.js.
+    const file = path.join(extensionPath, 'dist', 'sandboxHost.js');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy runtime load is the point
+    sandboxModule = require(file) as typeof SandboxModule;
+  }
+  return sandboxModule;
 }
 
 export class LocalSandbox implements vscode.Disposable {
@@ -66,8 +81,8 @@ export class LocalSandbox implements vscode.Disposable {
     this.log.addSecret(token);
     const dataDir = path.join(this.context.globalStorageUri.fsPath, 'sandbox');
     const lastPort = this.context.globalState.get<number>(PORT_STATE);
-    // Evaluated on first use only: activation stays free of the sandbox code.
-    const { startSandbox } = await import('../sandbox/sandbox');
+    // Loaded on first use only: activation stays free of the sandbox code.
+    const { startSandbox } = loadSandboxHost(this.context.extensionPath);
     const options = {
       dataDir,
       token,
@@ -113,6 +128,11 @@ export class LocalSandbox implements vscode.Disposable {
   }
 
   dispose(): void {
-    void this.stop();
+    void this.disposeAndWait();
+  }
+
+  /** Stops the sandbox this window runs; resolves once it has (at once when it runs none). deactivate() awaits it. */
+  disposeAndWait(): Promise<void> {
+    return this.stop();
   }
 }

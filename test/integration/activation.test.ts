@@ -1,8 +1,17 @@
 // Runs inside the real extension host: the extension activates lazily and contributes its view and commands.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 
 const EXTENSION_ID = 'exalate-vscode.exalate-connections';
+/** A string only src/sandbox/server.ts has: the sandbox must live in dist/sandboxHost.js, not in the main bundle. */
+const SANDBOX_MARKER = 'This node runs no Azure DevOps emulator';
+/**
+ * dist/extension.js (development build, not minified) was 1,153,721 bytes with the sandbox inlined and is about
+ * 0.96 MB without it (most of it zod). The budget leaves ~10% headroom and fails if the sandbox (~0.2 MB) comes back.
+ */
+const MAIN_BUNDLE_BUDGET_BYTES = 1_050_000;
 
 describe('extension activation', () => {
   it('is present and activates on its view', async () => {
@@ -25,5 +34,15 @@ describe('extension activation', () => {
     const dist = vscode.Uri.joinPath(ext.extensionUri, 'dist').fsPath;
     const loaded = Object.keys(require.cache).filter((m) => m.startsWith(dist));
     assert.deepEqual(loaded.map((m) => m.slice(dist.length + 1)), ['extension.js']);
+  });
+
+  it('keeps the sandbox node out of the main bundle (its own dist/sandboxHost.js) and the main bundle within budget', () => {
+    const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
+    const dist = vscode.Uri.joinPath(ext.extensionUri, 'dist').fsPath;
+    const main = fs.readFileSync(path.join(dist, 'extension.js'), 'utf8');
+    assert.ok(!main.includes(SANDBOX_MARKER), 'dist/extension.js contains sandbox server code');
+    assert.ok(fs.readFileSync(path.join(dist, 'sandboxHost.js'), 'utf8').includes(SANDBOX_MARKER), 'dist/sandboxHost.js lacks the sandbox server');
+    const size = Buffer.byteLength(main);
+    assert.ok(size < MAIN_BUNDLE_BUDGET_BYTES, `dist/extension.js is ${size} bytes, over the budget of ${MAIN_BUNDLE_BUDGET_BYTES}`);
   });
 });

@@ -549,6 +549,9 @@ describe('Connections view', function () {
     const labels = (await shown()).map((i) => i.label);
     assert.ok(labels.includes('Fabrikam Jira bugs'), labels.join(', '));
     assert.match(user.infos.at(-1) ?? '', /Local sandbox running at http:\/\/127\.0\.0\.1:\d+ with example connections/);
+    // Its code came from its own bundle, required on this first start.
+    const dist = vscode.Uri.joinPath(vscode.extensions.getExtension(EXTENSION_ID)!.extensionUri, 'dist').fsPath;
+    assert.ok(Object.keys(require.cache).includes(path.join(dist, 'sandboxHost.js')), 'the sandbox was not loaded from dist/sandboxHost.js');
 
     // Data survives a stop (as on deactivate) and the next tree load starts it again on the same port.
     const client = (await full.services.nodes.client(url))!;
@@ -562,6 +565,16 @@ describe('Connections view', function () {
     assert.equal(api.sandbox.url, url);
     assert.ok((await shown()).some((i) => i.label === 'Kept across restarts'));
     await client.deleteConnection(kept.connection.id);
+
+    // deactivate() returns a promise that resolves once the sandbox has stopped.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the very module VS Code loaded
+    const main = require(path.join(dist, 'extension.js')) as { deactivate(): Promise<void> | undefined };
+    const deactivated = main.deactivate();
+    assert.ok(deactivated instanceof Promise);
+    await deactivated;
+    await assert.rejects(client.getNodeInfo({ timeoutMs: 2000 }), { kind: 'unreachable' });
+    await vscode.commands.executeCommand('exalate.refresh');
+    assert.equal(api.sandbox.url, url);
 
     // Removing the node stops the sandbox.
     user.confirmAnswers = [true];
