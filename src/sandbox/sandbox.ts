@@ -47,6 +47,11 @@ export interface SandboxOptions {
   logRequests?: boolean;
   /** Observes every inbound HTTP request (tests). */
   onRequest?: (req: http.IncomingMessage) => void;
+  /**
+   * Test-only: the node's clock in ms since the epoch (default `Date.now`). Drives invitation expiry, timestamps and
+   * node-to-node token times, so tests can move time instead of sleeping.
+   */
+  now?: () => number;
 }
 
 export interface RunningSandbox {
@@ -94,6 +99,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       invitationTtlMs: options.invitationTtlMs ?? DEFAULT_INVITATION_TTL_MS,
       peerTimeoutMs: options.peerTimeoutMs ?? DEFAULT_PEER_TIMEOUT_MS,
       log,
+      now: options.now,
     });
     const org = options.org ?? DEFAULT_ORG;
     const ado = createAdoEmulator({ org, pat: options.adoPat ?? options.token, seed: options.seed ?? false });

@@ -53,7 +53,7 @@ export async function startSandboxProcess(o: SandboxProcessOptions): Promise<San
     err += d;
     if (err.length > 200_000) err = err.slice(-100_000);
   });
-  const ready = await new Promise<{ url: string; ado: string }>((resolve, reject) => {
+  const starting = new Promise<{ url: string; ado: string }>((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`sandbox ${o.name} did not start within 15 s:\n${err}`)), 15_000);
     child.stdout!.setEncoding('utf8');
@@ -74,6 +74,15 @@ export async function startSandboxProcess(o: SandboxProcessOptions): Promise<San
       reject(new Error(`sandbox ${o.name} exited with ${code} before it was ready:\n${err}`));
     });
   });
+  let ready: { url: string; ado: string };
+  try {
+    ready = await starting;
+  } catch (e) {
+    // Never leave a half-started process or its data dir behind.
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    throw e;
+  }
   let stopped: Promise<void> | null = null;
   return {
     ...ready,

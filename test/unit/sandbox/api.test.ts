@@ -407,16 +407,32 @@ describe('sandbox: Node API', function () {
       assert.equal(err(third).code, 'invitation_used');
     });
 
-    it('refuses an expired code', async () => {
-      const short = await node('shortlived', { invitationTtlMs: 200 });
+    it('refuses an expired code (on the accepting node, and on the initiator)', async () => {
+      // Injected clocks instead of sleeping: each node reads its own `now`.
+      const TTL = 60 * 60 * 1000;
+      let initiatorNow = Date.UTC(2030, 0, 1);
+      let acceptorNow = initiatorNow;
+      const short = await node('shortlived', { invitationTtlMs: TTL, now: () => initiatorNow });
+      const late = await node('late', { now: () => acceptorNow });
       const r = await initiate('Expires soon', short.api);
-      const preview = await B.api<{ expired: boolean }>('POST', '/api/v1/invitations/preview', { invitationCode: r.invitationCode });
-      assert.equal(preview.json.expired, false);
-      await new Promise((res) => setTimeout(res, 300));
-      const x = await accept(B.api, r.invitationCode);
+      const preview = () => late.api<{ expired: boolean }>('POST', '/api/v1/invitations/preview', { invitationCode: r.invitationCode });
+      acceptorNow += TTL - 1;
+      assert.equal((await preview()).json.expired, false);
+      acceptorNow += 1;
+      assert.equal((await preview()).json.expired, true);
+      const x = await accept(late.api, r.invitationCode);
       assert.equal(x.status, 410);
       assert.equal(err(x).code, 'invitation_expired');
-      assert.equal((await B.api<{ expired: boolean }>('POST', '/api/v1/invitations/preview', { invitationCode: r.invitationCode })).json.expired, true);
+      // The acceptor's clock says "still valid", the initiator's (a few seconds ahead, within the token tolerance)
+      // says "expired": the initiator's own check refuses it.
+      acceptorNow = initiatorNow + TTL - 1;
+      initiatorNow += TTL + 5_000;
+      const y = await accept(late.api, r.invitationCode);
+      assert.equal(y.status, 410, JSON.stringify(y.json));
+      assert.equal(err(y).code, 'invitation_expired');
+      // Back before expiry on both: the same code is accepted.
+      initiatorNow = acceptorNow = Date.UTC(2030, 0, 1) + TTL - 10_000;
+      assert.equal((await accept(late.api, r.invitationCode)).status, 201);
     });
 
     it('reports an unreachable initiator, an unknown connection and an own invitation', async () => {

@@ -9,13 +9,20 @@ export const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 export const SANDBOX_JS = path.join(ROOT, 'dist', 'sandbox.js');
 
 const tempDirs: string[] = [];
+const children = new Set<ChildProcess>();
 export function tempDir(label: string): string {
   const d = fs.mkdtempSync(path.join(os.tmpdir(), `exa-${label}-`));
   tempDirs.push(d);
   return d;
 }
+/**
+ * Kills every sandbox process spawned here that is still running (a test that failed before its stop) and deletes
+ * every temp dir made by {@link tempDir}. Call it from `after`.
+ */
 export function cleanupTempDirs(): void {
-  for (const d of tempDirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  children.clear();
+  for (const d of tempDirs.splice(0)) fs.rmSync(d, { recursive: true, force: true, maxRetries: 3 });
 }
 
 export interface ApiResult<T = unknown> {
@@ -70,11 +77,13 @@ export interface SandboxProcess {
 /** Spawns `node dist/sandbox.js <args>` and waits for its JSON ready line. */
 export async function spawnSandbox(args: string[]): Promise<SandboxProcess> {
   const child = spawn(process.execPath, [SANDBOX_JS, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
   let err = '';
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const lines = readline.createInterface({ input: child.stdout! });
-  const ready = await new Promise<{ url: string; ado: string }>((resolve, reject) => {
+  const starting = new Promise<{ url: string; ado: string }>((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`sandbox did not start in time; stderr:\n${err}`)), 15000);
     lines.once('line', (line) => {
       clearTimeout(t);
@@ -89,6 +98,13 @@ export async function spawnSandbox(args: string[]): Promise<SandboxProcess> {
       reject(new Error(`sandbox exited with ${code}; stderr:\n${err}`));
     });
   });
+  let ready: { url: string; ado: string };
+  try {
+    ready = await starting;
+  } catch (e) {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    throw e;
+  }
   return {
     ...ready,
     child,

@@ -26,64 +26,80 @@ describe('sandbox: persistence', function () {
   it('keeps connections, edits, deletions and rule versions across a restart', async () => {
     const data = tempDir('restart');
     let p = await spawnSandbox(['--data', data, '--token', TOKEN, '--name', 'alpha']);
-    let api = client(p.url, TOKEN);
-    const one = (await api<InitiateResponse>('POST', '/api/v1/connections', initiateBody({ name: 'Keep me' }))).json;
-    const two = (await api<InitiateResponse>('POST', '/api/v1/connections', initiateBody({ name: 'Delete me' }))).json;
-    await api('PATCH', `/api/v1/connections/${one.connection.id}`, { description: 'edited', status: 'deactivated' });
-    await api('DELETE', `/api/v1/connections/${two.connection.id}`);
-    const put = await api<SyncRule>('PUT', `/api/v1/connections/${one.connection.id}/rules/outgoing`, { script: 'replica.summary = workItem.summary' }, {
-      headers: { 'if-match': '"1"', 'x-exalate-author': 'ada' },
-    });
-    assert.equal(put.status, 200);
-    const code = (await api<{ invitationCode: string }>('GET', `/api/v1/connections/${one.connection.id}/invitation`)).json.invitationCode;
-    await p.stop();
+    let code: string;
+    let oneId: string;
+    try {
+      const api = client(p.url, TOKEN);
+      const one = (await api<InitiateResponse>('POST', '/api/v1/connections', initiateBody({ name: 'Keep me' }))).json;
+      oneId = one.connection.id;
+      const two = (await api<InitiateResponse>('POST', '/api/v1/connections', initiateBody({ name: 'Delete me' }))).json;
+      await api('PATCH', `/api/v1/connections/${oneId}`, { description: 'edited', status: 'deactivated' });
+      await api('DELETE', `/api/v1/connections/${two.connection.id}`);
+      const put = await api<SyncRule>('PUT', `/api/v1/connections/${oneId}/rules/outgoing`, { script: 'replica.summary = workItem.summary' }, {
+        headers: { 'if-match': '"1"', 'x-exalate-author': 'ada' },
+      });
+      assert.equal(put.status, 200);
+      code = (await api<{ invitationCode: string }>('GET', `/api/v1/connections/${oneId}/invitation`)).json.invitationCode;
+    } finally {
+      await p.stop();
+    }
 
     p = await spawnSandbox(['--data', data, '--token', TOKEN, '--name', 'alpha']);
-    api = client(p.url, TOKEN);
-    const all = await listAll(api);
-    assert.deepEqual(all.map((c) => c.name), ['Keep me']);
-    assert.equal(all[0].description, 'edited');
-    assert.equal(all[0].status, 'deactivated');
-    const rule = (await api<SyncRule>('GET', `/api/v1/connections/${one.connection.id}/rules/outgoing`)).json;
-    assert.deepEqual([rule.version, rule.author, rule.script], [2, 'ada', 'replica.summary = workItem.summary']);
-    // The invitation code is re-derived identically after a restart (the secret itself is never stored).
-    const again = (await api<{ invitationCode: string }>('GET', `/api/v1/connections/${one.connection.id}/invitation`)).json.invitationCode;
-    assert.equal(again, code);
-    const raw = fs.readdirSync(data).map((f) => fs.readFileSync(path.join(data, f), 'utf8')).join('\n');
-    const secret = JSON.parse(Buffer.from(code.split('.')[1], 'base64url').toString('utf8')).secret as string;
-    assert.ok(!raw.includes(secret), 'the store must not contain the shared secret');
-    await p.stop();
+    try {
+      const api = client(p.url, TOKEN);
+      const all = await listAll(api);
+      assert.deepEqual(all.map((c) => c.name), ['Keep me']);
+      assert.equal(all[0].description, 'edited');
+      assert.equal(all[0].status, 'deactivated');
+      const rule = (await api<SyncRule>('GET', `/api/v1/connections/${oneId}/rules/outgoing`)).json;
+      assert.deepEqual([rule.version, rule.author, rule.script], [2, 'ada', 'replica.summary = workItem.summary']);
+      // The invitation code is re-derived identically after a restart (the secret itself is never stored).
+      const again = (await api<{ invitationCode: string }>('GET', `/api/v1/connections/${oneId}/invitation`)).json.invitationCode;
+      assert.equal(again, code);
+      const raw = fs.readdirSync(data).map((f) => fs.readFileSync(path.join(data, f), 'utf8')).join('\n');
+      const secret = JSON.parse(Buffer.from(code.split('.')[1], 'base64url').toString('utf8')).secret as string;
+      assert.ok(!raw.includes(secret), 'the store must not contain the shared secret');
+    } finally {
+      await p.stop();
+    }
   });
 
   it('has every acknowledged write after kill -9 in the middle of a write burst', async () => {
     const data = tempDir('kill9');
     const p = await spawnSandbox(['--data', data, '--token', TOKEN, '--name', 'alpha']);
-    const api = client(p.url, TOKEN);
     const acknowledged: string[] = [];
     let stop = false;
-    const writer = async (w: number) => {
-      for (let i = 0; !stop; i++) {
-        try {
-          const r = await api<InitiateResponse>('POST', '/api/v1/connections', initiateBody({ name: `w${w}-${i}` }));
-          if (r.status === 201) acknowledged.push(r.json.connection.id);
-        } catch {
-          return; // the process died mid-request: not acknowledged
+    let writers: Promise<void>[] = [];
+    try {
+      const api = client(p.url, TOKEN);
+      const writer = async (w: number) => {
+        for (let i = 0; !stop; i++) {
+          try {
+            const r = await api<InitiateResponse>('POST', '/api/v1/connections', initiateBody({ name: `w${w}-${i}` }));
+            if (r.status === 201) acknowledged.push(r.json.connection.id);
+          } catch {
+            return; // the process died mid-request: not acknowledged
+          }
         }
-      }
-    };
-    const writers = [0, 1, 2, 3].map(writer);
-    // Let the burst run, then kill right after an acknowledgement.
-    while (acknowledged.length < 150) await new Promise((r) => setTimeout(r, 5));
-    await p.kill9();
-    stop = true;
-    await Promise.all(writers);
+      };
+      writers = [0, 1, 2, 3].map(writer);
+      // Let the burst run, then kill right after an acknowledgement.
+      while (acknowledged.length < 150 && p.child.exitCode === null) await new Promise((r) => setTimeout(r, 5));
+    } finally {
+      await p.kill9();
+      stop = true;
+      await Promise.all(writers);
+    }
     assert.equal(p.child.signalCode, 'SIGKILL');
 
     const q = await spawnSandbox(['--data', data, '--token', TOKEN, '--name', 'alpha']);
-    const ids = new Set((await listAll(client(q.url, TOKEN))).map((c) => c.id));
-    const missing = acknowledged.filter((id) => !ids.has(id));
-    assert.deepEqual(missing, [], `${missing.length} of ${acknowledged.length} acknowledged writes lost`);
-    await q.stop();
+    try {
+      const ids = new Set((await listAll(client(q.url, TOKEN))).map((c) => c.id));
+      const missing = acknowledged.filter((id) => !ids.has(id));
+      assert.deepEqual(missing, [], `${missing.length} of ${acknowledged.length} acknowledged writes lost`);
+    } finally {
+      await q.stop();
+    }
   });
 
   it('drops a torn journal tail and keeps appending after it', () => {
