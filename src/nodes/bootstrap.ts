@@ -22,6 +22,17 @@ const BootstrapSchema = z.strictObject({
     .max(20),
 });
 
+/** String values of `token` and `adoPat` keys anywhere in the parsed file (valid or not). */
+function secretsIn(value: unknown, depth = 0): string[] {
+  if (depth > 8 || value === null || typeof value !== 'object') return [];
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(value)) {
+    if ((k === 'token' || k === 'adoPat') && typeof v === 'string') out.push(v);
+    else out.push(...secretsIn(v, depth + 1));
+  }
+  return out;
+}
+
 export async function importBootstrapFile(nodes: NodeRegistry, log: Logger, env = process.env): Promise<number> {
   const file = env[BOOTSTRAP_ENV];
   if (!file) return 0;
@@ -32,16 +43,23 @@ export async function importBootstrapFile(nodes: NodeRegistry, log: Logger, env 
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') log.warn(`Could not read ${BOOTSTRAP_ENV} (${file}): ${(e as Error).message}`);
     return 0; // already imported (the file is deleted after import) or never written
   }
-  let parsed: z.infer<typeof BootstrapSchema>;
+  let json: unknown;
   try {
-    parsed = BootstrapSchema.parse(JSON.parse(text));
-  } catch (e) {
-    log.error(`Ignoring ${BOOTSTRAP_ENV} (${file}): not a valid bootstrap file (${e instanceof z.ZodError ? e.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : (e as Error).message})`);
+    json = JSON.parse(text);
+  } catch {
+    // Never the parser's message: it quotes the text around the error, which may be part of a token.
+    log.error(`Ignoring ${BOOTSTRAP_ENV} (${file}): not valid JSON`);
     return 0;
   }
+  // Every secret the file holds goes to the redactor before anything about the file is logged.
+  for (const secret of secretsIn(json)) log.addSecret(secret);
+  const result = BootstrapSchema.safeParse(json);
+  if (!result.success) {
+    log.error(`Ignoring ${BOOTSTRAP_ENV} (${file}): not a valid bootstrap file (${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')})`);
+    return 0;
+  }
+  const parsed = result.data;
   for (const n of parsed.nodes) {
-    log.addSecret(n.token);
-    log.addSecret(n.adoPat);
     try {
       await nodes.upsert({ url: n.url, label: n.label, adoOrgUrl: n.adoOrgUrl }, n.token, n.adoPat);
     } catch (e) {

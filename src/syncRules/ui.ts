@@ -2,6 +2,7 @@
 // dialogs by default) that integration tests replace through the test API, since modal dialogs cannot be clicked
 // there; messages go through `Messages`, which also keeps the last ones so tests can assert on what the user saw.
 import * as vscode from 'vscode';
+import type { Logger } from '../log';
 
 export type ConflictChoice = 'compare' | 'overwrite' | 'cancel';
 
@@ -60,6 +61,8 @@ export class Messages {
   /** The most recent messages, newest last (kept for the integration tests; tiny). */
   readonly shown: ShownMessage[] = [];
 
+  constructor(private readonly log?: Logger) {}
+
   info(text: string, ...actions: MessageAction[]): void {
     this.show('info', text, actions);
   }
@@ -79,10 +82,22 @@ export class Messages {
         : kind === 'warning'
           ? vscode.window.showWarningMessage
           : vscode.window.showErrorMessage;
-    void Promise.resolve(fn(text, ...actions.map((a) => a.title))).then(async (picked) => {
-      const action = actions.find((a) => a.title === picked);
-      if (action) await action.run();
-    });
+    let chosen: string | undefined;
+    void Promise.resolve(fn(text, ...actions.map((a) => a.title)))
+      .then(async (picked) => {
+        const action = actions.find((a) => a.title === picked);
+        chosen = action?.title;
+        if (action) await action.run();
+      })
+      .catch((e: unknown) => {
+        // A button's action failed (file gone, command refused…): say so instead of an unhandled rejection.
+        const reason = e instanceof Error ? e.message : String(e);
+        this.log?.error(`"${chosen ?? 'message'}" failed: ${reason}`);
+        const failed = `Exalate: ${chosen ?? 'the action'} failed: ${reason}`;
+        this.shown.push({ kind: 'error', text: failed, actions: [] });
+        if (this.shown.length > 50) this.shown.shift();
+        void Promise.resolve(vscode.window.showErrorMessage(failed)).catch(() => undefined);
+      });
   }
 }
 
