@@ -8,14 +8,27 @@ export interface DefaultRuleContext {
   project: string;
 }
 
-function groovyString(s: string): string {
-  return `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\$/g, '\\$')}"`;
+const GROOVY_ESCAPES: Record<string, string> = { '\\': '\\\\', '"': '\\"', "'": "\\'", $: '\\$', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\b': '\\b', '\f': '\\f' };
+
+/**
+ * A double-quoted Groovy string literal of `s`: backslash, quotes, `$` (GString interpolation) and every control
+ * character are escaped, so no value can end the string, the line or the comment it is in.
+ */
+export function groovyString(s: string): string {
+  return `"${s.replace(/[\\"'$\p{Cc}\u2028\u2029]/gu, (c) => GROOVY_ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}"`;
+}
+
+/** Text for a `//` comment line: control characters (which would end the comment) become spaces. */
+function comment(s: string): string {
+  return s.replace(/[\p{Cc}\u2028\u2029]/gu, ' ');
 }
 
 export function defaultOutgoingScript(c: DefaultRuleContext): string {
-  return `// Outgoing sync: ${c.localShortName} -> ${c.remoteShortName}
+  const local = comment(c.localShortName);
+  const remote = comment(c.remoteShortName);
+  return `// Outgoing sync: ${local} -> ${remote}
 // Runs every time a work item under sync changes on this Azure DevOps side. Whatever is put on
-// \`replica\` is sent to ${c.remoteShortName}; anything left out stays private to this side.
+// \`replica\` is sent to ${remote}; anything left out stays private to this side.
 
 replica.key            = workItem.key
 replica.summary        = workItem.summary
@@ -39,8 +52,10 @@ replica.iterationPath  = workItem.iterationPath
 }
 
 export function defaultIncomingScript(c: DefaultRuleContext): string {
-  return `// Incoming sync: ${c.remoteShortName} -> ${c.localShortName}
-// Runs whenever ${c.remoteShortName} sends a change. \`replica\` is what arrived, \`workItem\` is the local item.
+  const local = comment(c.localShortName);
+  const remote = comment(c.remoteShortName);
+  return `// Incoming sync: ${remote} -> ${local}
+// Runs whenever ${remote} sends a change. \`replica\` is what arrived, \`workItem\` is the local item.
 
 if (firstSync) {
   // A new item arrives: create it in the project chosen for this connection.

@@ -11,6 +11,7 @@ import { createHash, createHmac, randomBytes, randomUUID, timingSafeEqual } from
 import { SignJWT, jwtVerify, decodeJwt } from 'jose';
 import { z } from 'zod';
 import { ConnectionIdSchema, ConnectionTypeSchema, ModeSchema } from '../shared/api';
+import { CONTROL_CHARACTER, NAME_MAX_LENGTH, SHORT_NAME_PATTERN } from '../shared/validation';
 import { ApiError } from './errors';
 
 export const CODE_PREFIX = 'EXA1';
@@ -25,9 +26,10 @@ export const InvitationPayloadSchema = z.strictObject({
   v: z.literal(1),
   /** Becomes the acceptor's connection id (and, downstream, part of file paths): a UUID and nothing else. */
   connectionId: ConnectionIdSchema,
-  connectionName: z.string().min(1).max(255),
-  initiatorShortName: z.string().min(1).max(64),
-  acceptorShortName: z.string().min(1).max(64),
+  // Names end up in the acceptor's store, its default rules and file names: the same rules as on the API.
+  connectionName: z.string().min(1).max(NAME_MAX_LENGTH).refine((s) => s.trim() === s && !CONTROL_CHARACTER.test(s)),
+  initiatorShortName: z.string().regex(SHORT_NAME_PATTERN),
+  acceptorShortName: z.string().regex(SHORT_NAME_PATTERN),
   initiatorUrl: z.string().url().max(2048),
   initiatorNodeId: z.uuid(),
   type: ConnectionTypeSchema,

@@ -32,6 +32,9 @@ export const INVITATION_CODE_MAX_LENGTH = 8192;
 /** Longest `Idempotency-Key` header value. */
 export const IDEMPOTENCY_KEY_MAX_LENGTH = 200;
 
+/** Any control character (C0, DEL, C1): never allowed in names, which end up in file names, logs and scripts. */
+export const CONTROL_CHARACTER = /\p{Cc}/u;
+
 /** UTF-8 length of a string, in bytes, without Buffer or TextEncoder (so it also compiles without DOM/Node types). */
 export function utf8ByteLength(s: string): number {
   let bytes = 0;
@@ -54,14 +57,15 @@ function label(what: string) {
   return { required: `${what} is required`, tooLong: `${what} must be at most ${NAME_MAX_LENGTH} characters` };
 }
 
-/** A trimmed, required name of at most 255 characters. */
+/** A trimmed, required name of at most 255 characters, without control characters (line breaks, tabs, …). */
 export function nameField(what: string) {
   const l = label(what);
   return z
     .string({ error: l.required })
     .trim()
     .min(1, { error: l.required })
-    .max(NAME_MAX_LENGTH, { error: l.tooLong });
+    .max(NAME_MAX_LENGTH, { error: l.tooLong })
+    .refine((s) => !CONTROL_CHARACTER.test(s), { error: `${what} must not contain line breaks, tabs or other control characters` });
 }
 
 export const connectionNameSchema = nameField('Connection name');
