@@ -49,7 +49,7 @@ import {
   type RuleVersionSummary,
   type SyncRule,
 } from '../shared/api';
-import { IDEMPOTENCY_KEY_MAX_LENGTH, type FieldErrors } from '../shared/validation';
+import { AUTHOR_MAX_LENGTH, IDEMPOTENCY_KEY_MAX_LENGTH, idempotencyKeySchema, type FieldErrors } from '../shared/validation';
 import type {
   CallOptions,
   ClientLog,
@@ -205,8 +205,8 @@ export class HttpExalateClient implements ExalateClient {
   }
 
   initiateConnection(req: InitiateRequest, idempotencyKey: string, opts?: CallOptions): Promise<InitiateResponse> {
-    const key = idempotencyKey.trim();
-    if (!key || key.length > IDEMPOTENCY_KEY_MAX_LENGTH || !HEADER_SAFE_TOKEN.test(key)) {
+    const parsed = idempotencyKeySchema.safeParse(idempotencyKey);
+    if (!parsed.success) {
       return Promise.reject(
         new InvalidError(
           { idempotencyKey: `Idempotency key must be 1–${IDEMPOTENCY_KEY_MAX_LENGTH} printable ASCII characters` },
@@ -220,7 +220,7 @@ export class HttpExalateClient implements ExalateClient {
         method: 'POST',
         path: `${API_PREFIX}/connections`,
         body: req,
-        headers: { [IDEMPOTENCY_KEY_HEADER]: key },
+        headers: { [IDEMPOTENCY_KEY_HEADER]: parsed.data },
         schema: InitiateResponseSchema,
         // Safe only because of the Idempotency-Key: a repeated key returns the first result.
         retry: 'safe',
@@ -309,7 +309,8 @@ export class HttpExalateClient implements ExalateClient {
     opts: PutSyncRuleOptions = {},
   ): Promise<SyncRule> {
     const headers: Record<string, string> = { 'if-match': ruleEtag(ifMatchVersion) };
-    if (opts.author) headers[AUTHOR_HEADER] = asciiHeader(opts.author);
+    const author = opts.author ? authorHeader(opts.author) : '';
+    if (author) headers[AUTHOR_HEADER] = author;
     return this.#call(
       {
         method: 'PUT',
@@ -657,7 +658,10 @@ function ensureStop(s: string): string {
   return /[.!?]$/.test(t) ? t : `${t}.`;
 }
 
-/** Header values must be printable ASCII; replace the rest. */
-function asciiHeader(s: string): string {
-  return s.replace(/[^\x20-\x7e]/g, '?').slice(0, 200);
+/**
+ * The `X-Exalate-Author` value for a name: printable ASCII (header values; the rest becomes `?`), cut to what the
+ * node accepts (`authorHeaderSchema`, {@link AUTHOR_MAX_LENGTH} characters), trimmed; empty means "send none".
+ */
+export function authorHeader(s: string): string {
+  return s.replace(/[^\x20-\x7e]/g, '?').trim().slice(0, AUTHOR_MAX_LENGTH).trim();
 }

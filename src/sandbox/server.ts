@@ -2,7 +2,7 @@
 import type * as http from 'node:http';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { AUTHOR_HEADER, ConnectionIdSchema, IDEMPOTENCY_KEY_HEADER, RuleDirectionSchema, parseRuleEtag, ruleEtag, type RuleDirection } from '../shared/api';
-import { IDEMPOTENCY_KEY_MAX_LENGTH, MAX_BODY_BYTES, MAX_RULE_BODY_BYTES } from '../shared/validation';
+import { AUTHOR_MAX_LENGTH, IDEMPOTENCY_KEY_MAX_LENGTH, MAX_BODY_BYTES, MAX_RULE_BODY_BYTES, authorHeaderSchema, idempotencyKeySchema } from '../shared/validation';
 import { ApiError } from './errors';
 import type { SandboxNode } from './node';
 
@@ -65,13 +65,13 @@ function dir(raw: string): RuleDirection {
 function author(req: http.IncomingMessage): string {
   const raw = req.headers[AUTHOR_HEADER];
   if (raw === undefined) return 'api';
-  const v = (Array.isArray(raw) ? raw[0] : raw).trim();
-  if (v === '' || v.length > 100 || !/^[^\p{Cc}]+$/u.test(v)) {
-    throw new ApiError(400, 'bad_request', 'X-Exalate-Author must be 1–100 printable characters', {
-      [AUTHOR_HEADER]: 'Must be 1–100 printable characters',
+  const r = authorHeaderSchema.safeParse(Array.isArray(raw) ? raw[0] : raw);
+  if (!r.success) {
+    throw new ApiError(400, 'bad_request', `X-Exalate-Author must be 1–${AUTHOR_MAX_LENGTH} printable characters`, {
+      [AUTHOR_HEADER]: r.error.issues[0].message,
     });
   }
-  return v;
+  return r.data;
 }
 
 function routes(o: HandlerOptions): Route[] {
@@ -89,12 +89,13 @@ function routes(o: HandlerOptions): Route[] {
     r('GET', '/connections', 'bearer', ({ query }) => ({ status: 200, body: n.list(query.get('limit'), query.get('cursor')) })),
     r('POST', '/connections', 'bearer', async ({ req, body }) => {
       const raw = req.headers[IDEMPOTENCY_KEY_HEADER];
-      const key = raw === undefined ? null : (Array.isArray(raw) ? raw[0] : raw).trim();
-      if (key !== null && (key === '' || key.length > IDEMPOTENCY_KEY_MAX_LENGTH || /[^\x21-\x7e]/.test(key))) {
+      const parsed = raw === undefined ? null : idempotencyKeySchema.safeParse(Array.isArray(raw) ? raw[0] : raw);
+      if (parsed && !parsed.success) {
         throw new ApiError(400, 'bad_request', `Idempotency-Key must be 1–${IDEMPOTENCY_KEY_MAX_LENGTH} visible ASCII characters`, {
-          'idempotency-key': `Must be 1–${IDEMPOTENCY_KEY_MAX_LENGTH} visible ASCII characters`,
+          'idempotency-key': parsed.error.issues[0].message,
         });
       }
+      const key = parsed ? parsed.data : null;
       const result = await n.initiate(await body(), key);
       return { status: 201, body: result, headers: { location: `/api/v1/connections/${result.connection.id}` } };
     }),

@@ -31,6 +31,8 @@ export const DEFAULT_PAGE_LIMIT = 100;
 export const INVITATION_CODE_MAX_LENGTH = 8192;
 /** Longest `Idempotency-Key` header value. */
 export const IDEMPOTENCY_KEY_MAX_LENGTH = 200;
+/** Longest `X-Exalate-Author` header value (the author of a rule version). */
+export const AUTHOR_MAX_LENGTH = 100;
 
 /** Any control character (C0, DEL, C1): never allowed in names, which end up in file names, logs and scripts. */
 export const CONTROL_CHARACTER = /\p{Cc}/u;
@@ -119,6 +121,25 @@ export const scriptSchema = z
   .refine((s) => utf8ByteLength(s) <= MAX_SCRIPT_BYTES, {
     error: `Script must be at most ${MAX_SCRIPT_BYTES / 1024} KiB (UTF-8)`,
   });
+
+/**
+ * `Idempotency-Key` header of `POST /api/v1/connections`: trimmed, 1–200 visible ASCII characters. The node checks it
+ * (400 otherwise) and the client checks it before sending.
+ */
+export const idempotencyKeySchema = z
+  .string({ error: 'Idempotency-Key is required' })
+  .trim()
+  .regex(new RegExp(`^[\\x21-\\x7e]{1,${IDEMPOTENCY_KEY_MAX_LENGTH}}$`), {
+    error: `Must be 1–${IDEMPOTENCY_KEY_MAX_LENGTH} visible ASCII characters`,
+  });
+
+/** `X-Exalate-Author` header of a rule PUT: trimmed, 1–100 characters, no control characters. */
+export const authorHeaderSchema = z
+  .string({ error: 'X-Exalate-Author must be text' })
+  .trim()
+  .min(1, { error: `Must be 1–${AUTHOR_MAX_LENGTH} printable characters` })
+  .max(AUTHOR_MAX_LENGTH, { error: `Must be 1–${AUTHOR_MAX_LENGTH} printable characters` })
+  .refine((s) => !CONTROL_CHARACTER.test(s), { error: `Must be 1–${AUTHOR_MAX_LENGTH} printable characters` });
 
 export const invitationCodeSchema = z
   .string({ error: 'Invitation code is required' })

@@ -17,7 +17,8 @@ import {
   UnreachableError,
   isExalateError,
 } from '../../../src/exalate/errors';
-import { HttpExalateClient } from '../../../src/exalate/httpClient';
+import { HttpExalateClient, authorHeader } from '../../../src/exalate/httpClient';
+import { AUTHOR_MAX_LENGTH, authorHeaderSchema } from '../../../src/shared/validation';
 import { closedPort, startSandboxProcess, type SandboxProcess } from './sandboxProcess';
 
 function clientFor(sb: { url: string; token: string }, extra: Partial<ConstructorParameters<typeof HttpExalateClient>[0]> = {}) {
@@ -193,6 +194,18 @@ describe('ExalateClient against a real sandbox process', function () {
       await rejectsWith(ca.getRuleVersion(connection.id, 'incoming', 99), NotFoundError, (e) => {
         assert.match(e.message, /Version 99 of the incoming sync rule/);
       });
+    });
+
+    it('sends long or odd author names in a form the node accepts (same rule on both sides)', async () => {
+      const { connection } = await ca.initiateConnection(privateReq('Long author'), newIdempotencyKey());
+      let version = 1;
+      for (const author of ['a'.repeat(150), 'x'.repeat(AUTHOR_MAX_LENGTH), '  Zoë Ångström \t', '   ']) {
+        const r = await ca.putSyncRule(connection.id, 'outgoing', `// by ${author.length}`, version, { author });
+        version = r.version;
+        assert.equal(r.author, authorHeader(author) || 'api');
+        assert.ok(authorHeaderSchema.safeParse(r.author).success);
+      }
+      assert.equal(authorHeader('a'.repeat(150)).length, AUTHOR_MAX_LENGTH);
     });
 
     it('409 duplicate name → ConflictError with the name field', async () => {
