@@ -28,11 +28,17 @@ describe('e2e: Initiate Connection wizard and Accept Invitation', function () {
   async function command(title: string): Promise<void> {
     // Through the title bar's command center (a click): keys may not reach the workbench while a webview (or the
     // frame of a closed one) holds the focus, so F1 is not reliable here.
-    await wb.page.locator('.command-center .command-center-center').first().click();
+    // Another part taking the focus (e.g. the tree revealing a connection) closes the palette: then open it again.
     const input = wb.page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill(`>${title}`);
-    await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 15_000 });
+    const row = wb.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+    for (let attempt = 1; ; attempt++) {
+      await wb.page.locator('.command-center .command-center-center').first().click();
+      await input.waitFor({ state: 'visible' });
+      await input.fill(`>${title}`);
+      const shown = await row.waitFor({ timeout: 10_000 }).then(() => true, () => false);
+      if (shown && (await input.isVisible())) break;
+      if (attempt === 3) throw new Error(`the Command Palette did not offer "${title}"`);
+    }
     await input.press('Enter');
   }
 
@@ -69,6 +75,15 @@ describe('e2e: Initiate Connection wizard and Accept Invitation', function () {
     return frame;
   }
 
+  /** A one-shot bootstrap file (0600) that configures both sandbox nodes, tokens and PATs into SecretStorage. */
+  function bootstrapFile(): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exalate-e2e-wizard-'));
+    const file = path.join(dir, 'bootstrap.json');
+    const nodes = [a, b].map((sp) => ({ url: sp.url, token: sp.token, label: sp.name, adoOrgUrl: sp.ado, adoPat: sp.adoPat }));
+    fs.writeFileSync(file, JSON.stringify({ nodes }), { mode: 0o600 });
+    return file;
+  }
+
   async function typeInto(frame: Frame, id: string, text: string): Promise<void> {
     const input = frame.locator(`#${id} input, #${id} textarea`).first();
     await input.fill(text);
@@ -76,11 +91,7 @@ describe('e2e: Initiate Connection wizard and Accept Invitation', function () {
 
   before(async () => {
     [a, b] = await Promise.all([startSandboxProcess({ name: 'contoso', seed: true }), startSandboxProcess({ name: 'fabrikam', seed: true })]);
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exalate-e2e-wizard-'));
-    const file = path.join(dir, 'bootstrap.json');
-    const nodes = [a, b].map((sp) => ({ url: sp.url, token: sp.token, label: sp.name, adoOrgUrl: sp.ado, adoPat: sp.adoPat }));
-    fs.writeFileSync(file, JSON.stringify({ nodes }), { mode: 0o600 });
-    wb = await Workbench.launch({ label: 'wizard', env: { EXALATE_BOOTSTRAP_FILE: file } });
+    wb = await Workbench.launch({ label: 'wizard', env: { EXALATE_BOOTSTRAP_FILE: bootstrapFile() } });
     await wb.openExalateView();
     await sidebar().locator('.monaco-list-row', { hasText: 'fabrikam' }).first().waitFor({ timeout: 60_000 });
   });
@@ -189,7 +200,8 @@ describe('e2e: Initiate Connection wizard and Accept Invitation', function () {
 
   it('accepts the code on the second node through "Exalate: Accept Invitation"; both connections are active', async () => {
     assert.ok(invitation, 'the private flow produced a code');
-    await command('Exalate: Accept Invitation');
+    // From the Connections view's title bar, as a user would.
+    await sidebar().locator('.action-label[aria-label="Accept Invitation"]').first().click();
     await pickQuick('fabrikam', 'Choose the Exalate node');
     await codeBox();
     const input = wb.page.locator('.quick-input-widget input');
@@ -311,29 +323,40 @@ describe('e2e: Initiate Connection wizard and Accept Invitation', function () {
     assert.equal(created[0].remoteUrl, b.url);
   });
 
-  it('follows the theme: light, dark and high contrast', async () => {
+  it('follows the theme set in the settings: light, dark and high contrast', async () => {
     const backgrounds: string[] = [];
-    for (const theme of ['Light Modern', 'Dark High Contrast', 'Dark Modern']) {
-      // Switch the theme from the workbench (keys typed inside a webview stay in the webview), then open the wizard.
-      await command('Preferences: Color Theme');
-      await pickQuick(theme);
-      const frame = await openWizard('contoso');
-      await frame.locator('#f-private').click();
-      await frame.locator('#next').click();
-      await stepTitle(frame, 'Configuration type');
-      await frame.waitForFunction(
-        (t) => document.body.classList.contains(t.includes('Light') ? 'vscode-light' : t.includes('High') ? 'vscode-high-contrast' : 'vscode-dark'),
-        theme,
-      );
-      backgrounds.push(await frame.evaluate(() => getComputedStyle(document.body).backgroundColor));
-      await wb.screenshot(`theme-${theme.toLowerCase().replace(/ /g, '-')}`);
-      // Escape = Cancel; typed data ("I don't have a URL") → the real confirmation dialog.
-      await frame.locator('#mode-script').press('Escape');
-      const dialog = wb.page.locator('.monaco-dialog-box');
-      await dialog.waitFor({ timeout: 15_000 });
-      assert.match(await dialog.innerText(), /Discard the new connection\?/);
-      await dialog.locator('.monaco-button', { hasText: 'Discard' }).first().click();
-      await wb.page.locator('iframe.webview.ready').waitFor({ state: 'detached', timeout: 30_000 });
+    const main = wb;
+    try {
+      for (const [theme, bodyClass] of [
+        ['Default Light Modern', 'vscode-light'],
+        ['Default High Contrast', 'vscode-high-contrast'],
+        ['Default Dark Modern', 'vscode-dark'],
+      ]) {
+        // A workbench per theme, with `workbench.colorTheme` in its user settings.
+        wb = await Workbench.launch({ label: `wizard-theme-${bodyClass}`, settings: { 'workbench.colorTheme': theme }, env: { EXALATE_BOOTSTRAP_FILE: bootstrapFile() } });
+        try {
+          await wb.openExalateView();
+          await sidebar().locator('.monaco-list-row', { hasText: 'fabrikam' }).first().waitFor({ timeout: 60_000 });
+          const frame = await openWizard('contoso');
+          await frame.locator('#f-private').click();
+          await frame.locator('#next').click();
+          await stepTitle(frame, 'Configuration type');
+          await frame.waitForFunction((c) => document.body.classList.contains(c), bodyClass);
+          backgrounds.push(await frame.evaluate(() => getComputedStyle(document.body).backgroundColor));
+          await wb.screenshot(`theme-${bodyClass}`);
+          // Escape = Cancel; with typed data ("I don't have a URL") the real confirmation dialog asks first.
+          await frame.locator('#mode-script').press('Escape');
+          const dialog = wb.page.locator('.monaco-dialog-box');
+          await dialog.waitFor({ timeout: 15_000 });
+          assert.match(await dialog.innerText(), /Discard the new connection\?/);
+          await dialog.locator('.monaco-button', { hasText: 'Discard' }).first().click();
+          await wb.page.locator('iframe.webview.ready').waitFor({ state: 'detached', timeout: 30_000 });
+        } finally {
+          await wb.close();
+        }
+      }
+    } finally {
+      wb = main;
     }
     assert.equal(new Set(backgrounds).size, 3, backgrounds.join(' | '));
   });

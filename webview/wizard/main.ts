@@ -210,6 +210,8 @@ function modeStep(): StepView {
         const first = group.querySelector('vscode-radio:not([disabled])');
         first?.setAttribute('data-first', '');
       }
+      // The group owns the checked state of its radios: set its value (and the radios, for before it upgrades).
+      if (s.mode && group.value !== s.mode) group.value = s.mode;
       for (const r of group.querySelectorAll<ValueElement>('vscode-radio')) {
         const want = r.getAttribute('value') === s.mode;
         if (!!r.checked !== want) r.checked = want;
@@ -301,6 +303,7 @@ function projectStep(): StepView {
           group.append(radio);
         }
       }
+      if (s.project && group.value !== s.project) group.value = s.project;
       for (const r of group.querySelectorAll<ValueElement>('vscode-radio')) {
         const want = r.getAttribute('value') === s.project;
         if (!!r.checked !== want) r.checked = want;
