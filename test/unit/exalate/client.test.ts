@@ -254,7 +254,9 @@ describe('ExalateClient against a real sandbox process', function () {
         },
       );
       await rejectsWith(ca.listConnections({ limit: 501 }), InvalidError, (e) => assert.ok(e.fields.limit));
-      await rejectsWith(ca.patchConnection('whatever', {}), InvalidError);
+      await rejectsWith(ca.patchConnection('00000000-0000-4000-8000-000000000000', {}), InvalidError);
+      // Ids are UUIDs: anything else is simply not found.
+      await rejectsWith(ca.patchConnection('whatever', {}), NotFoundError);
     });
 
     it('bad invitation codes → InvalidError on the invitationCode field; a used one → ConflictError', async () => {
