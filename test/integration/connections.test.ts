@@ -131,7 +131,7 @@ describe('Connections view', function () {
     for (const n of full?.services.nodes.list() ?? []) await full.services.nodes.remove(n.url);
     await config().update('nodes', savedNodes, vscode.ConfigurationTarget.Global);
     await config().update('autoRefreshSeconds', undefined, vscode.ConfigurationTarget.Global);
-    await Promise.all([a?.stop(), b?.stop()]);
+    await Promise.all([a?.dispose(), b?.dispose()]);
   });
 
   it('shows one node\'s connections at the root: status, coloured codicon, tooltip, children, badge', async () => {
@@ -430,7 +430,7 @@ describe('Connections view', function () {
     await down.restart();
     await vscode.commands.executeCommand('exalate.retryNode', unreachable.command!.arguments![0]);
     assert.equal((await shown((await shown())[2].element))[0].label, 'No connections yet');
-    await down.stop();
+    await down.dispose();
   });
 
   it('pages past 500 with a "Load more…" item, one load in flight, and reveals a connection on a later page', async () => {
@@ -474,7 +474,7 @@ describe('Connections view', function () {
       assert.equal((api.view.selection[0] as { connectionId?: string }).connectionId, target.id);
     } finally {
       await setNodes();
-      await big.stop();
+      await big.dispose();
     }
   });
 

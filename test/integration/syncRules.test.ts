@@ -137,7 +137,7 @@ describe('Sync rules as documents', function () {
   after(async () => {
     await closeOurTabs();
     await full?.services.nodes.remove(node.url);
-    await node?.stop();
+    await node?.dispose();
     for (const d of tmpDirs) fs.rmSync(d, { recursive: true, force: true });
   });
 

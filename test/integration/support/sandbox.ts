@@ -23,6 +23,8 @@ export interface SandboxProcess {
   kill(): Promise<void>;
   /** Starts the same node again on the same port and data (after stop/kill). */
   restart(): Promise<void>;
+  /** Stops the node if it still runs and deletes its data directory: call it in after() when the suite is done. */
+  dispose(): Promise<void>;
 }
 
 export interface SandboxProcessOptions {
@@ -102,6 +104,13 @@ export async function startSandboxProcess(opts: SandboxProcessOptions = {}): Pro
       child = spawnNode(argsFor(port));
       sp.child = child;
       await waitReady(child);
+    },
+    async dispose() {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        await exited(child);
+      }
+      fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
   return sp;
