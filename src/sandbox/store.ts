@@ -17,6 +17,7 @@
 // Pure Node, no native modules (the extension host may be Electron/Node 22 or Node 24).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { z } from 'zod';
 
 export type Collection = 'meta' | 'connections' | 'rules' | 'idem';
 const COLLECTIONS: Collection[] = ['meta', 'connections', 'rules', 'idem'];
@@ -31,6 +32,20 @@ export interface StoreOp {
 interface Snapshot {
   format: 1;
   collections: Record<Collection, Record<string, unknown>>;
+}
+
+const CollectionSchema = z.enum(['meta', 'connections', 'rules', 'idem']);
+const OpSchema = z.strictObject({ c: CollectionSchema, k: z.string(), v: z.unknown().optional() });
+/** One journal line. */
+const JournalLineSchema = z.strictObject({ ops: z.array(OpSchema) });
+const SnapshotSchema = z.object({
+  format: z.literal(1, { error: 'unsupported store format' }),
+  collections: z.partialRecord(CollectionSchema, z.record(z.string(), z.unknown())),
+});
+
+function describeIssues(e: z.ZodError): string {
+  const i = e.issues[0];
+  return `${i.path.length ? `${i.path.join('.')}: ` : ''}${i.message}`;
 }
 
 const SNAPSHOT = 'state.json';
@@ -132,7 +147,12 @@ export class Store {
     ensurePrivateDir(dir);
     const store = new Store(dir, options);
     store.lock();
-    store.load();
+    try {
+      store.load();
+    } catch (e) {
+      store.close(); // releases the lock
+      throw e;
+    }
     return store;
   }
 
@@ -205,8 +225,15 @@ export class Store {
     if (fs.existsSync(snapFile)) {
       const text = fs.readFileSync(snapFile, 'utf8');
       this.snapshotBytes = Buffer.byteLength(text);
-      const snap = JSON.parse(text) as Snapshot;
-      if (snap.format !== 1) throw new Error(`Unsupported store format in ${snapFile}`);
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch (e) {
+        throw new Error(`${snapFile} is not valid JSON (${(e as Error).message}); the store cannot be loaded`);
+      }
+      const parsed = SnapshotSchema.safeParse(json);
+      if (!parsed.success) throw new Error(`${snapFile} is not a store snapshot (${describeIssues(parsed.error)})`);
+      const snap = parsed.data;
       for (const c of COLLECTIONS) {
         const m = this.data.get(c)!;
         for (const [k, v] of Object.entries(snap.collections[c] ?? {})) m.set(k, v);
@@ -217,16 +244,23 @@ export class Store {
     if (fs.existsSync(jFile)) {
       const buf = fs.readFileSync(jFile);
       let start = 0;
+      let lineNo = 0;
       while (start < buf.length) {
         const nl = buf.indexOf(0x0a, start);
-        if (nl < 0) break; // torn last line: never acknowledged
-        let entry: { ops: StoreOp[] };
+        if (nl < 0) break; // torn last line (no newline): never acknowledged
+        lineNo++;
+        let json: unknown;
         try {
-          entry = JSON.parse(buf.toString('utf8', start, nl)) as { ops: StoreOp[] };
-        } catch {
-          break; // corrupt tail: stop here, everything before is intact
+          json = JSON.parse(buf.toString('utf8', start, nl));
+        } catch (e) {
+          // A complete but unreadable line is tolerated only as the very last one (a torn write); in the middle it
+          // would mean dropping acknowledged writes after it, so refuse to guess.
+          if (nl + 1 >= buf.length) break;
+          throw new Error(`${jFile} line ${lineNo} is not valid JSON (${(e as Error).message}); later lines would be lost, so the store is not loaded`);
         }
-        this.applyOps(entry.ops);
+        const entry = JournalLineSchema.safeParse(json);
+        if (!entry.success) throw new Error(`${jFile} line ${lineNo} is not a journal entry (${describeIssues(entry.error)})`);
+        this.applyOps(entry.data.ops);
         start = nl + 1;
         good = start;
       }

@@ -113,4 +113,28 @@ describe('sandbox: store', () => {
     }
     assert.deepEqual(fs.readdirSync(dir).filter((f) => f.startsWith('lock')), [], 'no temp or stale lock files left');
   });
+
+  it('names the file and line of content it does not understand instead of failing obscurely', () => {
+    const cases: [string, string, RegExp][] = [
+      ['journal.log', '{"ops":[{"c":"meta","k":"a","v":1}]}\n{"ops":5}\n', /journal\.log line 2 is not a journal entry \(ops: /],
+      ['journal.log', '{"nope":[]}\n', /journal\.log line 1 is not a journal entry/],
+      ['journal.log', '{"ops":[{"c":"elsewhere","k":"a","v":1}]}\n', /journal\.log line 1 is not a journal entry \(ops\.0\.c: /],
+      ['journal.log', '{"ops":[]}\n{broken\n{"ops":[]}\n', /journal\.log line 2 is not valid JSON/],
+      ['state.json', '{"format":1,"collections":{"connections":[]}}', /state\.json is not a store snapshot \(collections\.connections: /],
+      ['state.json', '{"format":2,"collections":{}}', /state\.json is not a store snapshot \(format: unsupported store format\)/],
+      ['state.json', '{"format":1', /state\.json is not valid JSON/],
+    ];
+    for (const [file, text, expected] of cases) {
+      const dir = tempDir('store-bad');
+      fs.writeFileSync(path.join(dir, file), text);
+      assert.throws(() => Store.open(dir), expected, text);
+      assert.equal(fs.existsSync(path.join(dir, 'lock')), false, 'a failed open releases the lock');
+    }
+    // A complete but unreadable *last* line is a torn write: dropped, as before.
+    const dir = tempDir('store-torn-last');
+    fs.writeFileSync(path.join(dir, 'journal.log'), '{"ops":[{"c":"meta","k":"a","v":1}]}\n{"ops":[{"c"\n');
+    const s = Store.open(dir);
+    assert.equal(s.get('meta', 'a'), 1);
+    s.close();
+  });
 });
