@@ -31,7 +31,8 @@ export async function startDevSandbox({ home: root, name, preferredPort, pollMs 
   const home = path.join(root, 'nodes', name);
   const dataDir = path.join(home, 'data');
   fs.mkdirSync(dataDir, { recursive: true });
-  const token = readOrCreate(path.join(home, 'token'), () => randomBytes(24).toString('base64url'));
+  const tokenFile = path.join(home, 'token');
+  const token = readOrCreate(tokenFile, () => randomBytes(24).toString('base64url'));
   let port = Number(readOrCreate(path.join(home, 'port'), () => preferredPort));
   if (!(await portFree(port))) {
     console.warn(`Port ${port} for node "${name}" is taken; using a free one (connections made earlier with this node will not reach it).`);
@@ -39,7 +40,7 @@ export async function startDevSandbox({ home: root, name, preferredPort, pollMs 
   }
   const child = spawn(
     process.execPath,
-    [path.join(ROOT, 'dist', 'sandbox.js'), '--port', String(port), '--data', dataDir, '--token', token, '--name', name, '--seed', '--poll-ms', String(pollMs)],
+    [path.join(ROOT, 'dist', 'sandbox.js'), '--port', String(port), '--data', dataDir, '--token-file', tokenFile, '--name', name, '--seed', '--poll-ms', String(pollMs)],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const logFile = fs.createWriteStream(path.join(home, 'node.log'), { flags: 'a' });
