@@ -2,7 +2,7 @@
 // Commands take an optional argument: the tree element they were invoked on, or a plain object (validated with
 // zod) so other capabilities and tests can call them; without one they ask (quick pick / input box).
 import * as vscode from 'vscode';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ExalateClient } from '../exalate/client';
 import { ExalateError } from '../exalate/errors';
 import { nodeDisplayName, nodeUrlProblem, normalizeNodeUrl, type NodeConfig } from '../nodes/registry';

@@ -16,7 +16,7 @@
 // - The token goes only into the Authorization header of requests to the node URL. It never appears in an error,
 //   a log entry or a request to another host (checkDestination sends no token). As a second line of defence every
 //   text that came from outside is passed through `redact()` before it is put into an error.
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   API_PREFIX,
   AcceptInvitationResponseSchema,

@@ -2,7 +2,7 @@
 // open VS Code already connected to sandbox nodes without putting tokens in settings. The file is read once on
 // activation (local file I/O only, no network), its tokens go to SecretStorage, and the file is deleted.
 import * as fs from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Logger } from '../log';
 import type { NodeRegistry } from './registry';
 

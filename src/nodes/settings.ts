@@ -1,6 +1,6 @@
 // The `exalate.nodes` setting as this extension reads it, and which node URLs it accepts. Pure (no `vscode`), so
 // it is unit-tested; src/nodes/registry.ts re-exports it.
-import { z } from 'zod';
+import * as z from 'zod';
 import { nodeUrlSchema } from '../shared/validation';
 
 /** One entry of the `exalate.nodes` setting (see package.json for its JSON schema). */

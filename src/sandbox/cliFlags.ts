@@ -2,7 +2,7 @@
 // the entry point so tests can parse argument lists without starting a node.
 import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ModeSchema } from '../shared/api';
 import { issuesToFieldErrors, shortNameSchema } from '../shared/validation';
 import { DEFAULT_ORG, type SandboxOptions } from './sandbox';

@@ -9,7 +9,7 @@
 // additionally compares the digest of the payload with what it issued, so a re-tagged forgery is refused too.
 import { createHash, createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { SignJWT, jwtVerify, decodeJwt } from 'jose';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConnectionIdSchema, ConnectionTypeSchema, ModeSchema } from '../shared/api';
 import { CONTROL_CHARACTER, NAME_MAX_LENGTH, SHORT_NAME_PATTERN } from '../shared/validation';
 import { ApiError } from './errors';

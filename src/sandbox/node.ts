@@ -2,7 +2,7 @@
 // Transport-agnostic (server.ts maps HTTP onto these methods); every state change goes through the durable store
 // before it is acknowledged.
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   AcceptInvitationRequestSchema,
   DestinationCheckRequestSchema,

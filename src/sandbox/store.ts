@@ -17,7 +17,7 @@
 // Pure Node, no native modules (the extension host may be Electron/Node 22 or Node 24).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 
 export type Collection = 'meta' | 'connections' | 'rules' | 'idem';
 const COLLECTIONS: Collection[] = ['meta', 'connections', 'rules', 'idem'];

@@ -3,7 +3,7 @@
 // are lenient (unknown fields are stripped) so a newer node can add fields without breaking an older client.
 // See docs/node-api.md for the HTTP side (paths, status codes, headers).
 // Only ES2022 + zod here (compiled for host and browser).
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   connectionNameSchema,
   descriptionSchema,

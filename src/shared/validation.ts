@@ -1,6 +1,6 @@
 // Validation rules shared by the sandbox node (server side), the Node API client and the wizard (as the user types).
 // Only ES2022 + zod here: this file is compiled for the extension host, the sandbox and the browser webview.
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Longest connection name, project name and other "name" fields, in characters (after trimming). */
 export const NAME_MAX_LENGTH = 255;

@@ -3,7 +3,7 @@
 // the webview after every change. The webview renders the state and sends intents; it never decides anything.
 // Every message from the webview is parsed with `WebviewToHostSchema`; anything else is ignored and logged.
 // Only ES2022 + zod here (compiled for the host and the browser).
-import { z } from 'zod';
+import * as z from 'zod';
 import { ModeSchema, type Mode } from './api';
 import type { FieldErrors } from './validation';
 

@@ -2,7 +2,7 @@
 // tests can call it directly; without one it asks with quick picks (node → connection → direction) or uses the
 // sync-rule document in the active editor.
 import * as vscode from 'vscode';
-import { z } from 'zod';
+import * as z from 'zod';
 import { isExalateError } from '../exalate/errors';
 import { RuleDirectionSchema, type Connection, type RuleDirection, type SyncRule } from '../shared/api';
 import { Commands } from '../shared/commands';

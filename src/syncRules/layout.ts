@@ -7,7 +7,7 @@
 //
 // `.exalate.json` is what "Publish Sync Rules from File" reads to know where a file goes and which version it was
 // based on (so a change made on the node meanwhile is a conflict, not silently overwritten).
-import { z } from 'zod';
+import * as z from 'zod';
 import { RuleDirectionSchema, type RuleDirection } from '../shared/api';
 import { nodeUrlSchema } from '../shared/validation';
 import { connectionIdSchema } from './uri';

@@ -6,7 +6,7 @@
 //
 // The node URL and the connection id in the query are the identity; host and name are only for display (tabs,
 // breadcrumbs), so a renamed connection still resolves to the same rules.
-import { z } from 'zod';
+import * as z from 'zod';
 import { RuleDirectionSchema, type RuleDirection } from '../shared/api';
 import { nodeUrlSchema } from '../shared/validation';
 

@@ -2,7 +2,7 @@
 // project for the incoming sync, Accept. Every failure (malformed, tampered, expired, used code, unreachable
 // initiator, own code) gets its own message and creates nothing.
 import * as vscode from 'vscode';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Connection, ExalateClient, InvitationPreview } from '../exalate/client';
 import { ExalateError } from '../exalate/errors';
 import { nodeDisplayName, type NodeConfig } from '../nodes/registry';

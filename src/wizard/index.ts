@@ -1,7 +1,7 @@
 // The wizard capability: "Exalate: Initiate Connection" (a webview wizard, ./panel.ts over ./machine.ts),
 // "Exalate: Accept Invitation" (./accept.ts) and the serializer that restores a wizard after a reload.
 import * as vscode from 'vscode';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ExalateClient } from '../exalate/client';
 import { newIdempotencyKey } from '../exalate/client';
 import { nodeDisplayName, type NodeConfig } from '../nodes/registry';

@@ -3,7 +3,7 @@
 // Pure Node (no `vscode`); the sandbox node mounts it under `/ado/`. See docs/ado-emulator.md.
 import type * as http from 'node:http';
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { LOCATION_IDS, locationById, locationsOfArea, resourceAreas, type ApiResourceLocation } from './locations';
 import { commentQuery, commentsQuery, parseQuery, positiveId, projectQuery, projectsQuery, workItemQuery } from './queries';
 import { SEED_PROJECTS, seedWorkItems, stableUuid, type AdoComment, type AdoIdentity, type AdoProject, type AdoWorkItem } from './seed';

@@ -1,6 +1,6 @@
 // Query-string schemas (zod) for the REST calls the emulator serves. Parameter names are matched case-insensitively,
 // unknown parameters are ignored (both like the real service); a bad value is a 400 naming the parameter.
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The service parses these as Int32. */
 const INT32_MAX = 2_147_483_647;
