@@ -8,10 +8,11 @@ const EXTENSION_ID = 'exalate-vscode.exalate-connections';
 /** A string only src/sandbox/server.ts has: the sandbox must live in dist/sandboxHost.js, not in the main bundle. */
 const SANDBOX_MARKER = 'This node runs no Azure DevOps emulator';
 /**
- * dist/extension.js (development build, not minified) was 1,153,721 bytes with the sandbox inlined and is about
- * 0.96 MB without it (most of it zod). The budget leaves ~10% headroom and fails if the sandbox (~0.2 MB) comes back.
+ * dist/extension.js (development build, not minified) was 1,153,721 bytes with the sandbox inlined, 0.96 MB without
+ * it, and about 0.40 MB once zod is imported as a namespace (unused parts such as its locales are dropped; 216 KB
+ * minified). The budget leaves ~12% headroom: it fails if the sandbox (~0.2 MB) or all of zod (~0.55 MB) comes back.
  */
-const MAIN_BUNDLE_BUDGET_BYTES = 1_050_000;
+const MAIN_BUNDLE_BUDGET_BYTES = 450_000;
 
 describe('extension activation', () => {
   it('is present and activates on its view', async () => {
