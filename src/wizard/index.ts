@@ -127,7 +127,10 @@ export async function chooseNode(
 ): Promise<{ node: NodeConfig; client: ExalateClient } | undefined> {
   const nodes = services.nodes.list();
   let node: NodeConfig | undefined;
-  const wanted = NodeArgSchema.safeParse(arg);
+  // A node item (or `{ nodeUrl }`) names the node; a connection item (it has a connectionId, e.g. the tree's
+  // selection handed to a title-bar action) does not: then ask like the palette does.
+  const isConnection = !!arg && typeof arg === 'object' && 'connectionId' in arg;
+  const wanted = isConnection ? NodeArgSchema.safeParse(undefined) : NodeArgSchema.safeParse(arg);
   if (wanted.success) {
     node = nodes.find((n) => n.url === wanted.data.nodeUrl.replace(/\/+$/, ''));
     if (!node) {
