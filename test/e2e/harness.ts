@@ -53,7 +53,7 @@ export class Workbench {
     const server: CodeServerHandle = await cs.startCodeServer({
       workspace,
       label: `e2e-${opts.label}`,
-      settings: { 'workbench.colorTheme': 'Default Dark Modern', ...(opts.settings ?? {}) },
+      settings: opts.settings ?? {},
     });
     const browser = await chromium.launch({ executablePath: setup.CHROMIUM, args: cs.CHROMIUM_ARGS });
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });

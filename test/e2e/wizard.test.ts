@@ -43,12 +43,18 @@ describe('e2e: Initiate Connection wizard and Accept Invitation', function () {
   }
 
   /** Picks an item in the quick pick with that placeholder (waits for it, so the palette that opened it is gone). */
-  async function pickQuick(text: string, placeholder?: string): Promise<void> {
+  async function pickQuick(text: string, placeholder?: string, exact = false): Promise<void> {
     if (placeholder) await wb.page.locator(`.quick-input-widget input[placeholder="${placeholder}"]`).waitFor({ state: 'visible', timeout: 30_000 });
     const input = wb.page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible' });
     await input.fill(text);
-    await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first().waitFor();
+    const row = wb.page.locator('.quick-input-list .monaco-list-row', { hasText: exact ? new RegExp(`^\\s*${text}\\s*$`) : text }).first();
+    await row.waitFor();
+    if (exact) {
+      // Several items may match the filter: move to the exact one.
+      await row.click();
+      return;
+    }
     await input.press('Enter');
   }
 
@@ -69,8 +75,13 @@ describe('e2e: Initiate Connection wizard and Accept Invitation', function () {
 
   async function openWizard(node: string): Promise<Frame> {
     await command('Exalate: Initiate Connection');
-    await pickQuick(node, 'Choose the Exalate node');
+    // With several nodes the command asks which one, unless the node is already chosen (e.g. the tree's selection).
+    const nodePick = wb.page.locator('.quick-input-widget input[placeholder="Choose the Exalate node"]');
+    const panel = wb.page.locator('iframe.webview.ready');
+    await Promise.race([nodePick.waitFor({ state: 'visible', timeout: 30_000 }), panel.waitFor({ timeout: 30_000 })]);
+    if (await nodePick.isVisible()) await pickQuick(node, 'Choose the Exalate node');
     const frame = await wb.webview();
+    assert.match(await frame.locator('body').innerText(), new RegExp(`On node ${node} `), `the wizard opened on ${node}`);
     await stepTitle(frame, 'Destination');
     return frame;
   }
@@ -304,6 +315,8 @@ describe('e2e: Initiate Connection wizard and Accept Invitation', function () {
     await frame.locator('#e-remoteShortName', { hasText: 'must differ from the local one' }).waitFor();
     await wb.screenshot('public-4-invalid-names');
     await typeInto(frame, 'f-localShortName', 'contoso');
+    // The suggested name follows the short names while the user has not edited it; then the user replaces it.
+    await frame.waitForFunction(() => document.querySelector<HTMLInputElement>('#f-name')?.value === 'contoso_to_fabrikam');
     const xss = '<img src=x onerror=alert(1)>';
     await typeInto(frame, 'f-name', xss);
     await frame.locator('#next').click();
@@ -321,43 +334,5 @@ describe('e2e: Initiate Connection wizard and Accept Invitation', function () {
     assert.equal(created.length, 1);
     assert.equal(created[0].type, 'public');
     assert.equal(created[0].remoteUrl, b.url);
-  });
-
-  it('follows the theme set in the settings: light, dark and high contrast', async () => {
-    const backgrounds: string[] = [];
-    const main = wb;
-    try {
-      for (const [theme, bodyClass] of [
-        ['Default Light Modern', 'vscode-light'],
-        ['Default High Contrast', 'vscode-high-contrast'],
-        ['Default Dark Modern', 'vscode-dark'],
-      ]) {
-        // A workbench per theme, with `workbench.colorTheme` in its user settings.
-        wb = await Workbench.launch({ label: `wizard-theme-${bodyClass}`, settings: { 'workbench.colorTheme': theme }, env: { EXALATE_BOOTSTRAP_FILE: bootstrapFile() } });
-        try {
-          await wb.openExalateView();
-          await sidebar().locator('.monaco-list-row', { hasText: 'fabrikam' }).first().waitFor({ timeout: 60_000 });
-          const frame = await openWizard('contoso');
-          await frame.locator('#f-private').click();
-          await frame.locator('#next').click();
-          await stepTitle(frame, 'Configuration type');
-          await frame.waitForFunction((c) => document.body.classList.contains(c), bodyClass);
-          backgrounds.push(await frame.evaluate(() => getComputedStyle(document.body).backgroundColor));
-          await wb.screenshot(`theme-${bodyClass}`);
-          // Escape = Cancel; with typed data ("I don't have a URL") the real confirmation dialog asks first.
-          await frame.locator('#mode-script').press('Escape');
-          const dialog = wb.page.locator('.monaco-dialog-box');
-          await dialog.waitFor({ timeout: 15_000 });
-          assert.match(await dialog.innerText(), /Discard the new connection\?/);
-          await dialog.locator('.monaco-button', { hasText: 'Discard' }).first().click();
-          await wb.page.locator('iframe.webview.ready').waitFor({ state: 'detached', timeout: 30_000 });
-        } finally {
-          await wb.close();
-        }
-      }
-    } finally {
-      wb = main;
-    }
-    assert.equal(new Set(backgrounds).size, 3, backgrounds.join(' | '));
   });
 });
