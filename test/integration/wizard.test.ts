@@ -108,7 +108,7 @@ describe('wizard: Initiate Connection and Accept Invitation (real sandbox nodes)
   after(async () => {
     api.wizard.setPrompter(undefined);
     for (const sp of started) await api.services.nodes.remove(sp.url).catch(() => undefined);
-    await Promise.all(started.map((sp) => sp.stop()));
+    await Promise.all(started.map((sp) => sp.dispose()));
   });
 
   it('private flow: initiate on A, copy the code, Done; accept on B; both active', async () => {
