@@ -64,13 +64,25 @@ describe('e2e: Connections view', function () {
   });
 
   it('asks in a modal dialog naming the connection before Delete, and deletes on confirm', async () => {
-    await row('Northwind ServiceNow incidents').click({ button: 'right' });
-    // A pending connection's menu offers Copy Invitation Code; this deactivated one offers Activate instead.
-    await menuItem('Activate Connection').waitFor({ timeout: 15_000 });
-    assert.equal(await menuItem('Copy Invitation Code').count(), 0);
-    await menuItem('Delete Connection…').click();
     const dialog = wb.page.locator('.monaco-dialog-box');
-    await dialog.waitFor({ timeout: 15_000 });
+    // The context menu closes if the view re-renders under it (auto-refresh): then open it again. Retrying is safe:
+    // nothing is deleted before the modal is confirmed.
+    for (let attempt = 1; ; attempt++) {
+      await row('Northwind ServiceNow incidents').click({ button: 'right' });
+      // A pending connection's menu offers Copy Invitation Code; this deactivated one offers Activate instead.
+      await menuItem('Activate Connection').waitFor({ timeout: 15_000 });
+      assert.equal(await menuItem('Copy Invitation Code').count(), 0);
+      // Keyboard, as a user can: move to the item, then Enter.
+      await menuItem('Delete Connection…').hover();
+      await wb.page.keyboard.press('Enter');
+      if (await dialog.waitFor({ timeout: 15_000 }).then(() => true, () => false)) break;
+      if (attempt === 3) {
+        await wb.screenshot('delete-no-dialog');
+        await wb.page.keyboard.press('Escape');
+        assert.fail(`Delete Connection… did not open its confirmation dialog; notifications: ${(await wb.notifications()).join(' | ')}`);
+      }
+      await wb.page.keyboard.press('Escape');
+    }
     assert.match(await dialog.innerText(), /Delete the connection "Northwind ServiceNow incidents"\?/);
     await wb.screenshot('delete-confirmation');
     await dialog.locator('.monaco-button', { hasText: 'Delete' }).first().click();
