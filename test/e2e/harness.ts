@@ -114,6 +114,17 @@ export class Workbench {
     return texts;
   }
 
+  /** Waits until a notification matching `pattern` is in the notification center; returns all texts seen last. */
+  async waitForNotification(pattern: RegExp, attempts = 20): Promise<string[]> {
+    let notes: string[] = [];
+    for (let i = 0; i < attempts; i++) {
+      notes = await this.notifications();
+      if (notes.some((n) => pattern.test(n))) return notes;
+      await this.page.waitForTimeout(500);
+    }
+    return notes;
+  }
+
   async close(): Promise<void> {
     await this.browser.close().catch(() => undefined);
     await this.server.stop();
