@@ -28,6 +28,8 @@ export class WizardPanel implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [this.changed];
   private ready = false;
+  /** The highest `input.seq` of the current webview that the machine has processed (reset when a webview says `ready`). */
+  private ack = 0;
   disposed = false;
   /** Messages from the webview that failed the protocol schema (tests assert that they were ignored). */
   rejectedMessages = 0;
@@ -80,9 +82,11 @@ export class WizardPanel implements vscode.Disposable {
     switch (msg.type) {
       case 'ready':
         this.ready = true;
+        this.ack = 0;
         this.push(m.state, true);
         return;
       case 'input':
+        this.ack = Math.max(this.ack, msg.seq);
         return m.input(msg.field, msg.value);
       case 'setPrivate':
         return m.setPrivate(msg.value);
@@ -144,7 +148,7 @@ export class WizardPanel implements vscode.Disposable {
     if (!this.disposed) void saveRun(this.services.context.workspaceState, this.machine.persist());
     if (!this.ready || this.disposed) return;
     const post = (msg: HostToWebview) => void this.panel.webview.postMessage(msg);
-    post({ type: 'state', state, persist: this.machine.persist() });
+    post({ type: 'state', state, persist: this.machine.persist(), ack: this.ack });
     if (stepChanged) post({ type: 'focus' });
   }
 

@@ -397,7 +397,7 @@ describe('wizard: Initiate Connection state machine', () => {
 
 describe('wizard protocol', () => {
   it('accepts the intents of the webview and rejects anything else', () => {
-    assert.ok(WebviewToHostSchema.safeParse({ type: 'input', field: 'name', value: 'x' }).success);
+    assert.ok(WebviewToHostSchema.safeParse({ type: 'input', field: 'name', value: 'x', seq: 1 }).success);
     assert.ok(WebviewToHostSchema.safeParse({ type: 'next' }).success);
     for (const bad of [
       null,
@@ -407,7 +407,10 @@ describe('wizard protocol', () => {
       { type: 'input', field: 'name', value: 5 },
       { type: 'next', extra: true },
       { type: 'setMode', mode: 'magic' },
-      { type: 'input', field: 'name', value: 'x'.repeat(10_001) },
+      { type: 'input', field: 'name', value: 'x'.repeat(10_001), seq: 1 },
+      { type: 'input', field: 'name', value: 'x' },
+      { type: 'input', field: 'name', value: 'x', seq: 0 },
+      { type: 'input', field: 'name', value: 'x', seq: 1.5 },
     ]) {
       assert.equal(WebviewToHostSchema.safeParse(bad).success, false, JSON.stringify(bad)?.slice(0, 60));
     }
