@@ -102,8 +102,11 @@ export type HostToWebview =
    * what the user typed (src/shared/typedFields.ts).
    */
   | { type: 'state'; state: WizardState; persist: PersistedWizard; ack: number }
-  /** Moves focus to the first field of the step (sent when the step changes). */
-  | { type: 'focus' };
+  /**
+   * Moves focus to the first field of the step (sent when the step changes), or with `restore` back to the field
+   * the user was in (after a question such as "Discard the new connection?" was answered with Cancel).
+   */
+  | { type: 'focus'; restore?: boolean };
 
 // ---- webview → host ----------------------------------------------------------------------------------------
 

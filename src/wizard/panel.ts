@@ -99,7 +99,14 @@ export class WizardPanel implements vscode.Disposable {
       case 'back':
         return m.back();
       case 'cancel':
-        if (m.dirty && !(await this.prompter.confirm('Discard the new connection?', 'What you entered in the Initiate Connection wizard will be lost.', 'Discard'))) return;
+        if (m.dirty && !(await this.prompter.confirm('Discard the new connection?', 'What you entered in the Initiate Connection wizard will be lost.', 'Discard'))) {
+          // The dialog took the focus: give it back to the panel and to the field the user was in.
+          if (!this.disposed) {
+            this.panel.reveal(this.panel.viewColumn, false);
+            void this.panel.webview.postMessage({ type: 'focus', restore: true } satisfies HostToWebview);
+          }
+          return;
+        }
         await forgetRun(this.services.context.workspaceState, m.state.idempotencyKey);
         this.panel.dispose();
         return;
@@ -159,12 +166,14 @@ export class WizardPanel implements vscode.Disposable {
       Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, work));
     return {
       checkDestination: (url) => progress(`Exalate: ${label} is checking ${url}…`, () => c.checkDestination(url)),
-      connectionNames: () =>
-        progress(`Exalate: checking the connection names on ${label}…`, async () => {
+      connectionNames: (opts) => {
+        const all = async () => {
           const names: string[] = [];
           for await (const page of c.iterateConnectionPages({ limit: 500 })) names.push(...page.items.map((i) => i.name));
           return names;
-        }),
+        };
+        return opts?.quiet ? all() : progress(`Exalate: checking the connection names on ${label}…`, all);
+      },
       listProjects: () => progress(`Exalate: listing the Azure DevOps projects of ${label}…`, () => listNodeProjects(this.services, c.nodeUrl, c)),
       initiate: (req, key) => progress(`Exalate: creating connection "${req.name}" on ${label}…`, () => c.initiateConnection(req, key)),
       getInvitationCode: (id) => progress(`Exalate: fetching the invitation code from ${label}…`, () => c.getInvitationCode(id)),
@@ -203,6 +212,7 @@ export class WizardPanel implements vscode.Disposable {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.machine.dispose();
     for (const d of this.disposables) d.dispose();
     this.panel.dispose();
   }

@@ -164,6 +164,12 @@ describe('e2e: Initiate Connection wizard and Accept Invitation', function () {
       await frame.locator('#e-remoteShortName').waitFor({ state: 'hidden' });
       await shows('f-name', name, `connection name after the message went away, round ${round + 1}`);
     }
+    // A name the node already has (seeded), typed in another case: reported while typing, without pressing Next.
+    await retype('f-name', 'fabrikam JIRA bugs');
+    await frame.locator('#e-name', { hasText: 'A connection named "fabrikam JIRA bugs" already exists on contoso' }).waitFor({ timeout: 15_000 });
+    assert.equal(await nextEnabled(frame, false), false, 'Next is disabled while the name is taken');
+    await retype('f-name', 'abc');
+    await frame.locator('#e-name').waitFor({ state: 'hidden' });
     // The short names too (their messages toggle and the suggestion is not involved any more).
     for (const [round, short] of ['fabrikam', 'PartnerJira', 'p'].entries()) {
       await retype('f-remoteShortName', 'bad name!');
@@ -173,6 +179,22 @@ describe('e2e: Initiate Connection wizard and Accept Invitation', function () {
     }
     assert.equal(await nextEnabled(frame, true), true, 'the host received the typed values (Next is enabled)');
     await wb.screenshot('keystrokes-kept');
+
+    // Escape asks before discarding; answering Cancel puts the focus back into the field the user was typing in.
+    const description = frame.locator('#f-description textarea');
+    await description.click();
+    await wb.page.keyboard.type('first part');
+    await wb.page.keyboard.press('Escape');
+    const ask = wb.page.locator('.monaco-dialog-box', { hasText: 'Discard the new connection?' });
+    await ask.waitFor({ timeout: 15_000 });
+    await ask.locator('.monaco-button', { hasText: 'Cancel' }).first().click();
+    await ask.waitFor({ state: 'detached', timeout: 15_000 });
+    const back = await frame
+      .waitForFunction(() => document.activeElement?.id === 'f-description', undefined, { timeout: 10_000 })
+      .then(() => true, () => false);
+    assert.ok(back, `the focus went back to the Description field (it is on ${await frame.evaluate(() => document.activeElement?.id || document.activeElement?.tagName)})`);
+    await wb.page.keyboard.type(', second part');
+    await shows('f-description', 'first part, second part', 'description typed before and after the Discard question');
 
     await frame.locator('#cancel').click();
     const dialog = wb.page.locator('.monaco-dialog-box');

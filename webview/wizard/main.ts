@@ -410,11 +410,22 @@ function render(s: WizardState): void {
   cancelBtn.hidden = s.step === 'invitation';
 }
 
-function focusFirst(): void {
+/** The id of the last control that had the focus in the step (restored after a dialog of the host). */
+let lastFocused: string | undefined;
+document.addEventListener('focusin', (e) => {
+  const id = (e.target as HTMLElement | null)?.id;
+  if (id && body.contains(e.target as Node)) lastFocused = id;
+});
+
+function focusFirst(restore = false): void {
   // Custom elements upgrade asynchronously; wait a frame so the inner control exists.
   requestAnimationFrame(() => {
-    const first = body.querySelector<HTMLElement>('[data-first]:not([disabled])') ?? nextBtn;
-    first.focus();
+    const previous = restore && lastFocused ? document.getElementById(lastFocused) : null;
+    const target =
+      previous && body.contains(previous) && !(previous as ValueElement).disabled
+        ? previous
+        : (body.querySelector<HTMLElement>('[data-first]:not([disabled])') ?? nextBtn);
+    target.focus();
   });
 }
 
@@ -426,7 +437,7 @@ window.addEventListener('message', (e: MessageEvent<HostToWebview>) => {
     render(msg.state);
     vscode.setState(msg.persist);
   } else if (msg.type === 'focus') {
-    focusFirst();
+    focusFirst(msg.restore === true);
   }
 });
 
