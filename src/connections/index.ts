@@ -6,6 +6,7 @@ import * as z from 'zod';
 import type { ExalateClient } from '../exalate/client';
 import { ExalateError } from '../exalate/errors';
 import { nodeDisplayName, nodeUrlProblem, normalizeNodeUrl, type NodeConfig } from '../nodes/registry';
+import { adoOrgUrlProblem } from '../nodes/settings';
 import type { Connection, RuleDirection } from '../shared/api';
 import { Commands } from '../shared/commands';
 import type { Services } from '../services';
@@ -52,11 +53,6 @@ const AdoArgSchema = z.strictObject({
 });
 
 /** Why a string cannot be an Azure DevOps organization URL (plain http only on this machine), or undefined. */
-export function adoOrgUrlProblem(raw: string): string | undefined {
-  const v = raw.trim();
-  if (!v) return 'Enter the organization URL, e.g. https://dev.azure.com/contoso';
-  return nodeUrlProblem(v)?.replace(/Node URL/g, 'Organization URL').replace('the API token', 'the PAT');
-}
 const SignInArgSchema = NodeArgSchema.extend({ token: z.string().trim().min(1).optional() });
 
 class BadArgument extends Error {}
@@ -293,7 +289,8 @@ export function registerConnections(services: Services): ConnectionsTestApi {
       {
         url,
         label: input.label ?? existing?.label ?? info.shortName,
-        adoOrgUrl: input.adoOrgUrl ?? existing?.adoOrgUrl ?? reportedAdo,
+        // Another origin the node reports is not recorded here: the first project listing shows it and asks.
+        adoOrgUrl: input.adoOrgUrl ?? existing?.adoOrgUrl ?? selfAdo,
       },
       input.token,
       // The node's own Azure DevOps emulator accepts the node token as PAT.

@@ -100,6 +100,12 @@ export interface ExalateClient {
   /** `POST /api/v1/invitations/preview`: what a code says, decoded by our node (read-only). */
   previewInvitation(invitationCode: string, opts?: CallOptions): Promise<InvitationPreview>;
 
+  /**
+   * `POST /api/v1/invitations/check`: our node asks the initiator whether the code can still be accepted (not
+   * used, not expired, not deleted). Read-only; rejects with the error accept would give.
+   */
+  checkInvitation(invitationCode: string, opts?: CallOptions): Promise<void>;
+
   /** `POST /api/v1/invitations/accept` → the new connection on this (accepting) node. Not retried (single use). */
   acceptInvitation(req: AcceptInvitationRequest, opts?: CallOptions): Promise<Connection>;
 

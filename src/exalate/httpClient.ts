@@ -27,6 +27,7 @@ import {
   AUTHOR_HEADER,
   InitiateResponseSchema,
   InvitationCodeResponseSchema,
+  InvitationCheckResponseSchema,
   InvitationPreviewSchema,
   NodeInfoSchema,
   PublicNodeInfoSchema,
@@ -273,6 +274,20 @@ export class HttpExalateClient implements ExalateClient {
         body: { invitationCode },
         schema: InvitationPreviewSchema,
         retry: 'safe', // read-only: the node decodes the code locally
+        resource: 'The invitation',
+      },
+      opts,
+    );
+  }
+
+  async checkInvitation(invitationCode: string, opts?: CallOptions): Promise<void> {
+    await this.#call(
+      {
+        method: 'POST',
+        path: `${API_PREFIX}/invitations/check`,
+        body: { invitationCode },
+        schema: InvitationCheckResponseSchema,
+        retry: 'safe', // read-only on both nodes
         resource: 'The invitation',
       },
       opts,

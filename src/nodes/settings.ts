@@ -26,6 +26,16 @@ export function nodeUrlProblem(raw: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Why a URL cannot be an Azure DevOps organization URL that a PAT is sent to, or undefined when it can: the same
+ * rule as node URLs (https, plain http only on this machine).
+ */
+export function adoOrgUrlProblem(raw: string): string | undefined {
+  const v = raw.trim();
+  if (!v) return 'Enter the organization URL, e.g. https://dev.azure.com/contoso';
+  return nodeUrlProblem(v)?.replace(/Node URL/g, 'Organization URL').replace('the API token', 'the PAT');
+}
+
 /** An entry of `exalate.nodes` this extension refuses to use (shown as an error item in the tree). */
 export interface RejectedNode {
   /** The URL as configured (normalised when it parses). */

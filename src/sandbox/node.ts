@@ -127,7 +127,7 @@ const PeerAcceptBodySchema = z.strictObject({
 });
 
 /** Path (below /api/v1) of a node-to-node call; the id is URL-encoded even though it is a UUID. */
-function peerPath(id: string, kind: 'accept' | 'heartbeat'): string {
+function peerPath(id: string, kind: 'accept' | 'heartbeat' | 'check'): string {
   return `/peer/connections/${encodeURIComponent(id)}/${kind}`;
 }
 const PeerHeartbeatBodySchema = z.strictObject({ active: z.boolean(), gone: z.boolean().optional() });
@@ -702,7 +702,54 @@ export class SandboxNode {
     }
   }
 
+  /**
+   * `POST /invitations/check`: would accept() get past its checks now? The acceptor checks what it can itself
+   * (own, expired, already accepted here), then asks the initiator (`POST …/peer/connections/{id}/check`, the
+   * same token as accept). Changes nothing on either side. Same errors as accept.
+   */
+  async checkInvitation(body: unknown): Promise<{ usable: true }> {
+    const { invitationCode } = parse(InvitationPreviewRequestSchema, body);
+    const { payload, payloadPart, linkKey } = decodeInvitation(invitationCode);
+    if (payload.initiatorNodeId === this.nodeId) {
+      throw new ApiError(422, 'own_invitation', 'This invitation was issued by this node; accept it on the other node', { invitationCode: 'This code was issued by this node' });
+    }
+    if (Date.parse(payload.expiresAt) <= this.now()) {
+      throw new ApiError(410, 'invitation_expired', `The invitation expired at ${payload.expiresAt}. Ask ${payload.initiatorShortName} for a new connection.`, { invitationCode: 'The invitation has expired' });
+    }
+    if (this.conns.has(payload.connectionId)) throw new ApiError(409, 'invitation_used', 'This invitation was already accepted here', { invitationCode: 'Already accepted' });
+    let res: { status: number; json: unknown };
+    try {
+      res = await this.rawPeerCall(payload.initiatorUrl, linkKey, payload.connectionId, peerPath(payload.connectionId, 'check'), { payloadDigest: payloadDigest(payloadPart) });
+    } catch (e) {
+      throw new ApiError(502, 'initiator_unreachable', `Cannot reach the initiating node at ${payload.initiatorUrl} (${describeFetchError(e)}). Check that it is running and reachable from here.`, {
+        invitationCode: 'The initiating node cannot be reached',
+      });
+    }
+    if (res.status === 401) throw new ApiError(400, 'invitation_tampered', 'The initiating node does not recognise this code\'s secret; the code was altered', { invitationCode: 'The invitation code was modified' });
+    if (res.status >= 200 && res.status < 300) return { usable: true };
+    const err = (res.json as { error?: { code?: string; message?: string } } | null)?.error;
+    // An initiator without this route (older node) answers 404 without a known code: it cannot tell, accept will.
+    if (res.status === 404 && err?.code !== 'invitation_unknown') return { usable: true };
+    if (err?.code && ['invitation_used', 'invitation_expired', 'invitation_tampered', 'invitation_unknown', 'conflict'].includes(err.code)) {
+      throw new ApiError(res.status, err.code as 'conflict', `${payload.initiatorShortName}: ${err.message ?? err.code}`, { invitationCode: err.message ?? err.code });
+    }
+    throw new ApiError(502, 'initiator_unreachable', `The initiating node answered HTTP ${res.status}${err?.message ? `: ${err.message}` : ''}`, { invitationCode: 'The initiating node refused the request' });
+  }
+
   // ---- node-to-node (server side) --------------------------------------------------------------------------
+
+  /** `POST …/peer/connections/{id}/check` (initiator side of checkInvitation): is the invitation still usable? Read-only. */
+  async peerCheck(authorization: string | undefined, id: string, body: unknown): Promise<{ usable: true }> {
+    const { rec } = await this.authenticatePeer(authorization, id, peerPath(id, 'check'), false);
+    const req = parse(z.strictObject({ payloadDigest: z.string().max(100) }), body);
+    if (rec.role !== 'initiator' || !rec.invitation) throw new ApiError(409, 'conflict', 'This node did not issue that invitation');
+    if (rec.invitation.usedAt || rec.accepted) throw new ApiError(409, 'invitation_used', 'This invitation was already used');
+    if (Date.parse(rec.invitation.expiresAt) <= this.now()) throw new ApiError(410, 'invitation_expired', 'This invitation has expired');
+    const issuedPart = Buffer.from(JSON.stringify({ ...rec.invitation.issued, secret: deriveSecret(this.opts.masterKey, rec.id, rec.invitation.nonce) }), 'utf8').toString('base64url');
+    if (payloadDigest(issuedPart) !== req.payloadDigest) throw new ApiError(400, 'invitation_tampered', 'The invitation details differ from what was issued');
+    if (!rec.localActive) throw new ApiError(409, 'conflict', 'The initiator deactivated this connection before it was accepted');
+    return { usable: true };
+  }
 
   /**
    * Checks the node-to-node JWT and returns the connection record as it is *after* the (async) verification, so

@@ -109,6 +109,7 @@ function routes(o: HandlerOptions): Route[] {
     r('GET', `/connections/${ID}/invitation`, 'bearer', ({ params }) => ({ status: 200, body: n.getInvitation(params[0]) })),
     r('POST', '/invitations/preview', 'bearer', async ({ body }) => ({ status: 200, body: n.previewInvitation(await body()) })),
     r('POST', '/invitations/accept', 'bearer', async ({ body }) => ({ status: 201, body: await n.accept(await body()) })),
+    r('POST', '/invitations/check', 'bearer', async ({ body }) => ({ status: 200, body: await n.checkInvitation(await body()) })),
     r('GET', `/connections/${ID}/rules/${DIR}`, 'bearer', ({ params }) => {
       const rule = n.getRule(params[0], dir(params[1]));
       return { status: 200, body: rule, headers: { etag: ruleEtag(rule.version) } };
@@ -142,6 +143,7 @@ function routes(o: HandlerOptions): Route[] {
       status: 200,
       body: await n.peerAccept(req.headers.authorization, params[0], await body()),
     })),
+    r('POST', `/peer/connections/${ID}/check`, 'peer', async ({ req, params, body }) => ({ status: 200, body: await n.peerCheck(req.headers.authorization, params[0], await body()) })),
     r('POST', `/peer/connections/${ID}/heartbeat`, 'peer', async ({ req, params, body }) => ({
       status: 200,
       body: await n.peerHeartbeat(req.headers.authorization, params[0], await body()),

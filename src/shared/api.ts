@@ -177,6 +177,9 @@ export const InvitationPreviewSchema = z.object({
 });
 export type InvitationPreview = z.infer<typeof InvitationPreviewSchema>;
 
+/** `POST /api/v1/invitations/check` answer (the code can be accepted now); failures are the errors of accept. */
+export const InvitationCheckResponseSchema = z.object({ usable: z.literal(true) });
+
 /** `POST /api/v1/invitations/accept` body. */
 export const AcceptInvitationRequestSchema = z.strictObject({
   invitationCode: invitationCodeSchema,

@@ -34,7 +34,7 @@ export function acceptProblem(e: unknown, preview?: InvitationPreview): { code: 
   const messages: Record<string, string> = {
     invitation_malformed: 'This is not an Exalate invitation code. Paste the complete code the initiator sent you (it starts with "EXA1.").',
     invitation_tampered: `This invitation code was altered: its integrity check failed. Ask ${who} to send the code again, and paste it unchanged.`,
-    invitation_expired: `This invitation has expired${preview ? ` (${formatDate(preview.expiresAt)})` : ''}. Ask ${who} for a new invitation code.`,
+    invitation_expired: `This invitation has expired${preview ? ` (${formatDateTime(preview.expiresAt)})` : ''}. Ask ${who} for a new invitation code.`,
     invitation_used: `This invitation was already accepted. Each code works once; ask ${who} for a new one if you need another connection.`,
     invitation_unknown: `${preview?.initiatorShortName ?? 'The initiating node'} no longer has the connection this code was issued for (it was deleted). Ask for a new invitation code.`,
     initiator_unreachable: `Your node could not reach the initiating node${preview ? ` at ${preview.initiatorUrl}` : ''}. Check that it is running and reachable from your node, then try again.`,
@@ -58,7 +58,8 @@ export async function acceptInvitation(
     return prompter.error(p.message, ...actions);
   };
 
-  // 1. The code, and what it says.
+  // 1. The code, what it says, and whether the initiator still takes it (asked through our node), before any
+  // other question: an expired, used or deleted code is reported right after pasting.
   let code = args.invitationCode;
   let preview: InvitationPreview | undefined;
   while (!preview) {
@@ -72,18 +73,16 @@ export async function acceptInvitation(
       },
     });
     if (code === undefined) return undefined;
+    let read: InvitationPreview | undefined;
     try {
       const pasted = code;
-      preview = await progress(`Exalate: reading the invitation code on ${label}…`, () => client.previewInvitation(pasted));
-      if (preview.expired) {
-        const p = acceptProblem(Object.assign(new ExalateError('invalid', 'expired', { nodeUrl: node.url, code: 'invitation_expired' })), preview);
-        const again = (await fail(p, ...(args.invitationCode ? [] : [ANOTHER]))) === ANOTHER;
-        if (!again) return { ok: false, ...p };
-        preview = undefined;
-        code = undefined;
-      }
+      read = await progress(`Exalate: reading the invitation code on ${label}…`, () => client.previewInvitation(pasted));
+      const seen = read;
+      if (seen.expired) throw new ExalateError('invalid', 'expired', { nodeUrl: node.url, code: 'invitation_expired' });
+      await progress(`Exalate: asking ${seen.initiatorShortName} whether the invitation can still be accepted…`, () => client.checkInvitation(pasted));
+      preview = seen;
     } catch (e) {
-      const p = acceptProblem(e);
+      const p = acceptProblem(e, read);
       if (args.invitationCode) {
         void fail(p);
         return { ok: false, ...p };
@@ -93,12 +92,25 @@ export async function acceptInvitation(
     }
   }
 
-  // 2. The project for the incoming sync.
+  // 2. What the code says, for the user to confirm before anything else is asked.
+  const detail = [
+    `Connection: ${preview.connectionName}`,
+    `Initiator: ${preview.initiatorShortName} (${preview.initiatorUrl})`,
+    `Your side's short name: ${preview.acceptorShortName}`,
+    `Type: ${preview.type}, ${preview.mode} mode`,
+    `Expires: ${formatDateTime(preview.expiresAt)}`,
+    ...(args.project ? [`Project for incoming sync: ${args.project}`] : ['Next: the project for the incoming sync.']),
+  ].join('\n');
+  if (!(await prompter.confirm(`Accept the invitation "${preview.connectionName}" from ${preview.initiatorShortName}?`, detail, args.project ? 'Accept' : 'Continue'))) {
+    return undefined;
+  }
+
+  // 3. The project for the incoming sync.
   let project = args.project;
   while (!project) {
     let items: string[];
     try {
-      const list = await progress(`Exalate: listing the Azure DevOps projects of ${label}…`, () => listNodeProjects(services, node.url, client));
+      const list = await progress(`Exalate: listing the Azure DevOps projects of ${label}…`, () => listNodeProjects(services, node.url, client, (m, d, a) => prompter.confirm(m, d, a)));
       items = list.items;
       if (items.length === 0) throw new ProjectsProblem(`The Azure DevOps organization ${list.orgUrl} has no projects yet. Create a project there, then retry.`, ['retry']);
     } catch (e) {
@@ -116,8 +128,8 @@ export async function acceptInvitation(
     const pick = await prompter.quickPick(
       items.map((name) => ({ label: name })),
       {
-        title: `Project for the incoming sync of "${preview.connectionName}"`,
-        placeHolder: `Type to filter the projects of ${label}. Default sync rules will be generated; adapt them later.`,
+        title: `Project for the incoming sync of "${preview.connectionName}" from ${preview.initiatorShortName}`,
+        placeHolder: `Type to filter the projects of ${label}; Enter accepts the invitation. Default sync rules will be generated; adapt them later.`,
         matchOnDescription: true,
       },
     );
@@ -125,18 +137,7 @@ export async function acceptInvitation(
     project = pick.label;
   }
 
-  // 3. Confirm with what the code says, then accept.
-  const detail = [
-    `Connection: ${preview.connectionName}`,
-    `Initiator: ${preview.initiatorShortName} (${preview.initiatorUrl})`,
-    `Your side's short name: ${preview.acceptorShortName}`,
-    `Type: ${preview.type}, ${preview.mode} mode`,
-    `Expires: ${formatDate(preview.expiresAt)}`,
-    `Project for incoming sync: ${project}`,
-  ].join('\n');
-  if (!(await prompter.confirm(`Accept the invitation "${preview.connectionName}" from ${preview.initiatorShortName}?`, detail, 'Accept'))) {
-    return undefined;
-  }
+  // 4. Accept (the node checks everything again: the code may have been used in the meantime).
   const acceptedCode = code!;
   const accepted = project;
   let connection: Connection;
@@ -158,7 +159,7 @@ export async function acceptInvitation(
   return { ok: true, connection };
 }
 
-function formatDate(iso: string): string {
+function formatDateTime(iso: string): string {
   const d = new Date(iso);
   return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
 }

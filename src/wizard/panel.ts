@@ -174,7 +174,7 @@ export class WizardPanel implements vscode.Disposable {
         };
         return opts?.quiet ? all() : progress(`Exalate: checking the connection names on ${label}…`, all);
       },
-      listProjects: () => progress(`Exalate: listing the Azure DevOps projects of ${label}…`, () => listNodeProjects(this.services, c.nodeUrl, c)),
+      listProjects: () => progress(`Exalate: listing the Azure DevOps projects of ${label}…`, () => listNodeProjects(this.services, c.nodeUrl, c, (m, d, a) => this.prompter.confirm(m, d, a))),
       initiate: (req, key) => progress(`Exalate: creating connection "${req.name}" on ${label}…`, () => c.initiateConnection(req, key)),
       getInvitationCode: (id) => progress(`Exalate: fetching the invitation code from ${label}…`, () => c.getInvitationCode(id)),
     };

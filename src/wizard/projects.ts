@@ -7,6 +7,7 @@ import type * as AdoModule from '../ado';
 import type { ExalateClient } from '../exalate/client';
 import type { Services } from '../services';
 import { nodeDisplayName } from '../nodes/registry';
+import { adoOrgUrlProblem } from '../nodes/settings';
 import { ProjectsProblem, errorText, type ProjectList } from './machine';
 
 let ado: typeof AdoModule | undefined;
@@ -22,10 +23,19 @@ export function loadAdo(context: vscode.ExtensionContext): typeof AdoModule {
   return ado;
 }
 
-export async function listNodeProjects(services: Services, nodeUrl: string, client: ExalateClient): Promise<ProjectList> {
+/** A modal question with one action button (the wizard's and Accept Invitation's prompter). */
+export type Confirm = (message: string, detail: string, action: string) => Thenable<boolean>;
+
+/**
+ * The organization comes from the node's `adoOrgUrl` setting, else from what the node reports. Either way the PAT
+ * goes only to an https URL (plain http only on this machine), and an organization the node suggested is shown
+ * to the user, who confirms it once before the PAT is sent there (then it is recorded as the node's `adoOrgUrl`).
+ */
+export async function listNodeProjects(services: Services, nodeUrl: string, client: ExalateClient, confirm: Confirm): Promise<ProjectList> {
   const node = services.nodes.get(nodeUrl);
   const label = node ? nodeDisplayName(node) : nodeUrl;
   let orgUrl = node?.adoOrgUrl;
+  const suggested = !orgUrl;
   if (!orgUrl) {
     try {
       orgUrl = (await client.getNodeInfo()).adoUrl ?? undefined;
@@ -38,6 +48,27 @@ export async function listNodeProjects(services: Services, nodeUrl: string, clie
       `No Azure DevOps organization URL is set for ${label}. Add "adoOrgUrl" to this node in the exalate.nodes setting, then retry.`,
       ['openSettings', 'retry'],
     );
+  }
+  const unsafe = adoOrgUrlProblem(orgUrl);
+  if (unsafe) {
+    throw new ProjectsProblem(
+      `Your Azure DevOps PAT was not sent to ${orgUrl} (${suggested ? `reported by ${label}` : 'the adoOrgUrl setting'}): ${unsafe}`,
+      ['openSettings'],
+    );
+  }
+  if (suggested && node) {
+    const ok = await confirm(
+      `Send your Azure DevOps PAT to ${orgUrl}?`,
+      `${label} says its Azure DevOps organization is ${orgUrl}. The projects are listed from there with the personal access token stored for ${label}.\n\nUse it only if you recognise this organization; it is then saved as the node's "adoOrgUrl" and not asked again.`,
+      'Use This Organization',
+    );
+    if (!ok) {
+      throw new ProjectsProblem(
+        `Your Azure DevOps PAT was not sent. Confirm ${orgUrl} with Retry, or set the organization of ${label} in the exalate.nodes setting.`,
+        ['retry', 'openSettings'],
+      );
+    }
+    await services.nodes.upsert({ ...node, adoOrgUrl: orgUrl });
   }
   const pat = await services.nodes.getAdoPat(nodeUrl);
   if (!pat) {

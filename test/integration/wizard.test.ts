@@ -12,30 +12,35 @@ import { startSandboxProcess, type SandboxProcess } from './support/sandbox';
 
 const EXTENSION_ID = 'exalate-vscode.exalate-connections';
 
-async function until(panel: WizardPanel, pred: (s: WizardState) => boolean, what: string): Promise<void> {
+/** Waits until the panel's state satisfies `pred`; fails naming `what` after `ms` or when the panel closes. */
+async function until(panel: WizardPanel, pred: (s: WizardState) => boolean, what: string, ms = 15_000): Promise<void> {
   if (pred(panel.state)) return;
   await new Promise<void>((resolve, reject) => {
+    const done = (e?: Error) => {
+      clearTimeout(deadline);
+      clearInterval(closed);
+      sub.dispose();
+      if (e) reject(e);
+      else resolve();
+    };
     const sub = panel.onDidChange((s) => {
-      if (pred(s)) {
-        sub.dispose();
-        resolve();
-      }
+      if (pred(s)) done();
     });
-    const timer = setInterval(() => {
-      if (panel.disposed) {
-        clearInterval(timer);
-        sub.dispose();
-        reject(new Error(`panel closed while waiting for ${what}`));
-      }
+    const deadline = setTimeout(() => done(new Error(`timed out after ${ms} ms waiting for ${what}; state: ${JSON.stringify({ step: panel.state.step, busy: panel.state.busy, projects: panel.state.projects.status, errors: panel.state.errors })}`)), ms);
+    const closed = setInterval(() => {
+      if (panel.disposed) done(new Error(`panel closed while waiting for ${what}`));
     }, 200);
   });
 }
 
-async function waitForStatus(sp: SandboxProcess, api: ExalateTestApi, id: string, status: string): Promise<void> {
+/** Polls the node (it has no push) until the connection has `status`; fails with the last status seen after `ms`. */
+async function waitForStatus(sp: SandboxProcess, api: ExalateTestApi, id: string, status: string, ms = 20_000): Promise<void> {
   const client = (await api.services.nodes.client(sp.url))!;
+  const deadline = Date.now() + ms;
   for (;;) {
     const c = await client.getConnection(id);
     if (c.status === status) return;
+    if (Date.now() > deadline) throw new Error(`connection ${id} on ${sp.name} is still "${c.status}" after ${ms} ms, expected "${status}"`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -248,6 +253,37 @@ describe('wizard: Initiate Connection and Accept Invitation (real sandbox nodes)
     assert.deepEqual(panel.state.projects.actions, ['retry']);
   });
 
+  it('shows the organization a node suggests and sends the PAT there only after the user confirms it, once', async () => {
+    const n = await startSandboxProcess({ name: 'wizOrg', seed: true });
+    started.push(n);
+    await api.services.nodes.upsert({ url: n.url, label: n.name }, n.token, n.adoPat); // no adoOrgUrl: the node suggests one
+    const asked: string[] = [];
+    let answer = false;
+    prompter.confirm = async (message) => {
+      asked.push(message);
+      return answer;
+    };
+    try {
+      const panel = await open(n);
+      await privateToProjects(panel, 'orgpartner');
+      assert.deepEqual(asked, [`Send your Azure DevOps PAT to ${n.ado}?`]);
+      assert.equal(panel.state.projects.status, 'error');
+      assert.match(panel.state.projects.error!, /PAT was not sent/);
+      assert.equal(api.services.nodes.get(n.url)?.adoOrgUrl, undefined, 'nothing recorded when declined');
+      answer = true;
+      await panel.receive({ type: 'action', action: 'retry' });
+      await until(panel, (s) => s.projects.status !== 'loading', 'the project list after confirming');
+      assert.equal(panel.state.projects.status, 'ready', panel.state.projects.error);
+      assert.equal(api.services.nodes.get(n.url)?.adoOrgUrl, n.ado, 'the confirmed organization is recorded');
+      await panel.receive({ type: 'action', action: 'retry' });
+      await until(panel, (s) => s.projects.status === 'ready', 'the second listing');
+      assert.equal(asked.length, 2, 'asked once more only for the retry after declining, never again');
+      panel.dispose();
+    } finally {
+      prompter.confirm = async () => confirmAnswer;
+    }
+  });
+
   describe('Accept Invitation: bad codes create nothing', () => {
     async function count(sp: SandboxProcess): Promise<number> {
       let n = 0;
@@ -324,6 +360,56 @@ describe('wizard: Initiate Connection and Accept Invitation (real sandbox nodes)
       const out = await accept(b, c);
       assert.ok(!out.ok && out.code === 'invitation_expired', JSON.stringify(out));
       assert.match(out.message, /has expired .*Ask wizShort/);
+    });
+
+    it('a code already accepted on another node is reported right after pasting, before the project is asked', async () => {
+      const other = await startSandboxProcess({ name: 'wizOther' });
+      started.push(other);
+      await addNode(other);
+      const good = await code(a, 'Used elsewhere');
+      const first = (await vscode.commands.executeCommand('exalate.acceptInvitation', { nodeUrl: other.url, invitationCode: good, project: 'Payments' })) as AcceptOutcome;
+      assert.equal(first.ok, true, JSON.stringify(first));
+      const asked: string[] = [];
+      prompter.quickPick = async () => {
+        asked.push('project');
+        return undefined;
+      };
+      try {
+        const before = await count(b);
+        const out = (await vscode.commands.executeCommand('exalate.acceptInvitation', { nodeUrl: b.url, invitationCode: good })) as AcceptOutcome | undefined;
+        assert.deepEqual(asked, [], 'the project was not asked for');
+        assert.ok(out && !out.ok && out.code === 'invitation_used', JSON.stringify(out));
+        assert.match(out.message, /already accepted/);
+        assert.equal(errors.at(-1), out.message);
+        assert.equal(await count(b), before);
+      } finally {
+        delete prompter.quickPick;
+      }
+    });
+
+    it('shows what the code says (initiator, name, expiry) before asking for the project', async () => {
+      const c = await code(a, 'Preview first');
+      const asked: string[] = [];
+      prompter.confirm = async (message, detail) => {
+        asked.push(`confirm: ${message}\n${detail}`);
+        return true;
+      };
+      prompter.quickPick = async <T extends vscode.QuickPickItem>(items: T[], o: vscode.QuickPickOptions) => {
+        asked.push(`project: ${o.title}`);
+        return items.find((i) => i.label === 'Payments');
+      };
+      try {
+        const out = (await vscode.commands.executeCommand('exalate.acceptInvitation', { nodeUrl: b.url, invitationCode: c })) as AcceptOutcome;
+        assert.equal(out.ok, true, JSON.stringify(out));
+        assert.equal(asked.length, 2, asked.join(' | '));
+        assert.match(asked[0], /^confirm: .*"Preview first" from wizA/);
+        assert.match(asked[0], new RegExp(`Initiator: wizA \\(${a.url.replace(/[.]/g, '\\.')}\\)`));
+        assert.match(asked[0], /Expires: /);
+        assert.match(asked[1], /^project: .*"Preview first"/);
+      } finally {
+        prompter.confirm = async () => confirmAnswer;
+        delete prompter.quickPick;
+      }
     });
 
     it('declining the confirmation creates nothing', async () => {

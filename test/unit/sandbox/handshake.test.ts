@@ -100,6 +100,31 @@ describe('sandbox: private handshake between two processes', function () {
     assert.ok(aPeer.filter((l) => l.includes('/heartbeat ')).length >= 2, 'A served heartbeats');
   });
 
+  it('checks an invitation before accepting: usable (changing nothing), own, used, deleted on the initiator', async () => {
+    const apiA = client(a.url, TOKEN_A);
+    const apiB = client(b.url, TOKEN_B);
+    const init = await apiA<InitiateResponse>('POST', '/api/v1/connections', initiateBody({ name: 'Checked first' }));
+    const code = init.json.invitationCode;
+    const ok = await apiB<{ usable: boolean }>('POST', '/api/v1/invitations/check', { invitationCode: code });
+    assert.equal(ok.status, 200);
+    assert.deepEqual(ok.json, { usable: true });
+    const own = await apiA<{ error: { code: string } }>('POST', '/api/v1/invitations/check', { invitationCode: code });
+    assert.equal(own.json.error.code, 'own_invitation');
+    const still = await apiA<Connection>('GET', `/api/v1/connections/${init.json.connection.id}`);
+    assert.equal(still.json.status, 'pending', 'the check changed nothing on the initiator');
+    // Accepted by someone else (here: B itself, then a third party would see "used" from the initiator).
+    assert.equal((await apiB('POST', '/api/v1/invitations/accept', { invitationCode: code, project: 'P' })).status, 201);
+    const used = await apiB<{ error: { code: string } }>('POST', '/api/v1/invitations/check', { invitationCode: code });
+    assert.equal(used.status, 409);
+    assert.equal(used.json.error.code, 'invitation_used');
+    // The initiator answers "used" too (a fresh code deleted on A gives "unknown").
+    const gone = await apiA<InitiateResponse>('POST', '/api/v1/connections', initiateBody({ name: 'Deleted before accept' }));
+    assert.equal((await apiA('DELETE', `/api/v1/connections/${gone.json.connection.id}`)).status, 204);
+    const unknown = await apiB<{ error: { code: string } }>('POST', '/api/v1/invitations/check', { invitationCode: gone.json.invitationCode });
+    assert.equal(unknown.status, 404);
+    assert.equal(unknown.json.error.code, 'invitation_unknown');
+  });
+
   it('shows a deletion on the initiator as deactivated by the remote on the acceptor', async () => {
     const apiA = client(a.url, TOKEN_A);
     const apiB = client(b.url, TOKEN_B);
