@@ -45,6 +45,8 @@ export default tseslint.config(
       'src/syncRules/layout.ts',
       'src/nodes/settings.ts',
       'src/nodes/bootstrap.ts',
+      'src/wizard/machine.ts',
+      'src/ado/**/*.ts',
     ],
     rules: {
       'no-restricted-imports': [

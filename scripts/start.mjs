@@ -65,8 +65,11 @@ async function main() {
   cleanups.push(() => yours.stop());
   const partner = await startDevSandbox({ home, name: 'fabrikam', preferredPort: 4102 });
   cleanups.push(() => partner.stop());
-  // One-shot file the extension imports on activation (tokens → SecretStorage), then deletes.
-  const bootstrap = path.join(home, 'bootstrap.json');
+  // The nodes and their tokens for every VS Code window of this run: each window imports the tokens it does not have
+  // yet into its SecretStorage (in code-server every browser has its own), so the file (0600) stays until Ctrl+C.
+  // It lives inside this checkout: an installed (not development-mode) extension reads it only from its own folder.
+  const bootstrap = path.join(ROOT, '.exalate-dev', `bootstrap-${process.pid}.json`);
+  fs.mkdirSync(path.dirname(bootstrap), { recursive: true, mode: 0o700 });
   fs.writeFileSync(
     bootstrap,
     JSON.stringify({
@@ -125,6 +128,6 @@ async function isFree(p) {
 }
 
 main().catch((e) => {
-  console.error(e?.message ?? e);
+  console.error(`\n${e?.message ?? e}`);
   void stopAll(1);
 });

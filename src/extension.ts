@@ -6,6 +6,7 @@ import { registerConnections, type ConnectionsTestApi } from './connections';
 import { RedactingLogger } from './log';
 import { importBootstrapFile } from './nodes/bootstrap';
 import { NodeRegistry } from './nodes/registry';
+import { setDisplayLocale } from './shared/format';
 import type { Services } from './services';
 import { registerSyncRules, type SyncRulesTestApi } from './syncRules';
 import { registerWizard, type WizardTestApi } from './wizard';
@@ -22,6 +23,7 @@ export interface ExalateTestApi {
 let localSandbox: { disposeAndWait(): Promise<void> } | undefined;
 
 export function activate(context: vscode.ExtensionContext): ExalateTestApi | undefined {
+  setDisplayLocale(vscode.env.language); // one date format everywhere (src/shared/format.ts)
   const log = RedactingLogger.create();
   const nodes = new NodeRegistry(context.secrets, log);
   context.subscriptions.push(log, nodes);
@@ -31,7 +33,9 @@ export function activate(context: vscode.ExtensionContext): ExalateTestApi | und
   localSandbox = connections.sandbox;
   const wizard = registerWizard(services);
   const syncRules = registerSyncRules(services);
-  void importBootstrapFile(nodes, log);
+  const mode =
+    context.extensionMode === vscode.ExtensionMode.Test ? 'test' : context.extensionMode === vscode.ExtensionMode.Development ? 'development' : 'production';
+  void importBootstrapFile(nodes, log, { mode, extensionPath: context.extensionPath });
 
   if (context.extensionMode === vscode.ExtensionMode.Test) return { services, connections, wizard, syncRules };
   return undefined;

@@ -26,11 +26,35 @@ function readOrCreate(file, make) {
   }
 }
 
+/** The pid of another live process that holds the node's data directory (its `lock` file), if any. */
+export function dataOwner(dataDir) {
+  let pid;
+  try {
+    pid = Number(fs.readFileSync(path.join(dataDir, 'lock'), 'utf8').trim());
+  } catch {
+    return undefined;
+  }
+  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return undefined;
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch (e) {
+    return e.code === 'EPERM' ? pid : undefined; // EPERM: alive, but another user's
+  }
+}
+
 /** @returns {Promise<{ name: string, url: string, ado: string, token: string, dataDir: string, stop: () => Promise<void> }>} */
 export async function startDevSandbox({ home: root, name, preferredPort, pollMs = 5000 }) {
   const home = path.join(root, 'nodes', name);
   const dataDir = path.join(home, 'data');
   fs.mkdirSync(dataDir, { recursive: true });
+  const owner = dataOwner(dataDir);
+  if (owner !== undefined) {
+    throw new Error(
+      `Another "npm start" is already running with this data (node "${name}" is held by process ${owner}, ${path.relative(process.cwd(), dataDir) || dataDir}).\n` +
+        'Use the VS Code it opened, or stop it with Ctrl+C in its terminal first. To run a second, separate set of nodes, start with --home <another folder>.',
+    );
+  }
   const tokenFile = path.join(home, 'token');
   const token = readOrCreate(tokenFile, () => randomBytes(24).toString('base64url'));
   let port = Number(readOrCreate(path.join(home, 'port'), () => preferredPort));

@@ -91,8 +91,11 @@ describe('e2e: npm start (the README main command)', function () {
     await row('Fabrikam Jira bugs').waitFor({ timeout: 60_000 });
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
     await page.screenshot({ path: path.join(SCREENSHOTS, 'start-01-two-nodes.png') });
-    // The one-shot bootstrap file was consumed, and the user settings name both nodes but hold no token.
-    assert.ok(!fs.existsSync(path.join(home, 'bootstrap.json')), 'the bootstrap file is still there');
+    // The bootstrap file stays (0600, inside the checkout) while npm start runs, for every window it serves; the
+    // user settings name both nodes but hold no token.
+    const bootstrap = path.join(ROOT, '.exalate-dev', `bootstrap-${child.pid}.json`);
+    assert.ok(fs.existsSync(bootstrap), `${bootstrap} is there while npm start runs`);
+    assert.equal(fs.statSync(bootstrap).mode & 0o777, 0o600);
     const settingsText = fs.readFileSync(path.join(home, 'vscode', 'user-data', 'User', 'settings.json'), 'utf8');
     const settings = JSON.parse(settingsText);
     assert.deepEqual(
@@ -106,6 +109,54 @@ describe('e2e: npm start (the README main command)', function () {
     }
   });
 
+  it('a second, fresh browser (its own secret storage) sees both nodes and their connections too', async () => {
+    const url = /Open this address in a browser:\s+(http:\/\/\S+)/.exec(out)![1];
+    const fresh = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    try {
+      const second = await fresh.newPage();
+      await second.goto(url);
+      await second.locator('.activitybar [aria-label^="Exalate"]').first().click({ timeout: 60_000 });
+      const row = (text: string) => second.locator('.part.sidebar .monaco-list-row', { hasText: text }).first();
+      await row('contoso (your node)').waitFor({ timeout: 60_000 });
+      await row('fabrikam (partner)').waitFor({ timeout: 60_000 });
+      // Both nodes list their seeded connections (each has a "Fabrikam Jira bugs"): this window imported both tokens.
+      for (const node of ['contoso (your node)', 'fabrikam (partner)']) {
+        if ((await row(node).getAttribute('aria-expanded')) === 'false') await row(node).click();
+      }
+      const listed = second.locator('.part.sidebar .monaco-list-row', { hasText: 'Fabrikam Jira bugs' });
+      await listed.nth(1).waitFor({ timeout: 60_000 });
+      await second.locator('.part.sidebar .monaco-list-row', { hasText: /Sign in/i }).first().waitFor({ state: 'detached', timeout: 30_000 });
+      await second.screenshot({ path: path.join(SCREENSHOTS, 'start-02-second-browser.png') });
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('a second npm start on the same data says plainly that another npm start is running', async () => {
+    const port = await freePort();
+    const second = spawn(process.execPath, [path.join(ROOT, 'scripts', 'start.mjs'), '--browser-only', '--port', String(port), '--home', home], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let text = '';
+    second.stdout!.on('data', (d) => (text += String(d)));
+    second.stderr!.on('data', (d) => (text += String(d)));
+    const code = await new Promise<number | null>((resolve) => {
+      const timer = setTimeout(() => {
+        second.kill('SIGKILL');
+        resolve(null);
+      }, 120_000);
+      second.once('exit', (c) => {
+        clearTimeout(timer);
+        resolve(c);
+      });
+    });
+    assert.notEqual(code, 0, text);
+    assert.notEqual(code, null, `the second npm start did not end:\n${text}`);
+    assert.match(text, /Another "npm start" is already running with this data/);
+    assert.doesNotMatch(text, /using a free one|exited with 1/);
+  });
+
   it('stops the nodes and VS Code on Ctrl+C', async () => {
     const urls = [...out.matchAll(/(?:node|VS Code)\s+\S+\s+(http:\/\/127\.0\.0\.1:\d+)/g)].map((m) => m[1]);
     assert.equal(urls.length, 3, out);
@@ -113,5 +164,6 @@ describe('e2e: npm start (the README main command)', function () {
     await new Promise<void>((r) => (child.exitCode !== null ? r() : child.once('exit', () => r())));
     assert.equal(child.exitCode, 0);
     for (const u of urls) assert.ok(await refused(u), `${u} still answers after Ctrl+C`);
+    assert.ok(!fs.existsSync(path.join(ROOT, '.exalate-dev', `bootstrap-${child.pid}.json`)), 'the bootstrap file is removed on Ctrl+C');
   });
 });

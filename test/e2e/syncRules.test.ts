@@ -42,7 +42,7 @@ describe('e2e: sync rules as documents', function () {
 
   after(async () => {
     await wb?.close();
-    await node?.stop();
+    await node?.dispose(); // stops the node and deletes its data directory
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });
 
