@@ -7,6 +7,7 @@ import type { ExalateClient } from '../exalate/client';
 import { ExalateError } from '../exalate/errors';
 import { nodeDisplayName, nodeUrlProblem, normalizeNodeUrl, type NodeConfig } from '../nodes/registry';
 import { adoOrgUrlProblem } from '../nodes/settings';
+import { formatDateTime } from '../shared/format';
 import type { Connection, RuleDirection } from '../shared/api';
 import { Commands } from '../shared/commands';
 import type { Services } from '../services';
@@ -432,7 +433,7 @@ export function registerConnections(services: Services): ConnectionsTestApi {
         await vscode.env.clipboard.writeText(res.invitationCode);
         log.info(`Copied the invitation code of ${t.connection.id} on ${t.nodeUrl}`);
         void ui().info(
-          `Invitation code of "${t.connection.name}" copied. Send it to ${t.connection.remoteShortName}; it expires ${new Date(res.expiresAt).toLocaleString()}.`,
+          `Invitation code of "${t.connection.name}" copied. Send it to ${t.connection.remoteShortName}; it expires ${formatDateTime(res.expiresAt)}.`,
         );
         return res.invitationCode;
       } catch (e) {

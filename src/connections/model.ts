@@ -5,6 +5,7 @@
 // current load ends, so a refresh after a mutation never returns data read before the mutation; "Load more…"
 // while something is loading is ignored. A refresh reloads as many connections as were shown (at least one page)
 // and swaps them in at once, so the tree keeps its items and expansion while it refreshes.
+import { formatDateTime } from '../shared/format';
 import type { ExalateClient } from '../exalate/client';
 import { ExalateError } from '../exalate/errors';
 import type { Connection, ConnectionStatus } from '../shared/api';
@@ -208,7 +209,8 @@ export function presentConnection(c: Connection, now = Date.now()): ConnectionPr
   const s = STATUS_ICONS[c.status];
   const unknownRemote = c.remoteUrl === null;
   const stale = isStale(c, now);
-  const description = `${s.label}${unknownRemote ? ' · private' : ''}${stale ? ' · stale' : ''}`;
+  // "· private" on both sides of a private connection (the acceptor knows the initiator's URL, the type is the same).
+  const description = `${s.label}${c.type === 'private' ? ' · private' : ''}${stale ? ' · stale' : ''}`;
   const remote = c.remoteUrl ? md(c.remoteUrl) : '_unknown (private side)_';
   const lines = [
     `**${md(c.name)}**`,
@@ -259,14 +261,11 @@ export function md(text: string): string {
   return text.replace(/[\\`*_[\]<>|~$#]/g, (ch) => `\\${ch}`);
 }
 
-/** `2026-11-27 23:42 (5 min ago)`. */
+/** `Nov 27, 2026, 11:42 PM (5 min ago)`: the one date format (src/shared/format.ts) plus how long ago. */
 export function when(iso: string, now: number): string {
   const t = Date.parse(iso);
   if (!Number.isFinite(t)) return md(iso);
-  const d = new Date(t);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  const abs = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
-  return `${abs} (${ago(now - t)})`;
+  return `${md(formatDateTime(t))} (${ago(now - t)})`;
 }
 
 export function ago(ms: number): string {

@@ -6,6 +6,7 @@ import * as z from 'zod';
 import { isExalateError } from '../exalate/errors';
 import { RuleDirectionSchema, type Connection, type RuleDirection, type SyncRule } from '../shared/api';
 import { Commands } from '../shared/commands';
+import { formatDateTime } from '../shared/format';
 import { nodeUrlSchema } from '../shared/validation';
 import type { Services } from '../services';
 import { NotSavedError, ReadonlyRuleError, errorMessage, needsSignIn } from './errors';
@@ -201,7 +202,7 @@ export class SyncRuleCommands {
     const items: Item[] = versions.map((v, i) => ({
       label: `$(git-commit) Version ${v.version}`,
       description: `${v.author}${i === 0 ? ' · current' : ''}`,
-      detail: `${new Date(v.updatedAt).toLocaleString()} · ${v.size.toLocaleString()} bytes`,
+      detail: `${formatDateTime(v.updatedAt)} · ${v.size.toLocaleString()} bytes`,
       version: v.version,
       buttons: i === 0 || connection.mode === 'basic' ? [compareButton] : [compareButton, restoreButton],
     }));

@@ -7,6 +7,7 @@ import type { Connection, ExalateClient, InvitationPreview } from '../exalate/cl
 import { ExalateError } from '../exalate/errors';
 import { nodeDisplayName, type NodeConfig } from '../nodes/registry';
 import type { Services } from '../services';
+import { formatDateTime } from '../shared/format';
 import { invitationCodeSchema, projectSchema } from '../shared/validation';
 import { ProjectsProblem, errorText } from './machine';
 import { listNodeProjects, promptAdoPat } from './projects';
@@ -159,7 +160,3 @@ export async function acceptInvitation(
   return { ok: true, connection };
 }
 
-function formatDateTime(iso: string): string {
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
-}

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { ExalateClient } from '../exalate/client';
 import type { Services } from '../services';
+import { Commands } from '../shared/commands';
 import {
   WIZARD_VIEW_TYPE,
   WebviewToHostSchema,
@@ -94,8 +95,13 @@ export class WizardPanel implements vscode.Disposable {
         return m.setMode(msg.mode);
       case 'setProject':
         return m.setProject(msg.project);
-      case 'next':
-        return m.next();
+      case 'next': {
+        const before = m.state.result;
+        await m.next();
+        // Initiate succeeded: the connection shows in the Connections view now, not only after Done.
+        if (!before && m.state.result) await vscode.commands.executeCommand(Commands.refresh);
+        return;
+      }
       case 'back':
         return m.back();
       case 'cancel':
@@ -141,7 +147,7 @@ export class WizardPanel implements vscode.Disposable {
         if (!r) return;
         await forgetRun(this.services.context.workspaceState, m.state.idempotencyKey);
         this.panel.dispose();
-        await vscode.commands.executeCommand('exalate.refresh');
+        await vscode.commands.executeCommand(Commands.refresh);
         if (await commandExists(REVEAL_CONNECTION)) {
           await vscode.commands.executeCommand(REVEAL_CONNECTION, { nodeUrl: m.state.node.url, connectionId: r.connectionId });
         }

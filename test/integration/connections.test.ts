@@ -12,6 +12,8 @@ import type { Prompter } from '../../src/connections/prompter';
 import type { Element } from '../../src/connections/tree';
 import type { ExalateClient } from '../../src/exalate/client';
 import { createExalateClient } from '../../src/exalate/httpClient';
+import { md } from '../../src/connections/model';
+import { formatDateTime, setDisplayLocale } from '../../src/shared/format';
 import type { ExalateTestApi } from '../../src/extension';
 import { startSandboxProcess, type SandboxProcess } from './support/sandbox';
 
@@ -158,14 +160,18 @@ describe('Connections view', function () {
     assert.match(active.tooltip, /Remote URL: https:\/\/fabrikam-jira\.example\.com/);
     assert.match(active.tooltip, /Mode: Script/);
     assert.match(active.tooltip, /Project: Contoso Web/);
-    assert.match(active.tooltip, /Created: \d{4}-\d\d-\d\d \d\d:\d\d/);
-    assert.match(active.tooltip, /Last contact: \d{4}-\d\d-\d\d \d\d:\d\d \(1 h ago\)/);
+    // The one date format (src/shared/format.ts, the display language): the same text the dialogs and history use.
+    setDisplayLocale(vscode.env.language);
+    const created = (await clientA.listConnections()).items.find((c) => c.name === 'Fabrikam Jira bugs')!.createdAt;
+    assert.ok(active.tooltip.includes(`Created: ${md(formatDateTime(created))}`), active.tooltip);
+    assert.match(active.tooltip, /Last contact: .+ \(1 h ago\)/);
     assert.doesNotMatch(active.tooltip, /Stale/);
 
     const deactivated = byLabel(root, 'Northwind ServiceNow incidents');
     assert.deepEqual([deactivated.description, deactivated.icon, deactivated.color, deactivated.contextValue], ['deactivated', 'circle-slash', 'disabledForeground', 'connection.deactivated.local']);
     const error = byLabel(root, 'Tailspin GitHub issues');
-    assert.deepEqual([error.description, error.icon, error.color, error.contextValue], ['error', 'error', 'errorForeground', 'connection.error']);
+    // A private connection we accepted says "· private" like one we initiated.
+    assert.deepEqual([error.description, error.icon, error.color, error.contextValue], ['error · private', 'error', 'errorForeground', 'connection.error']);
     assert.match(error.tooltip, /Cannot reach tailspin-gh/);
 
     // A private connection we initiated whose partner has not polled for an hour: stale.
@@ -373,10 +379,11 @@ describe('Connections view', function () {
       assert.equal(full.services.nodes.get(base)?.adoOrgUrl, undefined);
       assert.equal(await full.services.nodes.getAdoPat(base), undefined);
       await full.services.nodes.remove(base);
-      // Another origin on this machine: a usable org URL, but the node token is not its PAT.
+      // Another origin on this machine: not recorded (the first project listing shows it and asks before a PAT goes
+      // there), and the node token is not its PAT.
       adoUrl = `http://localhost:${new URL(base).port}/ado/org`;
       assert.equal(await vscode.commands.executeCommand('exalate.addNode', { url: base, token: 'lookalike-token-123' }), base);
-      assert.equal(full.services.nodes.get(base)?.adoOrgUrl, adoUrl);
+      assert.equal(full.services.nodes.get(base)?.adoOrgUrl, undefined);
       assert.equal(await full.services.nodes.getAdoPat(base), undefined);
       await full.services.nodes.remove(base);
       // The node's own emulator (same origin): the node token is the PAT, as for the sandbox.

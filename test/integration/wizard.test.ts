@@ -139,6 +139,9 @@ describe('wizard: Initiate Connection and Accept Invitation (real sandbox nodes)
     assert.equal(mine[0].status, 'pending');
     assert.equal(mine[0].type, 'private');
     assert.equal(mine[0].project, 'Payments');
+    // The Connections view lists it as soon as Initiate succeeded (before Done).
+    const listed = () => api.connections.tree.model(a.url).connections.some((c) => c.id === result.connectionId);
+    assert.ok(listed(), 'the new connection is in the Connections view before Done');
 
     await panel.receive({ type: 'copyInvitation' });
     assert.deepEqual(copied, [result.invitationCode]);

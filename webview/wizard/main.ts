@@ -12,6 +12,7 @@ import {
   vsCodeTextArea,
   vsCodeTextField,
 } from '@vscode/webview-ui-toolkit';
+import { formatDateTime } from '../../src/shared/format';
 import { TypedFields } from '../../src/shared/typedFields';
 import type { HostToWebview, ProblemAction, WebviewToHost, WizardField, WizardState, WizardStep } from '../../src/shared/wizardProtocol';
 
@@ -361,7 +362,7 @@ function invitationStep(): StepView {
       if (code.value !== (r?.invitationCode ?? '')) code.value = r?.invitationCode ?? '';
       (copy as ValueElement).disabled = !r?.invitationCode;
       notice.textContent = s.notice ?? '';
-      expires.textContent = r?.expiresAt ? `The code expires ${new Date(r.expiresAt).toLocaleString()}.` : '';
+      expires.textContent = r?.expiresAt ? `The code expires ${formatDateTime(r.expiresAt)}.` : '';
       note.textContent =
         r?.type === 'private'
           ? 'The destination appears as "unknown" because it is in a private network. Send this code to your partner: the connection becomes active when they accept the invitation on their node.'
