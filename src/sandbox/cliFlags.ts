@@ -15,7 +15,8 @@ Required:
   --data <dir>             data directory (created if missing)
   --token-file <file>      file holding the Bearer token for the Node API (8–512 visible ASCII characters;
                            surrounding whitespace is ignored). Preferred: a secret on the command line is
-                           visible to every local user (ps, /proc)
+                           visible to every local user (ps, /proc). Like ssh, a file that group or others can
+                           access is refused (chmod 600 <file>); the same holds for --ado-pat-file
   --token <token>          the token itself instead (kept for compatibility; use --token-file)
   --name <short name>      instance short name: letter/digit first, then letters, digits, _ . - (max 64)
 Options:
@@ -44,13 +45,33 @@ const intFlag = (name: string, min: number, max: number) =>
 
 const TOKEN_PATTERN = /^[\x21-\x7e]{8,512}$/;
 
-/** A flag naming a file that holds a secret: the file must exist; its content is read and trimmed. */
+/**
+ * Like ssh with a private key: a secret file that group or others may read or write is refused (POSIX only; on
+ * Windows ACLs decide and the mode bits say nothing). Returns the message, or null when the file is private.
+ */
+export function secretFileTooOpen(file: string): string | null {
+  if (process.platform === 'win32') return null;
+  const mode = fs.statSync(file).mode & 0o777;
+  if ((mode & 0o077) === 0) return null;
+  const octal = mode.toString(8).padStart(4, '0');
+  return `permissions ${octal} for ${file} are too open: group or others can access the secret in it. Run: chmod 600 ${file}`;
+}
+
+/**
+ * A flag naming a file that holds a secret: the file must exist and be private to its owner (see
+ * {@link secretFileTooOpen}); its content is read and trimmed.
+ */
 const secretFile = (flag: string) =>
   z
     .string()
     .min(1, { error: `--${flag} must name a file` })
     .transform((file, ctx) => {
       try {
+        const open = secretFileTooOpen(file);
+        if (open) {
+          ctx.addIssue({ code: 'custom', message: `--${flag}: ${open}` });
+          return z.NEVER;
+        }
         return fs.readFileSync(file, 'utf8').trim();
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;

@@ -1,7 +1,7 @@
 // The sandbox node's behaviour: connections, invitations, sync rules, the node-to-node protocol and polling.
 // Transport-agnostic (server.ts maps HTTP onto these methods); every state change goes through the durable store
 // before it is acknowledged.
-import { createHash } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import * as z from 'zod';
 import {
   AcceptInvitationRequestSchema,
@@ -131,6 +131,8 @@ function peerPath(id: string, kind: 'accept' | 'heartbeat'): string {
   return `/peer/connections/${encodeURIComponent(id)}/${kind}`;
 }
 const PeerHeartbeatBodySchema = z.strictObject({ active: z.boolean(), gone: z.boolean().optional() });
+/** A node-to-node request body, or a reader for it (called after the JWT was checked). */
+export type PeerBody = unknown;
 const PeerStateSchema = z.object({ active: z.boolean(), name: z.string().optional() });
 
 
@@ -142,6 +144,13 @@ function parse<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
     throw new ApiError(400, 'validation_failed', first ? `Invalid request: ${first[0]}: ${first[1]}` : 'Invalid request', fields);
   }
   return r.data;
+}
+
+/** Constant-time comparison of two digests (strings of any length; a length difference answers false). */
+export function sameDigest(a: string, b: string): boolean {
+  const x = createHash('sha256').update(a).digest();
+  const y = createHash('sha256').update(b).digest();
+  return timingSafeEqual(x, y);
 }
 
 function nameKey(name: string): string {
@@ -158,6 +167,36 @@ function sameUrl(a: string, b: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** Largest answer this node reads from another node (node info, node-to-node calls), in bytes. */
+export const MAX_PEER_ANSWER_BYTES = 64 * 1024;
+
+/**
+ * Reads a response body as text, at most `max` bytes: a longer (or longer declared) answer is cancelled and throws
+ * without being buffered, so another node cannot make this one hold an arbitrary amount of memory.
+ */
+export async function readCapped(res: Response, max = MAX_PEER_ANSWER_BYTES): Promise<string> {
+  const declared = Number(res.headers.get('content-length') ?? NaN);
+  if (Number.isFinite(declared) && declared > max) {
+    await res.body?.cancel();
+    throw new Error(`answer larger than ${max} bytes`);
+  }
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel();
+      throw new Error(`answer larger than ${max} bytes`);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function describeFetchError(e: unknown): string {
@@ -380,6 +419,11 @@ export class SandboxNode {
     return this.toApi(this.record(id));
   }
 
+  /** Compacts the store now (tests; the store also compacts on its own as its journal grows). */
+  async compactStore(): Promise<void> {
+    await this.store.compact();
+  }
+
   /** Number of connections (for logs and tests). */
   get size(): number {
     return this.conns.size;
@@ -418,11 +462,9 @@ export class SandboxNode {
     }
     let json: unknown;
     try {
-      const text = await res.text();
-      if (text.length > 65536) throw new Error('too large');
-      json = JSON.parse(text);
+      json = JSON.parse(await readCapped(res));
     } catch {
-      throw notNode('its answer is not node info JSON');
+      throw notNode('its answer is not node info JSON (or larger than 64 KiB)');
     }
     const info = PublicNodeInfoSchema.safeParse(json);
     if (!info.success) throw notNode('its answer is not node info');
@@ -739,17 +781,39 @@ export class SandboxNode {
     return { rec, issuer };
   }
 
-  async peerAccept(authorization: string | undefined, id: string, body: unknown): Promise<{ active: boolean; name: string }> {
+  /**
+   * `body` is the request body, or a reader for it: a reader is called only once the JWT checked out, so an
+   * unauthenticated caller never gets its body read.
+   */
+  /** {@link authenticatePeer}, then the body (read only now), then the record as it is after both awaits. */
+  private async authenticatePeerWithBody(
+    authorization: string | undefined,
+    id: string,
+    path: string,
+    pinIssuer: boolean,
+    body: PeerBody,
+  ): Promise<{ rec: ConnRecord; issuer: string; body: unknown }> {
+    const first = await this.authenticatePeer(authorization, id, path, pinIssuer);
+    if (typeof body !== 'function') return { ...first, body };
+    const raw = await (body as () => Promise<unknown>)();
+    const rec = this.conns.get(id);
+    if (!rec || rec.demo || rec.linkKey !== first.rec.linkKey) {
+      throw new ApiError(404, 'invitation_unknown', 'This node has no such connection (it may have been deleted)');
+    }
+    return { rec, issuer: first.issuer, body: raw };
+  }
+
+  async peerAccept(authorization: string | undefined, id: string, body: PeerBody): Promise<{ active: boolean; name: string }> {
     const path = peerPath(id, 'accept');
-    const { rec, issuer } = await this.authenticatePeer(authorization, id, path, false);
+    const { rec, issuer, body: raw } = await this.authenticatePeerWithBody(authorization, id, path, false, body);
     // From here to the update below there is no await: the single-use check and the "used" mark are one step.
-    const req = parse(PeerAcceptBodySchema, body);
+    const req = parse(PeerAcceptBodySchema, raw);
     if (rec.role !== 'initiator' || !rec.invitation) throw new ApiError(409, 'conflict', 'This node did not issue that invitation');
     if (rec.invitation.usedAt || rec.accepted) throw new ApiError(409, 'invitation_used', 'This invitation was already used');
     if (issuer !== req.acceptorNodeId) throw new ApiError(401, 'unauthorized', 'Node-to-node token not issued by the accepting node');
     if (Date.parse(rec.invitation.expiresAt) <= this.now()) throw new ApiError(410, 'invitation_expired', 'This invitation has expired');
     const issuedPart = Buffer.from(JSON.stringify({ ...rec.invitation.issued, secret: deriveSecret(this.opts.masterKey, rec.id, rec.invitation.nonce) }), 'utf8').toString('base64url');
-    if (payloadDigest(issuedPart) !== req.payloadDigest) {
+    if (!sameDigest(payloadDigest(issuedPart), req.payloadDigest)) {
       throw new ApiError(400, 'invitation_tampered', 'The invitation details differ from what was issued');
     }
     if (!rec.localActive) throw new ApiError(409, 'conflict', 'The initiator deactivated this connection before it was accepted');
@@ -766,11 +830,11 @@ export class SandboxNode {
     return { active: next.localActive, name: next.name };
   }
 
-  async peerHeartbeat(authorization: string | undefined, id: string, body: unknown): Promise<{ active: boolean; name: string }> {
+  async peerHeartbeat(authorization: string | undefined, id: string, body: PeerBody): Promise<{ active: boolean; name: string }> {
     const path = peerPath(id, 'heartbeat');
-    const { rec } = await this.authenticatePeer(authorization, id, path);
+    const { rec, body: raw } = await this.authenticatePeerWithBody(authorization, id, path, true, body);
     // No await from here on: `rec` is current, and update() merges onto the current record anyway.
-    const req = parse(PeerHeartbeatBodySchema, body);
+    const req = parse(PeerHeartbeatBodySchema, raw);
     if (!rec.accepted) throw new ApiError(409, 'conflict', 'The connection is not accepted yet');
     const gone = req.gone === true;
     const changed = rec.remoteActive !== req.active || rec.remoteGone !== gone || rec.errorReason !== null;
@@ -790,7 +854,8 @@ export class SandboxNode {
       redirect: 'manual',
       signal: AbortSignal.timeout(this.opts.peerTimeoutMs),
     });
-    const text = await res.text();
+    // A larger answer throws like a network error: the caller reports the other node as unreachable/refusing.
+    const text = await readCapped(res);
     let json: unknown = null;
     try {
       json = text ? JSON.parse(text) : null;

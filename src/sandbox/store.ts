@@ -233,10 +233,12 @@ export class Store {
       }
       const parsed = SnapshotSchema.safeParse(json);
       if (!parsed.success) throw new Error(`${snapFile} is not a store snapshot (${describeIssues(parsed.error)})`);
-      const snap = parsed.data;
+      // Keys come from outside (e.g. an Idempotency-Key `__proto__`): read them from JSON.parse's own properties, not
+      // from the schema's output object, where such a key would set the prototype instead of being kept.
+      const raw = (json as { collections: Partial<Record<Collection, Record<string, unknown>>> }).collections;
       for (const c of COLLECTIONS) {
         const m = this.data.get(c)!;
-        for (const [k, v] of Object.entries(snap.collections[c] ?? {})) m.set(k, v);
+        for (const [k, v] of Object.entries(raw[c] ?? {})) m.set(k, v);
       }
     }
     const jFile = path.join(this.dir, JOURNAL);
