@@ -29,6 +29,8 @@ Options:
   --poll-ms <n>            how often an accepting node polls the initiator, ms (default 20000)
   --invitation-ttl <s>     invitation lifetime in seconds (default 604800 = 7 days)
   --peer-timeout-ms <n>    timeout for calls to other nodes, ms (default 5000)
+  --quota-mb <n>           storage quota of the data directory in MiB (default 1024); a write that would
+                           exceed it answers 507 storage_quota_exceeded and is not made
   --modes <list>           comma-separated modes offered: script,visual,basic (default all)
   --seed                   add example connections and emulator projects (once per data dir)
   --dev                    enable test hooks (POST /api/v1/dev/bulk)
@@ -99,6 +101,7 @@ const FlagsSchema = z.strictObject({
   'poll-ms': intFlag('poll-ms', 10, 86_400_000).optional(),
   'invitation-ttl': intFlag('invitation-ttl', 1, 365 * 86_400).optional(),
   'peer-timeout-ms': intFlag('peer-timeout-ms', 100, 600_000).optional(),
+  'quota-mb': intFlag('quota-mb', 1, 1024 * 1024).optional(),
   modes: z
     .string()
     .transform((s) => s.split(',').map((m) => m.trim()))
@@ -148,6 +151,7 @@ export function parseCliArgs(args: string[]): CliCommand {
         'poll-ms': { type: 'string' },
         'invitation-ttl': { type: 'string' },
         'peer-timeout-ms': { type: 'string' },
+        'quota-mb': { type: 'string' },
         modes: { type: 'string' },
         seed: { type: 'boolean' },
         dev: { type: 'boolean' },
@@ -179,6 +183,7 @@ export function parseCliArgs(args: string[]): CliCommand {
       pollMs: f['poll-ms'],
       invitationTtlMs: f['invitation-ttl'] === undefined ? undefined : f['invitation-ttl'] * 1000,
       peerTimeoutMs: f['peer-timeout-ms'],
+      quotaBytes: f['quota-mb'] === undefined ? undefined : f['quota-mb'] * 1024 * 1024,
       modes: f.modes,
       seed: f.seed,
       dev: f.dev,

@@ -46,7 +46,8 @@ import {
   JtiCache,
   type InvitationPayload,
 } from './invitation';
-import type { Store, StoreOp } from './store';
+import { DEFAULT_KEEP_DRAFTS, versionsToPrune, type RuleVersionState } from './retention';
+import { blobHash, type Store, type StoreOp } from './store';
 
 export const SANDBOX_VERSION = '0.1.0';
 export const DEFAULT_POLL_MS = 20_000;
@@ -87,11 +88,16 @@ export interface ConnRecord {
   demo?: boolean;
 }
 
+/** A stored rule version (v2 and later; version 1 is the computed default). The script is in the blob `blob`. */
 interface RuleVersionRecord {
-  script: string;
   version: number;
   updatedAt: string;
   author: string;
+  /** Content address of the script (store blob). */
+  blob: string;
+  /** Script size in UTF-8 bytes. */
+  size: number;
+  state: RuleVersionState;
 }
 
 interface IdemRecord {
@@ -114,6 +120,8 @@ export interface SandboxNodeOptions {
   invitationTtlMs: number;
   peerTimeoutMs: number;
   log: (line: string) => void;
+  /** Drafts kept per connection and direction (retention.ts); default {@link DEFAULT_KEEP_DRAFTS}. */
+  keepDrafts?: number;
   /** Clock in ms since the epoch; default `Date.now`. Test-only: lets tests move time instead of sleeping. */
   now?: () => number;
 }
@@ -960,7 +968,7 @@ export class SandboxNode {
   private ruleVersion(rec: ConnRecord, dir: RuleDirection, n: number): SyncRule | undefined {
     if (n === 1) return this.defaultRule(rec, dir);
     const v = this.store.get<RuleVersionRecord>('rules', `${rec.id}|${dir}|${n}`);
-    return v ? { ...v } : undefined;
+    return v ? { script: this.store.readBlob(v.blob), version: v.version, updatedAt: v.updatedAt, author: v.author } : undefined;
   }
 
   getRule(id: string, dir: RuleDirection): SyncRule {
@@ -978,21 +986,44 @@ export class SandboxNode {
     if (ifMatch !== current.version) {
       throw new ApiError(412, 'precondition_failed', `The ${dir} rule changed since version ${ifMatch}; the current version is ${current.version}`, undefined, current, { etag: `"${current.version}"` });
     }
-    const next: RuleVersionRecord = { script: req.script, version: current.version + 1, updatedAt: this.nowIso(), author };
-    this.store.commit([{ c: 'rules', k: `${id}|${dir}|${next.version}`, v: next }]);
+    const next: RuleVersionRecord = {
+      version: current.version + 1,
+      updatedAt: this.nowIso(),
+      author,
+      blob: blobHash(req.script),
+      size: utf8ByteLength(req.script),
+      state: 'published', // saving makes it the current rule (drafts come with a later API)
+    };
+    const ops: StoreOp[] = [{ c: 'rules', k: `${id}|${dir}|${next.version}`, v: next }];
+    for (const n of this.prunable(id, dir, next)) ops.push({ c: 'rules', k: `${id}|${dir}|${n}` });
+    // Throws StoreError (quota, disk) before anything is applied; the head moves only after the durable write.
+    this.store.commit(ops, [req.script]);
     this.ruleHeads.set(`${id}|${dir}`, next.version);
     this.opts.log(`"${rec.name}": ${dir} rule v${next.version} by ${author}`);
-    return { ...next };
+    return { script: req.script, version: next.version, updatedAt: next.updatedAt, author: next.author };
+  }
+
+  /** Stored versions of one direction that the retention policy drops once `added` is saved. */
+  private prunable(id: string, dir: RuleDirection, added: RuleVersionRecord): number[] {
+    const versions = [{ version: added.version, state: added.state }];
+    for (let n = 2; n < added.version; n++) {
+      const v = this.store.get<RuleVersionRecord>('rules', `${id}|${dir}|${n}`);
+      if (v) versions.push({ version: n, state: v.state });
+    }
+    return versionsToPrune(versions, this.opts.keepDrafts ?? DEFAULT_KEEP_DRAFTS);
   }
 
   listRuleVersions(id: string, dir: RuleDirection): RuleVersionList {
     const rec = this.record(id);
     const head = this.ruleHeads.get(`${id}|${dir}`) ?? 1;
     const items = [];
-    for (let n = head; n >= 1; n--) {
-      const v = this.ruleVersion(rec, dir, n);
-      if (v) items.push({ version: v.version, updatedAt: v.updatedAt, author: v.author, size: utf8ByteLength(v.script) });
+    // From the metadata: no script is read.
+    for (let n = head; n >= 2; n--) {
+      const v = this.store.get<RuleVersionRecord>('rules', `${id}|${dir}|${n}`);
+      if (v) items.push({ version: v.version, updatedAt: v.updatedAt, author: v.author, size: v.size });
     }
+    const first = this.defaultRule(rec, dir);
+    items.push({ version: 1, updatedAt: first.updatedAt, author: first.author, size: utf8ByteLength(first.script) });
     return { items };
   }
 

@@ -45,6 +45,8 @@ export interface SandboxOptions {
   log?: (line: string) => void;
   /** Log one line per inbound request (method, path, credential kind). */
   logRequests?: boolean;
+  /** Storage quota of the data directory in bytes (scripts, snapshot, journal); default 1 GiB. */
+  quotaBytes?: number;
   /** Server limits (timeouts, connection cap, pipelining); default {@link DEFAULT_SERVER_LIMITS}. */
   limits?: Partial<ServerLimits>;
   /** Observes every inbound HTTP request (tests). */
@@ -100,7 +102,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const log = options.log ?? ((line: string) => process.stderr.write(`[sandbox ${options.name}] ${line}\n`));
   const host = options.host ?? '127.0.0.1';
   ensurePrivateDir(options.dataDir);
-  const store = Store.open(options.dataDir);
+  const store = Store.open(options.dataDir, { quotaBytes: options.quotaBytes, log });
   let server: http.Server | undefined;
   let node: SandboxNode | undefined;
   try {
@@ -177,6 +179,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
             s.close(() => resolve());
             s.closeAllConnections();
           });
+          await store.settle();
           store.close();
           log('stopped');
         })();

@@ -7,6 +7,7 @@ import { AUTHOR_HEADER, ConnectionIdSchema, IDEMPOTENCY_KEY_HEADER, RuleDirectio
 import { AUTHOR_MAX_LENGTH, IDEMPOTENCY_KEY_MAX_LENGTH, MAX_BODY_BYTES, MAX_RULE_BODY_BYTES, authorHeaderSchema, idempotencyKeySchema } from '../shared/validation';
 import { ApiError } from './errors';
 import type { SandboxNode } from './node';
+import { StoreError } from './store';
 
 /** Limits of the HTTP server (docs/node-api.md "Limits"). Tests pass smaller ones. */
 export interface ServerLimits {
@@ -334,6 +335,7 @@ export function createRequestHandler(o: HandlerOptions): (req: http.IncomingMess
       // An error answered before the body was read (401, 404, 413, …): close the connection after the answer rather
       // than reading an unauthenticated or oversized body to its end.
       if (!req.complete) res.setHeader('connection', 'close');
+      if (e instanceof StoreError) e = storeApiError(e);
       if (e instanceof ApiError) {
         send(res, e.status, e.toBody(), e.headers);
       } else {
@@ -344,6 +346,12 @@ export function createRequestHandler(o: HandlerOptions): (req: http.IncomingMess
       req.resume();
     });
   };
+}
+
+/** What a refused or failed store write answers; in both cases the write was not applied. */
+function storeApiError(e: StoreError): ApiError {
+  if (e.kind === 'quota') return new ApiError(507, 'storage_quota_exceeded', e.message);
+  return new ApiError(503, 'storage_failed', `The node could not save the change: ${e.message}`, undefined, undefined, { 'retry-after': '5' });
 }
 
 /** The request target for a log line: printable ASCII only, at most 200 characters. */
