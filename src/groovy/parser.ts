@@ -69,6 +69,12 @@ export class Parser {
   private readonly comments: A.Comment[];
   /** >0 while speculating: errors throw BACKTRACK instead of being recorded. */
   private speculating = 0;
+  /**
+   * The outermost open argument list / closure / index that directly follows a plain name path (`foo(`,
+   * `x.each {`, `a[`). Groovy's parser must look through such a region to choose between a call and a
+   * paren-less command call, so it reports any syntax error inside it at the opener; we do the same.
+   */
+  private ambiguousOpener: Token | undefined;
 
   constructor(private readonly text: string) {
     const lexed = tokenize(text);
@@ -117,17 +123,66 @@ export class Parser {
 
   private error(message: string, start: number, end: number): void {
     if (this.speculating > 0) throw BACKTRACK;
+    const opener = this.ambiguousOpener;
+    if (opener && start >= opener.start) {
+      const what = opener.value === '{' ? 'closure' : opener.value === '(' ? 'argument list' : 'index';
+      message = `${message} at line ${this.lineOf(start)} (inside the ${what} that starts here)`;
+      start = opener.start;
+      end = opener.end;
+    }
     // One diagnostic per position is enough.
     const last = this.diagnostics[this.diagnostics.length - 1];
     if (last && last.range.start === start) return;
     this.diagnostics.push({ range: { start, end }, message, severity: 'error' });
   }
 
+  private lineOf(offset: number): number {
+    let line = 1;
+    for (let k = 0; k < offset; k++) {
+      const c = this.text.charCodeAt(k);
+      if (c === 10 || (c === 13 && this.text.charCodeAt(k + 1) !== 10)) line++;
+    }
+    return line;
+  }
+
+  /** Runs `f` with `opener` as the ambiguous region when `e` is a plain name path and no region is open yet. */
+  private inRegion<T>(e: Expr, opener: Token, f: () => T): T {
+    if (this.ambiguousOpener || !this.isPlainPath(e)) return f();
+    this.ambiguousOpener = opener;
+    try {
+      return f();
+    } finally {
+      this.ambiguousOpener = undefined;
+    }
+  }
+
+  /** `foo`, `a.b?.c`, `"x".y`, `this.z`: a primary followed only by member names (no call, index or closure). */
+  private isPlainPath(e: Expr): boolean {
+    for (;;) {
+      switch (e.kind) {
+        case 'Identifier':
+        case 'ThisExpression':
+        case 'SuperExpression':
+        case 'StringLiteral':
+        case 'GStringLiteral':
+        case 'NumberLiteral':
+        case 'BooleanLiteral':
+        case 'NullLiteral':
+          return true;
+        case 'PropertyExpression':
+          e = e.object;
+          continue;
+        default:
+          return false;
+      }
+    }
+  }
+
   /** Reports the current token as unexpected. */
   private unexpected(what?: string): void {
     const t = this.tok;
     if (t.kind === 'eof') {
-      this.error(what ? `Unexpected end of file, expected ${what}` : 'Unexpected end of file', this.prevEnd(), this.prevEnd());
+      this.error(what ? `Unexpected end of file, expected ${what}` : 'Unexpected end of file', this.text.length, this.text.length);
     } else {
       const text = this.text.slice(t.start, t.end);
       this.error(what ? `Unexpected '${text}', expected ${what}` : `Unexpected input: '${text}'`, t.start, t.end);
@@ -1055,6 +1110,11 @@ export class Parser {
     const start = this.tok.start;
     const expr = this.parseExpression();
     if (!this.canStartCommandArgs(expr)) return expr;
+    return this.continueCommand(expr, start);
+  }
+
+  /** `expr` is followed by paren-less command arguments on the same line: parse them. */
+  private continueCommand(expr: Expr, start: number): Expr {
     let callee: Expr = expr;
     // first argument list
     const args = this.parseCommandArgs();
@@ -1414,7 +1474,7 @@ export class Parser {
         }
         case '(': {
           if (t.nl) return e;
-          const { args, range } = this.parseArguments();
+          const { args, range } = this.inRegion(e, t, () => this.parseArguments());
           const closures = this.parseTrailingClosures();
           e = { kind: 'CallExpression', callee: e, args, trailingClosures: closures, parenthesized: true, argsRange: range, range: this.range(start) };
           continue;
@@ -1422,6 +1482,8 @@ export class Parser {
         case '[':
         case '?[': {
           if (t.nl) return e;
+          const before = e;
+          const indexed = this.inRegion(e, t, () => {
           this.next();
           const indices: Expr[] = [];
           if (this.isOp(']')) {
@@ -1429,7 +1491,7 @@ export class Parser {
             if (e.kind === 'Identifier' || e.kind === 'PropertyExpression') {
               this.next();
               e = { kind: 'ClassLiteralExpression', type: { kind: 'TypeRef', name: this.text.slice(e.range.start, e.range.end), nameRange: e.range, arrayDimensions: 1, range: this.range(start) }, range: this.range(start) };
-              continue;
+              return undefined;
             }
             this.unexpected('an index');
           }
@@ -1439,13 +1501,16 @@ export class Parser {
             if (!this.eatOp(',')) break;
           }
           this.expectOp(']');
-          e = { kind: 'IndexExpression', object: e, indices, safe: t.value === '?[', range: this.range(start) };
+          return indices;
+          });
+          if (indexed === undefined) continue;
+          e = { kind: 'IndexExpression', object: before, indices: indexed, safe: t.value === '?[', range: this.range(start) };
           continue;
         }
         case '{': {
           // closure argument: `foo { }`, `list.each { }` (also after a newline, like Groovy's grammar)
           if (!this.closureMayFollow(e)) return e;
-          const closures = this.parseTrailingClosures();
+          const closures = this.inRegion(e, t, () => this.parseTrailingClosures());
           if (e.kind === 'CallExpression' && e.trailingClosures.length === 0 && closures.length > 0) {
             e = { ...e, trailingClosures: closures, range: this.range(start) };
           } else {
@@ -1496,7 +1561,12 @@ export class Parser {
     while (!this.isOp(')') && this.tok.kind !== 'eof') {
       if (this.isOp('(') && this.isLambdaAhead()) args.push(this.parseLambda());
       else if (this.isIdent() && this.isOp('->', this.peek())) args.push(this.parseLambda());
-      else args.push(this.parseArgument());
+      else if (args.length === 0) {
+        // the first argument may be a paren-less command call: `a.b(c d e)`, `foo(a b, c)`
+        const aStart = this.tok.start;
+        const a = this.parseArgument();
+        args.push(a.kind !== 'NamedArgument' && a.kind !== 'SpreadExpression' && a.kind !== 'SpreadMapExpression' && this.canStartCommandArgs(a) ? this.continueCommand(a, aStart) : a);
+      } else args.push(this.parseArgument());
       if (!this.eatOp(',')) break;
       if (this.isOp(')')) break; // trailing comma
     }
