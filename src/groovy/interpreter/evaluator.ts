@@ -221,6 +221,8 @@ const ROUNDING = ['UP', 'DOWN', 'CEILING', 'FLOOR', 'HALF_UP', 'HALF_DOWN', 'HAL
 
 const SCRIPT_CLASS = 'Script1';
 
+const PACKAGE_ROOTS = new Set(['java', 'javax', 'groovy', 'com', 'org', 'net', 'io']);
+
 // ---------------------------------------------------------------- public API
 
 export interface RunOptions {
@@ -1052,7 +1054,29 @@ export class Interpreter {
     return O.toGroovyString(this.eval(p as A.Expression, frame));
   }
 
+  private dottedName(e: A.Expression): string | null {
+    if (e.kind === 'Identifier') return e.name;
+    if (e.kind === 'PropertyExpression' && e.operator === '.' && e.property.kind === 'Name') {
+      const o = this.dottedName(e.object);
+      return o === null ? null : `${o}.${e.property.name}`;
+    }
+    return null;
+  }
+
+  /** `java.util.regex.Pattern` written out: the class, when the root is a package and not a variable. */
+  private qualifiedClass(e: A.PropertyExpression, frame: Frame): GClassRef | null {
+    const dotted = this.dottedName(e);
+    if (!dotted) return null;
+    const parts = dotted.split('.');
+    if (!PACKAGE_ROOTS.has(parts[0]) || frame.scope.lookup(parts[0]) || this.binding.has(parts[0])) return null;
+    const i = parts.findIndex((p) => /^[A-Z]/.test(p));
+    if (i !== parts.length - 1) return null;
+    return this.classRef(dotted, e);
+  }
+
   private propertyExpr(e: A.PropertyExpression, frame: Frame): Value {
+    const qc = this.qualifiedClass(e, frame);
+    if (qc) return qc;
     if (e.operator === '.&' || e.operator === '::') throw unsupported(`method pointers (${e.operator})`);
     if (e.operator === '.@' || e.operator === '?.@' || e.operator === '*.@') throw unsupported('direct field access (.@)');
     const obj = this.eval(e.object, frame);
@@ -1654,9 +1678,12 @@ export class Interpreter {
         }
       }
       const obj = this.eval(callee.object, frame);
-      const name = this.propertyName(callee.property, frame);
+      let name = this.propertyName(callee.property, frame);
       if (obj === null && (callee.operator === '?.' || callee.operator === '*.')) return null;
       const args = this.evalArgs(e.args, e.trailingClosures, frame);
+      // list.remove((Object) x) removes the element x even when it is an Integer
+      const a0 = e.args[0];
+      if (name === 'remove' && e.args.length === 1 && a0.kind === 'CastExpression' && a0.style === 'paren' && /^(java\.lang\.)?Object$/.test(a0.type.name) && Array.isArray(obj)) name = 'removeElement';
       try {
         if (callee.operator === '*.') {
           return O.toList(obj).map((x) => (x === null ? null : this.invokeMethodOn(x as Value, name, args)));

@@ -152,6 +152,9 @@ function joinOf(list: Value[], sep: string): string {
 // ---------------------------------------------------------------- entry point
 
 export function invokeBuiltin(rt: Rt, target: Value, name: string, args: Value[]): Result {
+  if (target instanceof GStringValue && name === 'equals' && args.length === 1) {
+    return args[0] instanceof GStringValue && args[0].s === target.s;
+  }
   if (typeof target === 'string' || target instanceof GStringValue) {
     const r = stringMethod(rt, s(target), name, args);
     if (r !== NO_METHOD) return r;
@@ -202,6 +205,13 @@ export function invokeBuiltin(rt: Rt, target: Value, name: string, args: Value[]
     if (name === 'isInstance') return O.instanceOf(args[0], target);
   }
   return objectMethod(rt, target, name, args);
+}
+
+/** Java's own toString (String.valueOf): maps as {k=v}, collections as [a, b], recursively. */
+export function javaToString(v: Value): string {
+  if (v instanceof GMap) return `{${v.entries().map(([k, x]) => `${javaToString(k)}=${javaToString(x)}`).join(', ')}}`;
+  if (Array.isArray(v) && !isJavaArray(v)) return `[${v.map((x) => javaToString(x as Value)).join(', ')}]`;
+  return O.toGroovyString(v);
 }
 
 export function javaClassName(n: string): string {
@@ -779,8 +789,11 @@ function setScaleMode(n: JBigDecimal, scale: number, mode: string): JBigDecimal 
 
 // ---------------------------------------------------------------- List
 
-function removeAtOrValue(list: Value[], a0: Value): Value {
-  if (typeof a0 === 'number') {
+function removeAtOrValue(list: Value[], arg: Value): Value {
+  // { element } wraps a value that must be removed as an object even when it is an Integer (`remove((Object) 5)`)
+  const byValue = typeof arg === 'object' && arg !== null && 'element' in (arg as object) && Object.keys(arg as object).length === 1;
+  const a0 = byValue ? ((arg as { element: Value }).element) : arg;
+  if (typeof a0 === 'number' && !byValue) {
     if (a0 < 0 || a0 >= list.length) throw groovyError(INDEX_OUT_OF_BOUNDS, `Index ${a0} out of bounds for length ${list.length}`);
     return list.splice(a0, 1)[0] as Value;
   }
@@ -830,9 +843,16 @@ export function listMethod(rt: Rt, list: Value[], name: string, args: Value[]): 
       list[i] = args[1];
       return name === 'set' ? old : null;
     }
+    case 'push':
+      mutable(list, name);
+      b.collection(list.length + 1);
+      list.unshift(a0);
+      return true;
+    case 'removeElement':
+      mutable(list, name);
+      return removeAtOrValue(list, { element: a0 } as unknown as Value);
     case 'add':
     case 'leftShift':
-    case 'push':
       mutable(list, name);
       b.collection(list.length + 1);
       if (args.length === 2 && name === 'add') {
@@ -1539,7 +1559,7 @@ export function invokeStatic(_rt: Rt, cls: string, name: string, args: Value[]):
     case 'Boolean.valueOf':
       return typeof a0 === 'boolean' ? a0 : a0 !== null && s(a0).toLowerCase() === 'true';
     case 'String.valueOf':
-      return a0 instanceof JChar ? a0.c : Array.isArray(a0) ? a0.map((x) => s(x as Value)).join('') : O.toGroovyString(a0);
+      return a0 instanceof JChar ? a0.c : isJavaArray(a0) ? (a0 as Value[]).map((x) => s(x as Value)).join('') : javaToString(a0);
     case 'String.format':
       return formatJava(s(a0), args.slice(1));
     case 'String.join':
