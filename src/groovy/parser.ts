@@ -75,6 +75,15 @@ export class Parser {
    * paren-less command call, so it reports any syntax error inside it at the opener; we do the same.
    */
   private ambiguousOpener: Token | undefined;
+  private outerTypeArgsStart: Token | undefined;
+  /** Like ambiguousOpener, for a closure after the argument list of a plain path (not for end-of-file errors). */
+  private closureAfterArgsOpener: Token | undefined;
+  /** Errors Groovy finds while building its AST (after a successful parse): reported after the syntax errors. */
+  private readonly conversionErrors: A.SyntaxDiagnostic[] = [];
+  /** Nesting of blocks/closures (0 = script level), loops and switches (for break/continue). */
+  private blockDepth = 0;
+  private loopDepth = 0;
+  private switchDepth = 0;
 
   constructor(private readonly text: string) {
     const lexed = tokenize(text);
@@ -87,7 +96,9 @@ export class Parser {
     const body = this.parseStatements('script');
     const ast: A.Script = { kind: 'Script', body, comments: this.comments, range: { start: 0, end: this.text.length } };
     this.diagnostics.sort((a, b) => a.range.start - b.range.start);
-    return { ast, diagnostics: this.diagnostics };
+    this.conversionErrors.sort((a, b) => a.range.start - b.range.start);
+    // Groovy reports AST-building errors only when the parse succeeded: syntax errors come first.
+    return { ast, diagnostics: [...this.diagnostics, ...this.conversionErrors] };
   }
 
   // -------------------------------------------------------------------------------------------------------------
@@ -121,9 +132,15 @@ export class Parser {
     return undefined;
   }
 
+  /** An error Groovy reports while building the AST (not a parse error). */
+  private conversionError(message: string, start: number, end: number): void {
+    if (this.speculating > 0) return;
+    this.conversionErrors.push({ range: { start, end }, message, severity: 'error' });
+  }
+
   private error(message: string, start: number, end: number): void {
     if (this.speculating > 0) throw BACKTRACK;
-    const opener = this.ambiguousOpener;
+    const opener = this.ambiguousOpener ?? (start < this.text.length ? this.closureAfterArgsOpener : undefined);
     if (opener && start >= opener.start) {
       const what = opener.value === '{' ? 'closure' : opener.value === '(' ? 'argument list' : 'index';
       message = `${message} at line ${this.lineOf(start)} (inside the ${what} that starts here)`;
@@ -168,6 +185,7 @@ export class Parser {
         case 'NumberLiteral':
         case 'BooleanLiteral':
         case 'NullLiteral':
+        case 'NewExpression':
           return true;
         case 'PropertyExpression':
           e = e.object;
@@ -202,12 +220,14 @@ export class Parser {
   /** Runs `f` speculatively; on failure restores the position and returns undefined. */
   private attempt<T>(f: () => T): T | undefined {
     const save = this.i;
+    const savedTypeArgs = this.outerTypeArgsStart;
     this.speculating++;
     try {
       return f();
     } catch (e) {
       if (e !== BACKTRACK) throw e;
       this.i = save;
+      this.outerTypeArgsStart = savedTypeArgs;
       return undefined;
     } finally {
       this.speculating--;
@@ -224,6 +244,15 @@ export class Parser {
 
   /** Statement list of the script, a block or a closure body. Stops before `}` (not consumed) or EOF. */
   private parseStatements(ctx: 'script' | 'block'): A.Statement[] {
+    if (ctx === 'block') this.blockDepth++;
+    try {
+      return this.parseStatementList(ctx);
+    } finally {
+      if (ctx === 'block') this.blockDepth--;
+    }
+  }
+
+  private parseStatementList(ctx: 'script' | 'block'): A.Statement[] {
     const body: A.Statement[] = [];
     for (;;) {
       while (this.eatOp(';')) {
@@ -240,6 +269,7 @@ export class Parser {
       const before = this.i;
       const stmt = this.parseStatement();
       if (stmt) body.push(stmt);
+      if (stmt?.kind === 'PackageDeclaration') continue; // no separator needed after `package a.b`
       if (this.i === before) {
         // no progress: report and skip the token
         this.unexpected();
@@ -310,6 +340,11 @@ export class Parser {
           this.next();
           let label: A.Name | undefined;
           if (this.isIdent() && !this.tok.nl) label = this.name(this.next());
+          if (t.value === 'break' && !label && this.loopDepth === 0 && this.switchDepth === 0) {
+            this.conversionError('break statement is only allowed inside loops or switches', start, this.prevEnd());
+          } else if (t.value === 'continue' && !label && this.loopDepth === 0) {
+            this.conversionError('continue statement is only allowed inside loops', start, this.prevEnd());
+          }
           return { kind: t.value === 'break' ? 'BreakStatement' : 'ContinueStatement', label, range: this.range(start) };
         }
         case 'assert': {
@@ -337,7 +372,7 @@ export class Parser {
           break;
       }
     }
-    if (this.isOp('{')) return this.parseBlock();
+    if (this.isOp('{') && !this.blockFollowedByPath()) return this.parseBlock();
     if (this.isOp(';')) {
       this.next();
       return { kind: 'EmptyStatement', range: this.range(start) };
@@ -354,10 +389,29 @@ export class Parser {
       return { kind: 'LabeledStatement', label, body, range: this.range(start) };
     }
     // declarations: modifiers / annotations / types
-    const decl = this.tryDeclaration('script');
+    const decl = this.tryDeclaration(this.blockDepth === 0 ? 'script' : 'local');
     if (decl) return decl;
     const expression = this.parseStatementExpression();
     return { kind: 'ExpressionStatement', expression, range: this.range(start) };
+  }
+
+  /** `{ … }.foo()` at a statement start is a closure expression, not a block (Groovy picks what parses). */
+  private blockFollowedByPath(): boolean {
+    let depth = 0;
+    for (let k = this.i; k < this.toks.length; k++) {
+      const t = this.toks[k];
+      if (t.kind === 'eof') return false;
+      if (t.kind !== 'op') continue;
+      if (t.value === '{') depth++;
+      else if (t.value === '}') {
+        depth--;
+        if (depth === 0) {
+          const n = this.toks[k + 1];
+          return n.kind === 'op' && ['.', '?.', '*.', '.&', '.@', '?.@', '*.@', '::', '??.'].includes(n.value);
+        }
+      }
+    }
+    return false;
   }
 
   private atStatementEnd(): boolean {
@@ -375,12 +429,17 @@ export class Parser {
     return { kind: 'PackageDeclaration', name, nameRange: range, range: this.range(start) };
   }
 
+  /** Identifiers and the words Groovy allows in package names (`def`, `in`, `as`, `trait`). */
+  private isQualifiedNameElement(t: Token): boolean {
+    return t.kind === 'ident' || (t.kind === 'keyword' && t.value === 'def');
+  }
+
   private parseQualifiedName(): { name: string; range: A.Range } {
     const start = this.tok.start;
     const parts: string[] = [];
-    if (this.isIdent() || this.tok.kind === 'keyword') parts.push(this.next().value);
+    if (this.isQualifiedNameElement(this.tok)) parts.push(this.next().value);
     else this.unexpected('a name');
-    while (this.isOp('.') && (this.isIdent(this.peek()) || this.peek().kind === 'keyword')) {
+    while (this.isOp('.') && this.isQualifiedNameElement(this.peek()) && !this.peek().nl) {
       this.next();
       parts.push(this.next().value);
     }
@@ -398,18 +457,20 @@ export class Parser {
     const pathStart = this.tok.start;
     const parts: string[] = [];
     let star = false;
-    if (this.isIdent() || this.tok.kind === 'keyword') parts.push(this.next().value);
+    if (this.isQualifiedNameElement(this.tok)) parts.push(this.next().value);
     else this.unexpected('a name');
     while (this.isOp('.')) {
       this.next();
-      if (this.isOp('*')) {
+      if (this.isOp('*') && !this.tok.nl) {
         this.next();
         star = true;
         break;
       }
-      if (this.isIdent() || this.tok.kind === 'keyword') parts.push(this.next().value);
+      if (this.isQualifiedNameElement(this.tok) && !this.tok.nl) parts.push(this.next().value);
       else {
-        this.unexpected('a name');
+        // Groovy sees the line break itself as the unexpected input
+        if (this.tok.nl) this.error(`Unexpected line break, expected a name`, this.prevEnd(), this.prevEnd());
+        else this.unexpected('a name');
         break;
       }
     }
@@ -478,16 +539,37 @@ export class Parser {
     return s;
   }
 
+  private loopBody<T>(f: () => T): T {
+    this.loopDepth++;
+    try {
+      return f();
+    } finally {
+      this.loopDepth--;
+    }
+  }
+
+  /** Closures, methods and classes start a fresh break/continue/ambiguity context. */
+  private freshContext<T>(f: () => T): T {
+    const saved = [this.loopDepth, this.switchDepth] as const;
+    this.loopDepth = 0;
+    this.switchDepth = 0;
+    try {
+      return f();
+    } finally {
+      [this.loopDepth, this.switchDepth] = saved;
+    }
+  }
+
   private parseWhile(): A.WhileStatement {
     const start = this.next().start;
     const test = this.parseParExpression();
-    const body = this.parseSubStatement();
+    const body = this.loopBody(() => this.parseSubStatement());
     return { kind: 'WhileStatement', test, body, range: this.range(start) };
   }
 
   private parseDoWhile(): A.DoWhileStatement {
     const start = this.next().start;
-    const body = this.parseSubStatement();
+    const body = this.loopBody(() => this.parseSubStatement());
     let test: Expr;
     if (this.isKw('while')) {
       this.next();
@@ -521,7 +603,7 @@ export class Parser {
     if (forIn) {
       const iterable = this.parseExpression();
       this.expectOp(')');
-      const body = this.parseSubStatement();
+      const body = this.loopBody(() => this.parseSubStatement());
       return { kind: 'ForInStatement', variable: forIn, iterable, body, range: this.range(start) };
     }
     let init: A.VariableDeclaration | Expr[] | undefined;
@@ -535,7 +617,7 @@ export class Parser {
     this.expectOp(';');
     const update = this.isOp(')') ? [] : this.parseExpressionList();
     this.expectOp(')');
-    const body = this.parseSubStatement();
+    const body = this.loopBody(() => this.parseSubStatement());
     return { kind: 'ForStatement', init, test, update, body, range: this.range(start) };
   }
 
@@ -578,7 +660,13 @@ export class Parser {
         continue;
       }
       const before = this.i;
-      const s = this.parseStatement();
+      this.switchDepth++;
+      let s: A.Statement | undefined;
+      try {
+        s = this.parseStatement();
+      } finally {
+        this.switchDepth--;
+      }
       if (s) current.body.push(s);
       if (this.i === before) {
         this.unexpected();
@@ -799,7 +887,10 @@ export class Parser {
       const type = this.parseType(false);
       return this.parseDeclarationAfterType(start, modifiers, annotations, type, ctx, className, typeParameters);
     }
-    this.unexpected('a name');
+    // Groovy cannot decide what the modifiers start and reports them
+    const first = modifiers[0]?.range ?? annotations[0]?.range;
+    if (first) this.error(`Unexpected input: '${this.text.slice(first.start, first.end)}'`, first.start, first.end);
+    else this.unexpected('a name');
     return { kind: 'VariableDeclaration', modifiers, annotations, declarators: [], range: this.range(start) };
   }
 
@@ -818,6 +909,7 @@ export class Parser {
       return { kind: 'VariableDeclaration', modifiers, annotations, type, declarators: [], range: this.range(start) };
     }
     if (this.isOp('(', this.peek()) && ctx !== 'local') {
+      if (type && !this.isStandardType(type)) this.error(`Unexpected input: '('`, this.peek().start, this.peek().end);
       this.next();
       const name = this.name(nameTok);
       if (nameTok.kind === 'string') name.name = nameTok.value;
@@ -842,6 +934,13 @@ export class Parser {
     return { kind: 'VariableDeclaration', modifiers, annotations, type, declarators, range: this.range(start) };
   }
 
+  /** Method return types: primitives, `void`, or a class name whose last part is capitalized. */
+  private isStandardType(type: A.TypeRef): boolean {
+    if (PRIMITIVE_TYPES.has(type.name)) return true;
+    const last = type.name.slice(type.name.lastIndexOf('.') + 1);
+    return isCapitalized(last);
+  }
+
   private parseMethodRest(
     start: number,
     modifiers: A.Modifier[],
@@ -864,9 +963,9 @@ export class Parser {
       this.next();
       this.parseExpression();
     } else if (this.isOp('{')) {
-      body = this.parseBlock();
+      body = this.freshContext(() => this.parseBlock());
     } else if (ctx === 'script') {
-      this.error(`You cannot define a method[${name.name}] without method body in the script`, start, this.prevEnd());
+      this.conversionError(`You cannot define a method[${name.name}] without method body in the script`, start, this.prevEnd());
     }
     const isConstructor = ctx === 'class' && !returnType && name.name === className && !modifiers.some((m) => m.name === 'def');
     return { kind: 'MethodDeclaration', modifiers, annotations, typeParameters, returnType, name, parameters, throws, body, isConstructor, range: this.range(start) };
@@ -936,7 +1035,7 @@ export class Parser {
   }
 
   /** `Name(.Name)* [<args>] ([])*`; `?` wildcards only when `inTypeArgs`. */
-  private parseType(inTypeArgs: boolean): A.TypeRef {
+  private parseType(inTypeArgs: boolean, allowDiamond = false): A.TypeRef {
     const start = this.tok.start;
     while (this.isOp('@')) this.parseAnnotation();
     if (inTypeArgs && this.isOp('?')) {
@@ -964,13 +1063,21 @@ export class Parser {
     const nameRange = this.range(nameStart);
     let typeArguments: A.TypeRef[] | undefined;
     if (this.isOp('<')) {
-      this.next();
+      const lt = this.next();
       typeArguments = [];
+      if (this.isOp('>') && !allowDiamond) {
+        // `<>` is only allowed after `new`; Groovy reports the outermost type argument list
+        const at = this.outerTypeArgsStart ?? lt;
+        this.error(`Unexpected input: '<'`, at.start, at.end);
+      }
+      const outer = this.outerTypeArgsStart;
+      this.outerTypeArgsStart ??= lt;
       if (!this.isOp('>')) {
         typeArguments.push(this.parseType(true));
         while (this.eatOp(',')) typeArguments.push(this.parseType(true));
       }
       this.closeAngle();
+      this.outerTypeArgsStart = outer;
       // inner class of a generic type: Map.Entry<K, V>… ignore
       while (this.isOp('.') && this.isIdent(this.peek())) {
         this.next();
@@ -1116,9 +1223,14 @@ export class Parser {
   /** `expr` is followed by paren-less command arguments on the same line: parse them. */
   private continueCommand(expr: Expr, start: number): Expr {
     let callee: Expr = expr;
-    // first argument list
-    const args = this.parseCommandArgs();
-    let result: Expr = { kind: 'CallExpression', callee, args, trailingClosures: [], parenthesized: false, range: this.range(start) };
+    let result: Expr;
+    if (expr.kind === 'CallExpression' && (expr.parenthesized || expr.trailingClosures.length > 0)) {
+      // `m(1) x …`: no second argument list, only command arguments (`m(1).x …`)
+      result = expr;
+    } else {
+      const args = this.parseCommandArgs();
+      result = { kind: 'CallExpression', callee, args, trailingClosures: [], parenthesized: false, range: this.range(start) };
+    }
     // commandArgument*: name [pathElements | args]
     while (!this.atStatementEnd() && this.isCommandPrimary(this.tok)) {
       const primTok = this.next();
@@ -1298,6 +1410,13 @@ export class Parser {
       }
       if (t.kind === 'op' && ASSIGN_OPS.has(op)) {
         const opTok = this.next();
+        const assignable =
+          left.kind === 'Identifier' || left.kind === 'PropertyExpression' || left.kind === 'IndexExpression' ||
+          (left.kind === 'ListExpression' && op === '=' && left.elements.every((x) => x.kind === 'Identifier') && this.text[left.range.start] === '(') ||
+          (left.kind === 'ParenthesizedExpression' && (left.expression.kind === 'Identifier' || left.expression.kind === 'PropertyExpression' || left.expression.kind === 'IndexExpression'));
+        if (!assignable) {
+          this.conversionError('The LHS of an assignment should be a variable or a field accessing expression', left.range.start, left.range.end);
+        }
         const value = this.isOp('(') && this.isLambdaAhead() ? this.parseLambda() : this.parseStatementExpressionOrExpr();
         left = { kind: 'AssignmentExpression', operator: op as A.AssignmentOperator, operatorRange: { start: opTok.start, end: opTok.end }, target: left, value, range: this.range(start) };
         return left;
@@ -1459,10 +1578,12 @@ export class Parser {
           } else if (n.kind === 'gsBegin') {
             property = this.parseGString();
           } else if (n.kind === 'op' && n.value === '(') {
-            const pStart = this.next().start;
-            const inner = this.parseExpression();
-            this.expectOp(')');
-            property = { kind: 'ParenthesizedExpression', expression: inner, range: this.range(pStart) };
+            property = this.inRegion(e, t, () => {
+              const pStart = this.next().start;
+              const inner = this.parseExpression();
+              this.expectOp(')');
+              return { kind: 'ParenthesizedExpression', expression: inner, range: this.range(pStart) } as const;
+            });
           } else {
             // missing member name (half-typed `replica.`)
             this.unexpected('a member name');
@@ -1475,7 +1596,15 @@ export class Parser {
         case '(': {
           if (t.nl) return e;
           const { args, range } = this.inRegion(e, t, () => this.parseArguments());
-          const closures = this.parseTrailingClosures();
+          let closures: A.ClosureExpression[];
+          if (this.isOp('{') && !this.ambiguousOpener && !this.closureAfterArgsOpener && this.isPlainPath(e)) {
+            this.closureAfterArgsOpener = this.tok;
+            try {
+              closures = this.parseTrailingClosures();
+            } finally {
+              this.closureAfterArgsOpener = undefined;
+            }
+          } else closures = this.parseTrailingClosures();
           e = { kind: 'CallExpression', callee: e, args, trailingClosures: closures, parenthesized: true, argsRange: range, range: this.range(start) };
           continue;
         }
@@ -1588,7 +1717,7 @@ export class Parser {
       }
       this.expectOp('->');
     }
-    const body = this.parseStatements('block');
+    const body = this.freshContext(() => this.parseStatements('block'));
     this.expectOp('}');
     return { kind: 'ClosureExpression', parameters, body, range: this.range(start) };
   }
@@ -1878,7 +2007,7 @@ export class Parser {
 
   private parseNew(): A.NewExpression {
     const start = this.next().start; // new
-    const type = this.parseType(false);
+    const type = this.parseType(false, true);
     // parseType consumed `[]` pairs as array dimensions of an array creation without sizes
     const node: A.NewExpression = { kind: 'NewExpression', type, args: [], range: this.range(start) };
     if (this.isOp('[') || type.arrayDimensions > 0) {
