@@ -25,6 +25,8 @@ export const Commands = {
   restoreSyncRules: 'exalate.restoreSyncRules',
   exportSyncRules: 'exalate.exportSyncRules',
   publishSyncRulesFromFile: 'exalate.publishSyncRulesFromFile',
+  /** Ctrl+S / Cmd+S in a sync-rule editor (keybinding). */
+  saveSyncRules: 'exalate.saveSyncRules',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];

@@ -96,16 +96,24 @@ export interface WizardState {
 // ---- host → webview ----------------------------------------------------------------------------------------
 
 export type HostToWebview =
-  /** The complete state to render; `persist` is what the webview stores with `setState` for a reload. */
-  | { type: 'state'; state: WizardState; persist: PersistedWizard }
-  /** Moves focus to the first field of the step (sent when the step changes). */
-  | { type: 'focus' };
+  /**
+   * The complete state to render; `persist` is what the webview stores with `setState` for a reload. `ack` is the
+   * highest `input.seq` the host had processed when it sent this state: a field whose last edit is newer keeps
+   * what the user typed (src/shared/typedFields.ts).
+   */
+  | { type: 'state'; state: WizardState; persist: PersistedWizard; ack: number }
+  /**
+   * Moves focus to the first field of the step (sent when the step changes), or with `restore` back to the field
+   * the user was in (after a question such as "Discard the new connection?" was answered with Cancel).
+   */
+  | { type: 'focus'; restore?: boolean };
 
 // ---- webview → host ----------------------------------------------------------------------------------------
 
 export const WebviewToHostSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('ready') }),
-  z.strictObject({ type: z.literal('input'), field: WizardFieldSchema, value: z.string().max(10_000) }),
+  /** `seq` numbers the webview's edits (from 1 after each `ready`), so the host can say which ones a state answers. */
+  z.strictObject({ type: z.literal('input'), field: WizardFieldSchema, value: z.string().max(10_000), seq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER) }),
   z.strictObject({ type: z.literal('setPrivate'), value: z.boolean() }),
   z.strictObject({ type: z.literal('setMode'), mode: ModeSchema }),
   z.strictObject({ type: z.literal('setProject'), project: z.string().max(300) }),

@@ -76,6 +76,36 @@ export class SyncRuleCommands {
     private readonly messages: Messages,
   ) {}
 
+  // ---- Save (Ctrl+S in a sync-rule editor) -------------------------------------------------------------------
+
+  /**
+   * Publishes the sync-rule document in the active editor (or `uri`, for Retry) before VS Code writes it, so a
+   * save that does not land keeps the edits without VS Code's "Failed to save … Revert" notification: Cancel and
+   * Compare say nothing more (the dialog was the answer), any other failure is one short message with Retry.
+   * Anything else (no sync-rule editor, a past version, a clean document) is VS Code's own Save.
+   */
+  async save(uri?: vscode.Uri): Promise<'saved' | 'kept' | 'failed' | 'default'> {
+    const doc = uri ? vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString()) : vscode.window.activeTextEditor?.document;
+    const ref = doc?.uri.scheme === SYNC_RULES_SCHEME ? parseSyncRuleUri(doc.uri) : undefined;
+    if (!doc || !ref || ref.version !== undefined || !doc.isDirty) {
+      if (!uri) await vscode.commands.executeCommand('workbench.action.files.save');
+      return 'default';
+    }
+    try {
+      return await this.fs.saveFromEditor(doc);
+    } catch (e) {
+      const node = this.services.nodes.get(ref.nodeUrl)?.label ?? ref.nodeUrl;
+      const actions: MessageAction[] = [{ title: 'Retry', run: () => this.save(doc.uri) }];
+      if (needsSignIn(e)) actions.push({ title: 'Sign In Again', run: () => vscode.commands.executeCommand(Commands.signIn, { nodeUrl: ref.nodeUrl }) });
+      this.services.log.warn(`Save of ${ref.direction}.groovy of "${ref.connectionName ?? ref.connectionId}" on ${ref.nodeUrl} failed: ${errorMessage(e)}`);
+      this.messages.error(
+        `Not saved to ${node}: ${describeRule(ref.direction, ref.connectionName)}. ${errorMessage(e)} Your edits are still in the editor.`,
+        ...actions,
+      );
+      return 'failed';
+    }
+  }
+
   // ---- Open Sync Rules… ------------------------------------------------------------------------------------
 
   async open(raw?: unknown): Promise<vscode.TextEditor[]> {

@@ -56,6 +56,8 @@ export class SyncRulesFileSystem implements vscode.FileSystemProvider, vscode.Di
   readonly onConnectionGone = this.gone.event;
   private readonly entries = new Map<string, Entry>();
   private readonly versions = new Map<string, SyncRule>();
+  /** Published by `saveFromEditor`, waiting for VS Code's write of the same text (which then sends nothing). */
+  private readonly published = new Map<string, { script: string; rule: SyncRule; connection: Connection }>();
   /** Replaced by the integration tests (modal dialogs cannot be clicked there). */
   prompter: SyncRulesPrompter = modalPrompter;
 
@@ -204,6 +206,65 @@ export class SyncRulesFileSystem implements vscode.FileSystemProvider, vscode.Di
     }
   }
 
+  /**
+   * Ctrl+S in a sync-rule editor (the `exalate.saveSyncRules` keybinding): publishes the document's text with the
+   * conflict dialog first, and lets VS Code write the document only once the node has the version. So Cancel,
+   * Compare and a node that is down keep the editor dirty without VS Code's "Failed to save … Revert"
+   * notification; the caller shows what happened. Saves that do not come through here (File > Save, Save All,
+   * auto save) still go through writeFile.
+   * Resolves 'saved', or 'kept' when the user chose not to overwrite; rejects with the reason otherwise.
+   */
+  async saveFromEditor(doc: vscode.TextDocument): Promise<'saved' | 'kept'> {
+    const ref = this.parse(doc.uri);
+    const key = ruleKey(ref);
+    const script = doc.getText();
+    let published: { rule: SyncRule; connection: Connection };
+    try {
+      published = await this.publishChecked(ref, script, doc.uri);
+    } catch (e) {
+      if (e instanceof NotSavedError) return 'kept';
+      throw e;
+    }
+    this.published.set(key, { script, ...published });
+    try {
+      if (await doc.save()) return 'saved';
+    } finally {
+      // VS Code did not write (the document changed meanwhile, or the write failed): the node has the version
+      // anyway, so the next save is based on it. The document's mtime stays, so no "file is newer" prompt.
+      if (this.published.delete(key)) {
+        const e = this.entries.get(key);
+        if (e) e.version = published.rule.version;
+      }
+    }
+    return 'saved';
+  }
+
+  /** The checks and the publish of a save: the connection exists and is not Basic, then PUT with If-Match. */
+  private async publishChecked(ref: SyncRuleRef, script: string, uri: vscode.Uri): Promise<{ rule: SyncRule; connection: Connection }> {
+    if (ref.version !== undefined) {
+      throw new ReadonlyRuleError(
+        `Version ${ref.version} is a past version and cannot be changed. To make it current again, use “Exalate: Show Sync Rules History” and Restore it.`,
+      );
+    }
+    const client = await this.clientFor(ref.nodeUrl);
+    let connection: Connection;
+    try {
+      connection = await client.getConnection(ref.connectionId);
+    } catch (e) {
+      this.reportGone(ref, e);
+      throw e;
+    }
+    if (connection.mode === 'basic') {
+      this.noteConnection(ref.nodeUrl, ref.connectionId, connection);
+      throw new ReadonlyRuleError(readonlyExplanation(connection.name));
+    }
+    const named = { ...ref, connectionName: connection.name };
+    const base = this.entries.get(ruleKey(ref))?.version ?? (await client.getSyncRule(ref.connectionId, ref.direction)).version;
+    const rule = await this.publish(named, script, base, uri, 'editor');
+    this.services.log.info(`Saved ${ref.direction} rule of "${connection.name}" as version ${rule.version} on ${ref.nodeUrl}`);
+    return { rule, connection };
+  }
+
   // ---- FileSystemProvider ----------------------------------------------------------------------------------
 
   watch(): vscode.Disposable {
@@ -259,35 +320,19 @@ export class SyncRulesFileSystem implements vscode.FileSystemProvider, vscode.Di
   async writeFile(uri: vscode.Uri, content: Uint8Array): Promise<void> {
     const ref = this.parse(uri);
     try {
-      if (ref.version !== undefined) {
-        throw new ReadonlyRuleError(
-          `Version ${ref.version} is a past version and cannot be changed. To make it current again, use “Exalate: Show Sync Rules History” and Restore it.`,
-        );
-      }
       let script: string;
       try {
         script = decoder.decode(content);
       } catch {
         throw new vscode.FileSystemError('The script is not valid UTF-8 text. Reopen the file with the UTF-8 encoding, then save again.');
       }
-      const client = await this.clientFor(ref.nodeUrl);
-      let connection: Connection;
-      try {
-        connection = await client.getConnection(ref.connectionId);
-      } catch (e) {
-        this.reportGone(ref, e);
-        throw e;
-      }
-      if (connection.mode === 'basic') {
-        this.noteConnection(ref.nodeUrl, ref.connectionId, connection);
-        throw new ReadonlyRuleError(readonlyExplanation(connection.name));
-      }
-      const named = { ...ref, connectionName: connection.name };
-      const base = this.entries.get(ruleKey(ref))?.version ?? (await client.getSyncRule(ref.connectionId, ref.direction)).version;
-      const rule = await this.publish(named, script, base, uri, 'editor');
+      const key = ruleKey(ref);
+      const already = ref.version === undefined ? this.published.get(key) : undefined;
+      if (already) this.published.delete(key);
+      // saveFromEditor published exactly this text a moment ago: only record it.
+      const { rule, connection } = already?.script === script ? already : await this.publishChecked(ref, script, uri);
       // Keep the exact bytes the editor wrote (they decode to `script`), so stat's size matches the document.
       this.remember(ref, connection, rule, false, content.slice());
-      this.services.log.info(`Saved ${ref.direction} rule of "${connection.name}" as version ${rule.version} on ${ref.nodeUrl}`);
     } catch (e) {
       if (!(e instanceof NotSavedError)) this.services.log.warn(`Save of ${uri.path} failed: ${e instanceof Error ? e.message : String(e)}`);
       throw toFileSystemError(e);

@@ -49,6 +49,7 @@ export function registerSyncRules(services: Services): SyncRulesTestApi {
     vscode.commands.registerCommand(Commands.restoreSyncRules, (args?: unknown) => commands.restore(args)),
     vscode.commands.registerCommand(Commands.exportSyncRules, (args?: unknown) => commands.export(args)),
     vscode.commands.registerCommand(Commands.publishSyncRulesFromFile, (args?: unknown) => commands.publishFromFile(args)),
+    vscode.commands.registerCommand(Commands.saveSyncRules, () => commands.save()),
   );
   return {
     fileSystem,

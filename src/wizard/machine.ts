@@ -37,8 +37,11 @@ export interface ProjectList {
 export interface WizardDeps {
   /** Asks our node to look at a public destination. */
   checkDestination(url: string): Promise<PublicNodeInfo>;
-  /** Names of the connections that exist on our node (for the "name already exists" check). */
-  connectionNames(): Promise<string[]>;
+  /**
+   * Names of the connections that exist on our node (for the "name already exists" check). `quiet`: the check
+   * while the user types (no progress notification).
+   */
+  connectionNames(opts?: { quiet?: boolean }): Promise<string[]>;
   /** The Azure DevOps projects of our node's organization. Rejects with ProjectsProblem. */
   listProjects(): Promise<ProjectList>;
   initiate(req: InitiateRequest, idempotencyKey: string): Promise<InitiateResponse>;
@@ -52,6 +55,8 @@ export interface WizardInit {
   /** Suggested local instance short name (our node's short name). */
   localShortName: string;
   idempotencyKey: string;
+  /** How long typing must pause before the name is checked against the node's connections (default 400 ms). */
+  nameCheckDelayMs?: number;
 }
 
 const MODE_TEXT: Record<'visual' | 'script', { label: string; detail: string }> = {
@@ -67,6 +72,9 @@ export class WizardMachine {
   private readonly listeners = new Set<(s: WizardState, stepChanged: boolean) => void>();
   /** Bumped on every change of the destination, so a slow check that finished late is ignored. */
   private generation = 0;
+  /** The debounced "name already exists" check while typing, and the number of the newest one started. */
+  private nameTimer: ReturnType<typeof setTimeout> | undefined;
+  private nameCheck = 0;
 
   constructor(
     private readonly deps: WizardDeps,
@@ -177,6 +185,40 @@ export class WizardMachine {
     }
     delete s.errors._;
     this.validateTyped();
+    this.update(false);
+    if (s.step === 'info' && (field === 'name' || field === 'localShortName' || field === 'remoteShortName')) this.scheduleNameCheck();
+  }
+
+  /** Stops the pending name check (the panel closed). */
+  dispose(): void {
+    clearTimeout(this.nameTimer);
+    this.nameTimer = undefined;
+    this.nameCheck++;
+  }
+
+  /** Checks the (typed or suggested) name against the node's connections once typing pauses. */
+  private scheduleNameCheck(): void {
+    clearTimeout(this.nameTimer);
+    this.nameCheck++;
+    if (!this.state.name.trim()) return;
+    this.nameTimer = setTimeout(() => void this.checkNameNow(), this.init.nameCheckDelayMs ?? 400);
+  }
+
+  private async checkNameNow(): Promise<void> {
+    const s = this.state;
+    const check = ++this.nameCheck;
+    const wanted = s.name.trim();
+    let names: string[];
+    try {
+      names = await this.deps.connectionNames({ quiet: true });
+    } catch {
+      return; // the check on Next reports a node that cannot answer
+    }
+    if (check !== this.nameCheck || s.step !== 'info' || s.busy || s.name.trim() !== wanted) return;
+    const taken = names.some((n) => n.trim().toLowerCase() === wanted.toLowerCase());
+    if (taken) s.errors.name = duplicateName(wanted, s.node.label);
+    else if (s.errors.name === duplicateName(wanted, s.node.label)) delete s.errors.name;
+    else return;
     this.update(false);
   }
 
@@ -357,7 +399,7 @@ export class WizardMachine {
       const wanted = s.name.trim().toLowerCase();
       s.busy = null;
       if (names.some((n) => n.trim().toLowerCase() === wanted)) {
-        s.errors.name = `A connection named "${s.name.trim()}" already exists on ${s.node.label}. Choose another name.`;
+        s.errors.name = duplicateName(s.name.trim(), s.node.label);
         this.update(false);
         return;
       }
@@ -414,7 +456,7 @@ export class WizardMachine {
     };
     let fields: FieldErrors = {};
     if (e instanceof ConflictError && e.reason === 'duplicate_name') {
-      fields = { name: `A connection named "${s.name.trim()}" already exists on ${s.node.label}. Choose another name.` };
+      fields = { name: duplicateName(s.name.trim(), s.node.label) };
     } else if (e instanceof InvalidError) {
       fields = { ...e.fields };
     } else if (e instanceof UnreachableError && e.remote) {
@@ -588,6 +630,11 @@ export class WizardMachine {
     this.update(true);
     if (s.step === 'project') await this.loadProjects();
   }
+}
+
+/** The node already has a connection with this name (names are unique per node, ignoring case). */
+export function duplicateName(name: string, nodeLabel: string): string {
+  return `A connection named "${name}" already exists on ${nodeLabel}. Choose another name.`;
 }
 
 /** The user-facing text of an error. */

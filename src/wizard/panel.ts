@@ -28,6 +28,8 @@ export class WizardPanel implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [this.changed];
   private ready = false;
+  /** The highest `input.seq` of the current webview that the machine has processed (reset when a webview says `ready`). */
+  private ack = 0;
   disposed = false;
   /** Messages from the webview that failed the protocol schema (tests assert that they were ignored). */
   rejectedMessages = 0;
@@ -80,9 +82,11 @@ export class WizardPanel implements vscode.Disposable {
     switch (msg.type) {
       case 'ready':
         this.ready = true;
+        this.ack = 0;
         this.push(m.state, true);
         return;
       case 'input':
+        this.ack = Math.max(this.ack, msg.seq);
         return m.input(msg.field, msg.value);
       case 'setPrivate':
         return m.setPrivate(msg.value);
@@ -95,7 +99,14 @@ export class WizardPanel implements vscode.Disposable {
       case 'back':
         return m.back();
       case 'cancel':
-        if (m.dirty && !(await this.prompter.confirm('Discard the new connection?', 'What you entered in the Initiate Connection wizard will be lost.', 'Discard'))) return;
+        if (m.dirty && !(await this.prompter.confirm('Discard the new connection?', 'What you entered in the Initiate Connection wizard will be lost.', 'Discard'))) {
+          // The dialog took the focus: give it back to the panel and to the field the user was in.
+          if (!this.disposed) {
+            this.panel.reveal(this.panel.viewColumn, false);
+            void this.panel.webview.postMessage({ type: 'focus', restore: true } satisfies HostToWebview);
+          }
+          return;
+        }
         await forgetRun(this.services.context.workspaceState, m.state.idempotencyKey);
         this.panel.dispose();
         return;
@@ -144,7 +155,7 @@ export class WizardPanel implements vscode.Disposable {
     if (!this.disposed) void saveRun(this.services.context.workspaceState, this.machine.persist());
     if (!this.ready || this.disposed) return;
     const post = (msg: HostToWebview) => void this.panel.webview.postMessage(msg);
-    post({ type: 'state', state, persist: this.machine.persist() });
+    post({ type: 'state', state, persist: this.machine.persist(), ack: this.ack });
     if (stepChanged) post({ type: 'focus' });
   }
 
@@ -155,12 +166,14 @@ export class WizardPanel implements vscode.Disposable {
       Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, work));
     return {
       checkDestination: (url) => progress(`Exalate: ${label} is checking ${url}…`, () => c.checkDestination(url)),
-      connectionNames: () =>
-        progress(`Exalate: checking the connection names on ${label}…`, async () => {
+      connectionNames: (opts) => {
+        const all = async () => {
           const names: string[] = [];
           for await (const page of c.iterateConnectionPages({ limit: 500 })) names.push(...page.items.map((i) => i.name));
           return names;
-        }),
+        };
+        return opts?.quiet ? all() : progress(`Exalate: checking the connection names on ${label}…`, all);
+      },
       listProjects: () => progress(`Exalate: listing the Azure DevOps projects of ${label}…`, () => listNodeProjects(this.services, c.nodeUrl, c)),
       initiate: (req, key) => progress(`Exalate: creating connection "${req.name}" on ${label}…`, () => c.initiateConnection(req, key)),
       getInvitationCode: (id) => progress(`Exalate: fetching the invitation code from ${label}…`, () => c.getInvitationCode(id)),
@@ -199,6 +212,7 @@ export class WizardPanel implements vscode.Disposable {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.machine.dispose();
     for (const d of this.disposables) d.dispose();
     this.panel.dispose();
   }

@@ -87,6 +87,14 @@ describe('e2e: sync rules as documents', function () {
     assert.match(await dialog().innerText(), /The outgoing script of “Orders to Partner” was changed on the node since you opened it/);
     assert.match(await dialog().innerText(), /version 2 by colleague/);
     await wb.screenshot('conflict-dialog');
+    // Cancel keeps the edits in the editor, unsaved.
+    await dialog().locator('.monaco-button', { hasText: 'Cancel' }).first().click();
+    await dialog().waitFor({ state: 'detached', timeout: 30_000 });
+    await wb.page.locator('.tabs-container .tab.dirty', { hasText: 'outgoing.groovy' }).first().waitFor({ timeout: 15_000 });
+
+    await wb.page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+    await wb.page.keyboard.press('Control+S');
+    await dialog().waitFor({ timeout: 30_000 });
     await dialog().locator('.monaco-button', { hasText: 'Compare' }).first().click();
     await tab('node v2 ↔ your edits').waitFor({ timeout: 30_000 });
     const diff = wb.page.locator('.monaco-diff-editor').first();
@@ -94,6 +102,11 @@ describe('e2e: sync rules as documents', function () {
     await diff.filter({ hasText: 'typed in the e2e test' }).waitFor({ timeout: 30_000 });
     await wb.screenshot('conflict-compare');
     assert.equal((await client.getSyncRule(connectionId, 'outgoing')).version, 2, 'Compare saved nothing');
+    // Neither Cancel nor Compare is followed by VS Code's generic "Failed to save" notification (with its Revert,
+    // which would throw away the edits the user just chose to keep).
+    const notes = await wb.notifications();
+    assert.ok(!notes.some((n) => /Failed to save|FileSystemError|Unable to write/.test(n)), notes.join(' | '));
+    assert.ok(await wb.page.locator('.tabs-container .tab.dirty', { hasText: 'outgoing.groovy' }).first().isVisible(), 'the edits are still unsaved');
 
     // Save again from the diff's right side (the user's document) and overwrite.
     await diff.locator('.editor.modified .view-lines').click();
@@ -124,5 +137,31 @@ describe('e2e: sync rules as documents', function () {
     await pickRow('Version 1').click();
     await tab('v1 ↔ current').waitFor({ timeout: 30_000 });
     await wb.screenshot('history-diff');
+  });
+
+  it('a save while the node is down keeps the edits and says so in one short message; Retry saves once the node is back', async () => {
+    await tab('outgoing.groovy').first().click();
+    await wb.page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+    await wb.page.keyboard.press('Control+End');
+    await wb.page.keyboard.type('\n// typed while the node was down');
+    await wb.page.locator('.tabs-container .tab.dirty', { hasText: 'outgoing.groovy' }).first().waitFor({ timeout: 15_000 });
+    const before = (await client.getSyncRule(connectionId, 'outgoing')).version;
+    await node.stop();
+    await wb.page.keyboard.press('Control+S');
+    const notes = await wb.waitForNotification(/not saved/i);
+    await wb.screenshot('save-node-down');
+    const shown = notes.find((n) => /not saved/i.test(n)) ?? '';
+    assert.match(shown, /Contoso node/, notes.join(' | '));
+    assert.match(shown, /still in the editor/, notes.join(' | '));
+    assert.ok(!notes.some((n) => /Failed to save|FileSystemError|Unable to write|%3A%2F%2F/.test(n)), notes.join(' | '));
+    assert.ok(await wb.page.locator('.tabs-container .tab.dirty', { hasText: 'outgoing.groovy' }).first().isVisible(), 'the edits are still unsaved');
+
+    await node.restart();
+    await wb.page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+    await wb.page.keyboard.press('Control+S');
+    await wb.page.locator('.tabs-container .tab.dirty', { hasText: 'outgoing.groovy' }).first().waitFor({ state: 'detached', timeout: 30_000 });
+    const rule = await client.getSyncRule(connectionId, 'outgoing');
+    assert.equal(rule.version, before + 1);
+    assert.match(rule.script, /typed while the node was down$/);
   });
 });

@@ -116,6 +116,93 @@ describe('e2e: Initiate Connection wizard and Accept Invitation', function () {
     await Promise.all([a?.stop(), b?.stop()]);
   });
 
+  it('keeps every keystroke: select all and type at full speed while validation messages appear and disappear', async () => {
+    const frame = await openWizard('contoso');
+    /** Selects the field's text with the keyboard and types `text` without any delay between keys, as a fast typist. */
+    async function retype(id: string, text: string): Promise<void> {
+      const input = frame.locator(`#${id} input, #${id} textarea`).first();
+      await input.click();
+      await input.press('ControlOrMeta+A');
+      await wb.page.keyboard.type(text);
+    }
+    /** The field shows `text` once the host has answered every keystroke (its message, if any, is up to date). */
+    async function shows(id: string, text: string, what: string): Promise<void> {
+      const ok = await frame
+        .waitForFunction(([i, t]) => (document.querySelector(`#${i}`) as HTMLElement & { value: string })?.value === t, [id, text] as const, { timeout: 10_000 })
+        .then(() => true, () => false);
+      const actual = await frame.locator(`#${id} input, #${id} textarea`).first().inputValue();
+      assert.ok(ok, `${what}: typed "${text}", the field shows "${actual}"`);
+    }
+
+    // Destination URL: an invalid value shows its message; the fast retype hides it again.
+    for (let round = 0; round < 3; round++) {
+      await retype('f-destinationUrl', 'x');
+      await frame.locator('#e-destinationUrl', { hasText: 'absolute URL' }).waitFor();
+      await retype('f-destinationUrl', 'http://127.0.0.1:9');
+      await shows('f-destinationUrl', 'http://127.0.0.1:9', `destination, round ${round + 1}`);
+      await frame.locator('#e-destinationUrl').waitFor({ state: 'hidden' });
+    }
+
+    await frame.locator('#f-private').click();
+    await frame.locator('#next').click();
+    await stepTitle(frame, 'Configuration type');
+    await frame.locator('#mode-script').click();
+    await frame.locator('#next').click();
+    await stepTitle(frame, 'Connection information');
+    await typeInto(frame, 'f-remoteShortName', 'partner');
+    await frame.waitForFunction(() => (document.querySelector('#f-name') as HTMLElement & { value: string })?.value === 'contoso_to_partner');
+
+    // Connection name: a message on screen (a bad short name), then select all and a new name typed at full speed,
+    // then the message goes away.
+    const names = ['CONTOSO_TO_PARTNER', 'contoso_to_partner_2', 'Support-Sync', 'CONTOSO_TO_PARTNER_3', 'abc'];
+    for (const [round, name] of names.entries()) {
+      await retype('f-remoteShortName', 'bad name!');
+      await frame.locator('#e-remoteShortName', { hasText: /./ }).waitFor();
+      await retype('f-name', name);
+      await shows('f-name', name, `connection name, round ${round + 1}`);
+      await retype('f-remoteShortName', 'partner');
+      await frame.locator('#e-remoteShortName').waitFor({ state: 'hidden' });
+      await shows('f-name', name, `connection name after the message went away, round ${round + 1}`);
+    }
+    // A name the node already has (seeded), typed in another case: reported while typing, without pressing Next.
+    await retype('f-name', 'fabrikam JIRA bugs');
+    await frame.locator('#e-name', { hasText: 'A connection named "fabrikam JIRA bugs" already exists on contoso' }).waitFor({ timeout: 15_000 });
+    assert.equal(await nextEnabled(frame, false), false, 'Next is disabled while the name is taken');
+    await retype('f-name', 'abc');
+    await frame.locator('#e-name').waitFor({ state: 'hidden' });
+    // The short names too (their messages toggle and the suggestion is not involved any more).
+    for (const [round, short] of ['fabrikam', 'PartnerJira', 'p'].entries()) {
+      await retype('f-remoteShortName', 'bad name!');
+      await frame.locator('#e-remoteShortName', { hasText: /./ }).waitFor();
+      await retype('f-remoteShortName', short);
+      await shows('f-remoteShortName', short, `destination short name, round ${round + 1}`);
+    }
+    assert.equal(await nextEnabled(frame, true), true, 'the host received the typed values (Next is enabled)');
+    await wb.screenshot('keystrokes-kept');
+
+    // Escape asks before discarding; answering Cancel puts the focus back into the field the user was typing in.
+    const description = frame.locator('#f-description textarea');
+    await description.click();
+    await wb.page.keyboard.type('first part');
+    await wb.page.keyboard.press('Escape');
+    const ask = wb.page.locator('.monaco-dialog-box', { hasText: 'Discard the new connection?' });
+    await ask.waitFor({ timeout: 15_000 });
+    await ask.locator('.monaco-button', { hasText: 'Cancel' }).first().click();
+    await ask.waitFor({ state: 'detached', timeout: 15_000 });
+    const back = await frame
+      .waitForFunction(() => document.activeElement?.id === 'f-description', undefined, { timeout: 10_000 })
+      .then(() => true, () => false);
+    assert.ok(back, `the focus went back to the Description field (it is on ${await frame.evaluate(() => document.activeElement?.id || document.activeElement?.tagName)})`);
+    await wb.page.keyboard.type(', second part');
+    await shows('f-description', 'first part, second part', 'description typed before and after the Discard question');
+
+    await frame.locator('#cancel').click();
+    const dialog = wb.page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ timeout: 15_000 });
+    await dialog.locator('.monaco-button', { hasText: 'Discard' }).first().click();
+    await wb.page.locator('iframe.webview.ready').waitFor({ state: 'detached', timeout: 30_000 });
+  });
+
   it('private flow: I don\'t have a URL → Script → names → project → Initiate → Copy → Done', async () => {
     const frame = await openWizard('contoso');
     await wb.screenshot('private-1-destination');

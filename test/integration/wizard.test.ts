@@ -50,6 +50,8 @@ describe('wizard: Initiate Connection and Accept Invitation (real sandbox nodes)
   const copied: string[] = [];
   let confirmAnswer = true;
   let inputAnswer: string | undefined;
+  /** Numbers the scripted edits as the webview does. */
+  let seq = 0;
 
   const prompter: Partial<WizardPrompter> = {
     error: async (m) => {
@@ -82,8 +84,8 @@ describe('wizard: Initiate Connection and Accept Invitation (real sandbox nodes)
     await panel.receive({ type: 'setMode', mode: 'script' });
     await panel.receive({ type: 'next' });
     assert.equal(panel.state.step, 'info');
-    await panel.receive({ type: 'input', field: 'remoteShortName', value: remote });
-    if (name) await panel.receive({ type: 'input', field: 'name', value: name });
+    await panel.receive({ type: 'input', field: 'remoteShortName', value: remote, seq: ++seq });
+    if (name) await panel.receive({ type: 'input', field: 'name', value: name, seq: ++seq });
     await panel.receive({ type: 'next' });
     assert.equal(panel.state.step, 'project', JSON.stringify(panel.state.errors));
     await until(panel, (s) => s.projects.status !== 'loading' && s.projects.status !== 'idle', 'the project list');
@@ -165,24 +167,24 @@ describe('wizard: Initiate Connection and Accept Invitation (real sandbox nodes)
 
   it('public flow: checks the destination, offers its modes and initiates a public connection', async () => {
     const panel = await open(a);
-    await panel.receive({ type: 'input', field: 'destinationUrl', value: a.url });
+    await panel.receive({ type: 'input', field: 'destinationUrl', value: a.url, seq: ++seq });
     await panel.receive({ type: 'next' });
     assert.equal(panel.state.step, 'destination');
     assert.match(panel.state.errors.destinationUrl!, /is your own node/);
 
-    await panel.receive({ type: 'input', field: 'destinationUrl', value: 'http://127.0.0.1:9' });
+    await panel.receive({ type: 'input', field: 'destinationUrl', value: 'http://127.0.0.1:9', seq: ++seq });
     await panel.receive({ type: 'next' });
     assert.equal(panel.state.step, 'destination');
     assert.match(panel.state.errors.destinationUrl!, /could not reach/i);
 
-    await panel.receive({ type: 'input', field: 'destinationUrl', value: `${b.url}/` });
+    await panel.receive({ type: 'input', field: 'destinationUrl', value: `${b.url}/`, seq: ++seq });
     await panel.receive({ type: 'next' });
     assert.equal(panel.state.step, 'mode', JSON.stringify(panel.state.errors));
     assert.ok(panel.state.modeOptions.every((o) => o.enabled));
     await panel.receive({ type: 'setMode', mode: 'script' });
     await panel.receive({ type: 'next' });
     assert.equal(panel.state.remoteShortName, 'wizB', 'the destination short name is suggested');
-    await panel.receive({ type: 'input', field: 'name', value: 'Public wizard' });
+    await panel.receive({ type: 'input', field: 'name', value: 'Public wizard', seq: ++seq });
     await panel.receive({ type: 'next' });
     await until(panel, (s) => s.projects.status === 'ready', 'projects');
     await panel.receive({ type: 'setProject', project: 'Customer Portal' });
@@ -201,8 +203,8 @@ describe('wizard: Initiate Connection and Accept Invitation (real sandbox nodes)
     await panel.receive({ type: 'setPrivate', value: true });
     await panel.receive({ type: 'next' });
     await panel.receive({ type: 'next' });
-    await panel.receive({ type: 'input', field: 'remoteShortName', value: 'other' });
-    await panel.receive({ type: 'input', field: 'name', value: existing.name.toUpperCase() });
+    await panel.receive({ type: 'input', field: 'remoteShortName', value: 'other', seq: ++seq });
+    await panel.receive({ type: 'input', field: 'name', value: existing.name.toUpperCase(), seq: ++seq });
     await panel.receive({ type: 'next' });
     assert.equal(panel.state.step, 'info');
     assert.match(panel.state.errors.name!, /already exists/);

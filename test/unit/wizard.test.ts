@@ -65,6 +65,23 @@ function publicInfo(modes: PublicNodeInfo['modes'] = ['script', 'visual']): Publ
   return { kind: 'exalate-node', apiVersion: 'v1', shortName: 'fabrikam', platform: 'azure-devops', publicUrl: 'http://127.0.0.1:9002', version: '1', modes, nodeId: 'n2' };
 }
 
+/** Waits (at most 5 s, then fails naming `what`) until a state change satisfies `pred`. */
+function changed(m: WizardMachine, pred: (s: WizardMachine['state']) => boolean, what: string): Promise<void> {
+  if (pred(m.state)) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      off();
+      reject(new Error(`timed out after 5 s waiting for ${what}; state: ${JSON.stringify({ step: m.state.step, errors: m.state.errors })}`));
+    }, 5000);
+    const off = m.onChange((s) => {
+      if (!pred(s)) return;
+      clearTimeout(timer);
+      off();
+      resolve();
+    });
+  });
+}
+
 /** Waits until the machine is idle (projects loaded in the background, etc.). */
 async function settle(m: WizardMachine): Promise<void> {
   for (let i = 0; i < 50 && (m.state.busy || m.state.projects.status === 'loading'); i++) await new Promise((r) => setImmediate(r));
@@ -260,6 +277,31 @@ describe('wizard: Initiate Connection state machine', () => {
     assert.equal(m.state.canNext, true);
   });
 
+  it('reports a name that already exists while the user types (debounced, ignoring case), before Next', async () => {
+    const { deps, calls } = fakeDeps({ connectionNames: async () => ['Contoso_To_Partner', 'Orders'] });
+    const m = new WizardMachine(deps, { ...init, nameCheckDelayMs: 20 });
+    m.setPrivate(true);
+    await m.next();
+    await m.next();
+    assert.equal(m.state.step, 'info');
+    const before = calls.names;
+    // Typed quickly: one check after the pause, for the last value only.
+    for (const v of ['o', 'or', 'ord', 'orde', 'ORDERS']) m.input('name', v);
+    await changed(m, (s) => !!s.errors.name, 'the duplicate name message');
+    assert.equal(calls.names - before, 1, 'one check for the whole burst of keys');
+    assert.match(m.state.errors.name!, /A connection named "ORDERS" already exists on contoso/);
+    assert.equal(m.state.canNext, false);
+    // The suggested name (from the short names) is checked too, and the message goes once the name is free.
+    m.input('name', '');
+    m.input('remoteShortName', 'partner');
+    assert.equal(m.state.name, 'contoso_to_partner');
+    await changed(m, (s) => /contoso_to_partner/.test(s.errors.name ?? ''), 'the duplicate suggested name');
+    m.input('name', 'Orders 2');
+    await changed(m, (s) => s.canNext, 'Next enabled for a free name');
+    assert.equal(m.state.errors.name, undefined);
+    m.dispose();
+  });
+
   it('reports a name that already exists on the node before Initiate', async () => {
     const { deps, calls } = fakeDeps({ connectionNames: async () => ['Contoso_To_Partner'] });
     const m = new WizardMachine(deps, init);
@@ -397,7 +439,7 @@ describe('wizard: Initiate Connection state machine', () => {
 
 describe('wizard protocol', () => {
   it('accepts the intents of the webview and rejects anything else', () => {
-    assert.ok(WebviewToHostSchema.safeParse({ type: 'input', field: 'name', value: 'x' }).success);
+    assert.ok(WebviewToHostSchema.safeParse({ type: 'input', field: 'name', value: 'x', seq: 1 }).success);
     assert.ok(WebviewToHostSchema.safeParse({ type: 'next' }).success);
     for (const bad of [
       null,
@@ -407,7 +449,10 @@ describe('wizard protocol', () => {
       { type: 'input', field: 'name', value: 5 },
       { type: 'next', extra: true },
       { type: 'setMode', mode: 'magic' },
-      { type: 'input', field: 'name', value: 'x'.repeat(10_001) },
+      { type: 'input', field: 'name', value: 'x'.repeat(10_001), seq: 1 },
+      { type: 'input', field: 'name', value: 'x' },
+      { type: 'input', field: 'name', value: 'x', seq: 0 },
+      { type: 'input', field: 'name', value: 'x', seq: 1.5 },
     ]) {
       assert.equal(WebviewToHostSchema.safeParse(bad).success, false, JSON.stringify(bad)?.slice(0, 60));
     }

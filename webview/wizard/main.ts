@@ -12,6 +12,7 @@ import {
   vsCodeTextArea,
   vsCodeTextField,
 } from '@vscode/webview-ui-toolkit';
+import { TypedFields } from '../../src/shared/typedFields';
 import type { HostToWebview, ProblemAction, WebviewToHost, WizardField, WizardState, WizardStep } from '../../src/shared/wizardProtocol';
 
 provideVSCodeDesignSystem().register(
@@ -69,6 +70,10 @@ interface StepView {
 let state: WizardState | undefined;
 let view: StepView | undefined;
 let viewStep: WizardStep | undefined;
+/** What the user typed wins over the host's echo of it (sequence numbers, see src/shared/typedFields.ts). */
+const typed = new TypedFields<WizardField>();
+/** The `ack` of the state being rendered. */
+let ack = 0;
 
 const app = document.getElementById('app')!;
 app.textContent = '';
@@ -97,7 +102,22 @@ nextBtn.addEventListener('click', () => {
   else send({ type: 'next' });
 });
 
+/** Is the event's target (inside shadow roots) an editable text control? */
+function inTextControl(e: Event): boolean {
+  const inner = e.composedPath()[0];
+  return inner instanceof HTMLInputElement || inner instanceof HTMLTextAreaElement;
+}
+
 document.addEventListener('keydown', (e) => {
+  // Select all / undo / redo inside a text field: the field does it at once. Without stopPropagation the webview
+  // frame also forwards the key to the workbench, which sends `execCommand('selectAll'|'undo'|…)` back a moment
+  // later: by then a fast typist has typed on, and the late "select all" makes the next key replace what was just
+  // typed ("CONTOSO_TO_PARTNER" became "TNER").
+  const mod = e.ctrlKey || e.metaKey;
+  if (mod && !e.altKey && ['a', 'z', 'y'].includes(e.key.toLowerCase()) && inTextControl(e)) {
+    e.stopPropagation();
+    return;
+  }
   if (e.key === 'Escape') {
     e.preventDefault();
     send({ type: 'cancel' });
@@ -134,7 +154,7 @@ function textField(field: WizardField, label: string, opts: { placeholder?: stri
   }) as ValueElement;
   input.textContent = label; // the toolkit renders its default slot as the field's <label>
   input.setAttribute('aria-label', label.replace(/\s*\*$/, ''));
-  input.addEventListener('input', () => send({ type: 'input', field, value: input.value ?? '' }));
+  input.addEventListener('input', () => send({ type: 'input', field, value: input.value ?? '', seq: typed.edited(field) }));
   const hint = opts.hint ? el('div', { class: 'hint' }, opts.hint) : undefined;
   const error = errorLine(`e-${field}`);
   wrap.append(input, ...(hint ? [hint] : []), error);
@@ -142,7 +162,8 @@ function textField(field: WizardField, label: string, opts: { placeholder?: stri
     wrap,
     input,
     sync(value: string, message: string | undefined, disabled = false) {
-      if (input.value !== value && document.activeElement !== input) input.value = value;
+      // Only a state that has seen the field's last edit may write it, and never while the user is in it.
+      if (typed.mayWrite(field, ack, document.activeElement === input) && input.value !== value) input.value = value;
       input.disabled = disabled;
       input.classList.toggle('invalid', !!message);
       setError(error, message);
@@ -389,11 +410,22 @@ function render(s: WizardState): void {
   cancelBtn.hidden = s.step === 'invitation';
 }
 
-function focusFirst(): void {
+/** The id of the last control that had the focus in the step (restored after a dialog of the host). */
+let lastFocused: string | undefined;
+document.addEventListener('focusin', (e) => {
+  const id = (e.target as HTMLElement | null)?.id;
+  if (id && body.contains(e.target as Node)) lastFocused = id;
+});
+
+function focusFirst(restore = false): void {
   // Custom elements upgrade asynchronously; wait a frame so the inner control exists.
   requestAnimationFrame(() => {
-    const first = body.querySelector<HTMLElement>('[data-first]:not([disabled])') ?? nextBtn;
-    first.focus();
+    const previous = restore && lastFocused ? document.getElementById(lastFocused) : null;
+    const target =
+      previous && body.contains(previous) && !(previous as ValueElement).disabled
+        ? previous
+        : (body.querySelector<HTMLElement>('[data-first]:not([disabled])') ?? nextBtn);
+    target.focus();
   });
 }
 
@@ -401,10 +433,11 @@ window.addEventListener('message', (e: MessageEvent<HostToWebview>) => {
   const msg = e.data;
   if (!msg || typeof msg !== 'object') return;
   if (msg.type === 'state') {
+    ack = msg.ack;
     render(msg.state);
     vscode.setState(msg.persist);
   } else if (msg.type === 'focus') {
-    focusFirst();
+    focusFirst(msg.restore === true);
   }
 });
 
