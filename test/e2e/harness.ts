@@ -59,7 +59,8 @@ export class Workbench {
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
     const page = await context.newPage();
-    await page.goto(cs.workbenchUrl(server, { workspace, extensionPath: ROOT, env: opts.env }));
+    // The first load of the workbench can take long on a busy 2-core machine; still a deadline that fails loudly.
+    await page.goto(cs.workbenchUrl(server, { workspace, extensionPath: ROOT, env: opts.env }), { timeout: 120_000 });
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     await page.locator('.activitybar').waitFor({ timeout: 60_000 });
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
