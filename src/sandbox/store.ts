@@ -146,6 +146,8 @@ export interface StoreOptions {
   io?: Partial<StoreIo>;
   /** Storage quota in bytes (blobs + snapshot + journal); default {@link DEFAULT_QUOTA_BYTES}. */
   quotaBytes?: number;
+  /** Journal size that triggers a compaction (when also larger than the snapshot); default 4 MiB. */
+  compactBytes?: number;
   /** Where compaction problems are reported (they never fail a commit); default: ignored. */
   log?: (line: string) => void;
 }
@@ -217,6 +219,7 @@ export class Store {
   private compactRetryAt = 0;
   private readonly io: StoreIo;
   readonly quotaBytes: number;
+  private readonly compactBytes: number;
   private readonly log: (line: string) => void;
 
   private constructor(readonly dir: string, options: StoreOptions) {
@@ -228,6 +231,7 @@ export class Store {
       writeSnapshotChunk: options.io?.writeSnapshotChunk ?? (async (h, text) => void (await h.write(text))),
     };
     this.quotaBytes = options.quotaBytes ?? DEFAULT_QUOTA_BYTES;
+    this.compactBytes = options.compactBytes ?? MIN_COMPACT_BYTES;
     this.log = options.log ?? (() => undefined);
   }
 
@@ -578,7 +582,7 @@ export class Store {
 
   private maybeCompact(): void {
     if (this.compacting || this.closed || Date.now() < this.compactRetryAt) return;
-    if (this.journalBytes <= Math.max(MIN_COMPACT_BYTES, this.snapshotBytes)) return;
+    if (this.journalBytes <= Math.max(this.compactBytes, this.snapshotBytes)) return;
     // Off the request path: the commit that crossed the threshold answers first.
     const timer = setImmediate(() => void this.compact().catch(() => undefined));
     timer.unref?.();
