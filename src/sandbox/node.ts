@@ -206,7 +206,7 @@ export class SandboxNode {
     return this.rules.getRule(id, dir);
   }
 
-  putRule(id: string, dir: RuleDirection, body: unknown, ifMatch: number | null, author: string): SyncRule {
+  putRule(id: string, dir: RuleDirection, body: unknown, ifMatch: number | null, author: string): Promise<SyncRule> {
     return this.rules.putRule(id, dir, body, ifMatch, author);
   }
 

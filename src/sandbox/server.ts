@@ -167,7 +167,7 @@ function routes(o: HandlerOptions): Route[] {
           throw new ApiError(400, 'bad_request', 'If-Match must be a rule version ETag such as "3"', { 'if-match': 'Must be an ETag such as "3"' });
         }
         const who = author(req);
-        const rule = n.putRule(params[0], d, await body(), version, who);
+        const rule = await n.putRule(params[0], d, await body(), version, who);
         return { status: 200, body: rule, headers: { etag: ruleEtag(rule.version) } };
       },
       { maxBody: MAX_RULE_BODY_BYTES },

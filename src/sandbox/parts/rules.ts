@@ -58,18 +58,29 @@ export class RuleVersions {
     return this.ruleVersion(rec, dir, this.ruleHeads.get(`${id}|${dir}`) ?? 1)!;
   }
 
-  putRule(id: string, dir: RuleDirection, body: unknown, ifMatch: number | null, author: string): SyncRule {
-    const rec = this.index.record(id);
-    const req = parse(PutSyncRuleRequestSchema, body);
-    const current = this.getRule(id, dir);
+  /** Checks `If-Match` against the current version (reading the current script only for the error). */
+  private checkPrecondition(id: string, dir: RuleDirection, ifMatch: number | null): number {
+    this.index.record(id);
+    const head = this.ruleHeads.get(`${id}|${dir}`) ?? 1;
     if (ifMatch === null) {
-      throw new ApiError(428, 'precondition_required', 'PUT needs an If-Match header with the version you edited (from the ETag)', undefined, current);
+      throw new ApiError(428, 'precondition_required', 'PUT needs an If-Match header with the version you edited (from the ETag)', undefined, this.getRule(id, dir));
     }
-    if (ifMatch !== current.version) {
-      throw new ApiError(412, 'precondition_failed', `The ${dir} rule changed since version ${ifMatch}; the current version is ${current.version}`, undefined, current, { etag: `"${current.version}"` });
+    if (ifMatch !== head) {
+      throw new ApiError(412, 'precondition_failed', `The ${dir} rule changed since version ${ifMatch}; the current version is ${head}`, undefined, this.getRule(id, dir), { etag: `"${head}"` });
     }
+    return head;
+  }
+
+  async putRule(id: string, dir: RuleDirection, body: unknown, ifMatch: number | null, author: string): Promise<SyncRule> {
+    const req = parse(PutSyncRuleRequestSchema, body);
+    this.checkPrecondition(id, dir, ifMatch);
+    // The script's blob is written first, off the event loop (quota checked before). Then, with no await until the
+    // commit, everything is checked again: the connection may be gone or the rule changed meanwhile.
+    await this.ctx.store.prepareBlob(req.script);
+    const rec = this.index.record(id);
+    const head = this.checkPrecondition(id, dir, ifMatch);
     const next: RuleVersionRecord = {
-      version: current.version + 1,
+      version: head + 1,
       updatedAt: this.ctx.nowIso(),
       author,
       blob: blobHash(req.script),
