@@ -31,6 +31,7 @@ Options:
   --peer-timeout-ms <n>    timeout for calls to other nodes, ms (default 5000)
   --quota-mb <n>           storage quota of the data directory in MiB (default 1024); a write that would
                            exceed it answers 507 storage_quota_exceeded and is not made
+  --compact-kb <n>         journal size in KiB that triggers a compaction of the store (default 4096)
   --modes <list>           comma-separated modes offered: script,visual,basic (default all)
   --seed                   add example connections and emulator projects (once per data dir)
   --dev                    enable test hooks (POST /api/v1/dev/bulk)
@@ -102,6 +103,7 @@ const FlagsSchema = z.strictObject({
   'invitation-ttl': intFlag('invitation-ttl', 1, 365 * 86_400).optional(),
   'peer-timeout-ms': intFlag('peer-timeout-ms', 100, 600_000).optional(),
   'quota-mb': intFlag('quota-mb', 1, 1024 * 1024).optional(),
+  'compact-kb': intFlag('compact-kb', 1, 1024 * 1024).optional(),
   modes: z
     .string()
     .transform((s) => s.split(',').map((m) => m.trim()))
@@ -152,6 +154,7 @@ export function parseCliArgs(args: string[]): CliCommand {
         'invitation-ttl': { type: 'string' },
         'peer-timeout-ms': { type: 'string' },
         'quota-mb': { type: 'string' },
+        'compact-kb': { type: 'string' },
         modes: { type: 'string' },
         seed: { type: 'boolean' },
         dev: { type: 'boolean' },
@@ -184,6 +187,7 @@ export function parseCliArgs(args: string[]): CliCommand {
       invitationTtlMs: f['invitation-ttl'] === undefined ? undefined : f['invitation-ttl'] * 1000,
       peerTimeoutMs: f['peer-timeout-ms'],
       quotaBytes: f['quota-mb'] === undefined ? undefined : f['quota-mb'] * 1024 * 1024,
+      compactBytes: f['compact-kb'] === undefined ? undefined : f['compact-kb'] * 1024,
       modes: f.modes,
       seed: f.seed,
       dev: f.dev,

@@ -10,7 +10,7 @@ import type { Mode } from '../shared/api';
 import { createAdoEmulator } from './ado';
 import { DEFAULT_INVITATION_TTL_MS, DEFAULT_PEER_TIMEOUT_MS, DEFAULT_POLL_MS, SandboxNode } from './node';
 import { DEFAULT_SERVER_LIMITS, createRequestHandler, type ServerLimits } from './server';
-import { Store, ensurePrivateDir, writeFileDurable } from './store';
+import { Store, ensurePrivateDir, writeFileDurable, type StoreIo } from './store';
 
 export interface SandboxOptions {
   /** Directory for the store and the node key (created if missing). */
@@ -47,6 +47,10 @@ export interface SandboxOptions {
   logRequests?: boolean;
   /** Storage quota of the data directory in bytes (scripts, snapshot, journal); default 1 GiB. */
   quotaBytes?: number;
+  /** Journal size in bytes that triggers a compaction; default 4 MiB. */
+  compactBytes?: number;
+  /** Test-only: replaces the store's file calls (fault injection). */
+  storeIo?: Partial<StoreIo>;
   /** Server limits (timeouts, connection cap, pipelining); default {@link DEFAULT_SERVER_LIMITS}. */
   limits?: Partial<ServerLimits>;
   /** Observes every inbound HTTP request (tests). */
@@ -102,7 +106,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const log = options.log ?? ((line: string) => process.stderr.write(`[sandbox ${options.name}] ${line}\n`));
   const host = options.host ?? '127.0.0.1';
   ensurePrivateDir(options.dataDir);
-  const store = Store.open(options.dataDir, { quotaBytes: options.quotaBytes, log });
+  const store = Store.open(options.dataDir, { quotaBytes: options.quotaBytes, compactBytes: options.compactBytes, io: options.storeIo, log });
   let server: http.Server | undefined;
   let node: SandboxNode | undefined;
   try {

@@ -40,7 +40,7 @@ export const DEFAULT_SERVER_LIMITS: ServerLimits = {
   idleTimeoutMs: 30_000,
   maxRequestsPerSocket: 1_000,
   maxConnections: 256,
-  maxPipelined: 16,
+  maxPipelined: 4,
 };
 
 export interface AdoMount {
@@ -167,7 +167,7 @@ function routes(o: HandlerOptions): Route[] {
           throw new ApiError(400, 'bad_request', 'If-Match must be a rule version ETag such as "3"', { 'if-match': 'Must be an ETag such as "3"' });
         }
         const who = author(req);
-        const rule = n.putRule(params[0], d, await body(), version, who);
+        const rule = await n.putRule(params[0], d, await body(), version, who);
         return { status: 200, body: rule, headers: { etag: ruleEtag(rule.version) } };
       },
       { maxBody: MAX_RULE_BODY_BYTES },
@@ -265,6 +265,8 @@ export function createRequestHandler(o: HandlerOptions): (req: http.IncomingMess
   const pending = new WeakMap<Socket, number>();
   /** Requests received per connection. */
   const served = new WeakMap<Socket, number>();
+  /** Connections that pipelined more than `maxPipelined` requests: no more are read or answered. */
+  const overloaded = new WeakSet<Socket>();
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
     o.onRequest?.(req);
     const url = requestUrl(req);
@@ -323,8 +325,16 @@ export function createRequestHandler(o: HandlerOptions): (req: http.IncomingMess
     served.set(socket, count);
     // Node announces the limit but leaves the connection open; closing it after this answer enforces it.
     if (count >= maxPerSocket) res.setHeader('connection', 'close');
+    if (overloaded.has(socket)) {
+      // Already answered 503 and closing: requests parsed from the same packet get nothing (no answer is built).
+      req.resume();
+      return;
+    }
     if (inFlight > maxPipelined) {
-      // The client sends faster than it reads its answers: stop here instead of buffering answers for it.
+      // The client sends faster than it reads its answers: stop reading the socket, answer 503 after the answers
+      // already queued, and close the connection then (or at the idle timeout, if the client never reads).
+      overloaded.add(socket);
+      socket.pause();
       res.setHeader('connection', 'close');
       res.setHeader('retry-after', '1');
       send(res, 503, new ApiError(503, 'overloaded', `More than ${maxPipelined} requests are waiting for their answers on this connection; read the answers before sending more`).toBody());

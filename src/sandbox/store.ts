@@ -135,8 +135,8 @@ export interface StoreIo {
   writeSync(fd: number, buf: Uint8Array, offset: number, length: number): number;
   /** Journal sync. */
   fdatasyncSync(fd: number): void;
-  /** Writes one blob file durably. */
-  writeBlob(file: string, data: Uint8Array): void;
+  /** Writes one blob file durably (synchronously on open/migration, awaited in {@link Store.prepareBlob}). */
+  writeBlob(file: string, data: Uint8Array): void | Promise<void>;
   /** Writes one chunk of a snapshot being compacted. */
   writeSnapshotChunk(handle: fs.promises.FileHandle, text: string): Promise<void>;
 }
@@ -146,6 +146,8 @@ export interface StoreOptions {
   io?: Partial<StoreIo>;
   /** Storage quota in bytes (blobs + snapshot + journal); default {@link DEFAULT_QUOTA_BYTES}. */
   quotaBytes?: number;
+  /** Journal size that triggers a compaction (when also larger than the snapshot); default 4 MiB. */
+  compactBytes?: number;
   /** Where compaction problems are reported (they never fail a commit); default: ignored. */
   log?: (line: string) => void;
 }
@@ -185,6 +187,28 @@ function formatBytes(n: number): string {
   return n >= 1024 * 1024 ? `${(n / (1024 * 1024)).toFixed(1)} MiB` : `${Math.ceil(n / 1024)} KiB`;
 }
 
+/** {@link defaultWriteBlob} with fs.promises: the fsync runs on the thread pool, not on the event loop. */
+async function writeBlobAsync(file: string, data: Uint8Array): Promise<void> {
+  const tmp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  const h = await fs.promises.open(tmp, 'w', DATA_FILE_MODE);
+  try {
+    if (POSIX) await h.chmod(DATA_FILE_MODE);
+    await h.writeFile(data);
+    await h.sync();
+  } catch (e) {
+    await h.close().catch(() => undefined);
+    await fs.promises.rm(tmp, { force: true });
+    throw e;
+  }
+  await h.close();
+  await fs.promises.rename(tmp, file);
+  const d = await fs.promises.open(path.dirname(file), 'r').catch(() => null);
+  if (d) {
+    await d.sync().catch(() => undefined);
+    await d.close();
+  }
+}
+
 function defaultWriteBlob(file: string, data: Uint8Array): void {
   const tmp = `${file}.tmp`;
   const fd = fs.openSync(tmp, 'w', DATA_FILE_MODE);
@@ -216,7 +240,10 @@ export class Store {
   /** No automatic compaction before this time (ms) after a failed one. */
   private compactRetryAt = 0;
   private readonly io: StoreIo;
+  /** Whether blob writes are the default ones (then {@link prepareBlob} writes with fs.promises). */
+  private readonly defaultBlobIo: boolean;
   readonly quotaBytes: number;
+  private readonly compactBytes: number;
   private readonly log: (line: string) => void;
 
   private constructor(readonly dir: string, options: StoreOptions) {
@@ -227,7 +254,9 @@ export class Store {
       writeBlob: options.io?.writeBlob ?? defaultWriteBlob,
       writeSnapshotChunk: options.io?.writeSnapshotChunk ?? (async (h, text) => void (await h.write(text))),
     };
+    this.defaultBlobIo = options.io?.writeBlob === undefined;
     this.quotaBytes = options.quotaBytes ?? DEFAULT_QUOTA_BYTES;
+    this.compactBytes = options.compactBytes ?? MIN_COMPACT_BYTES;
     this.log = options.log ?? (() => undefined);
   }
 
@@ -462,8 +491,43 @@ export class Store {
       fsyncDir(path.dirname(shard));
       fsyncDir(this.dir);
     }
-    this.io.writeBlob(file, Buffer.from(text, 'utf8'));
+    const done = this.io.writeBlob(file, Buffer.from(text, 'utf8'));
+    if (done instanceof Promise) throw new Error('an asynchronous blob writer can only be used through prepareBlob');
     return hash;
+  }
+
+  /**
+   * Writes the blob for `text` ahead of the commit that will refer to it, off the event loop (the commit then finds
+   * it and only appends its journal line). Checks the quota first. Throws {@link StoreError}; a blob written for a
+   * commit that never happens is removed by the next compaction.
+   */
+  async prepareBlob(text: string): Promise<void> {
+    if (this.closed || this.journalFd === null) throw new StoreError('unusable', 'store is closed');
+    if (this.failed) throw new StoreError('unusable', `The data directory is unusable after a failed write (${this.failed.message}); restart the node`);
+    const hash = blobHash(text);
+    const file = this.blobFile(hash);
+    if (this.blobRefs.has(hash) || fs.existsSync(file)) return;
+    const data = Buffer.from(text, 'utf8');
+    if (this.usedBytes + data.length > this.quotaBytes) this.quotaError(data.length);
+    try {
+      const shard = path.dirname(file);
+      if (!fs.existsSync(shard)) {
+        ensurePrivateDir(path.dirname(shard));
+        ensurePrivateDir(shard);
+        fsyncDir(path.dirname(shard));
+        fsyncDir(this.dir);
+      }
+      await (this.defaultBlobIo ? writeBlobAsync(file, data) : this.io.writeBlob(file, data));
+    } catch (e) {
+      throw new StoreError('io', `Could not write to the data directory (${(e as Error).message}); nothing was changed`);
+    }
+  }
+
+  private quotaError(needed: number): never {
+    throw new StoreError(
+      'quota',
+      `This node's storage quota is used up: the change needs ${formatBytes(needed)}, ${formatBytes(Math.max(0, this.quotaBytes - this.usedBytes))} of ${formatBytes(this.quotaBytes)} are free. Delete connections you no longer need, or restart the node with a larger --quota-mb.`,
+    );
   }
 
   /** The text of a blob a value refers to. */
@@ -540,13 +604,7 @@ export class Store {
         seen.add(hash);
         newBlobBytes += Buffer.byteLength(text, 'utf8');
       }
-      const after = this.usedBytes + line.length + newBlobBytes;
-      if (after > this.quotaBytes) {
-        throw new StoreError(
-          'quota',
-          `This node's storage quota is used up: the change needs ${formatBytes(line.length + newBlobBytes)}, ${formatBytes(Math.max(0, this.quotaBytes - this.usedBytes))} of ${formatBytes(this.quotaBytes)} are free. Delete connections you no longer need, or restart the node with a larger --quota-mb.`,
-        );
-      }
+      if (this.usedBytes + line.length + newBlobBytes > this.quotaBytes) this.quotaError(line.length + newBlobBytes);
     }
     try {
       for (const text of blobs) this.writeBlob(text);
@@ -578,7 +636,7 @@ export class Store {
 
   private maybeCompact(): void {
     if (this.compacting || this.closed || Date.now() < this.compactRetryAt) return;
-    if (this.journalBytes <= Math.max(MIN_COMPACT_BYTES, this.snapshotBytes)) return;
+    if (this.journalBytes <= Math.max(this.compactBytes, this.snapshotBytes)) return;
     // Off the request path: the commit that crossed the threshold answers first.
     const timer = setImmediate(() => void this.compact().catch(() => undefined));
     timer.unref?.();
@@ -735,8 +793,15 @@ export class Store {
       }
       for (const f of files) {
         if (this.closed) return;
-        // Checked right before the unlink, with no await in between: a commit cannot refer to it meanwhile.
-        if (!this.blobRefs.has(f)) fs.rmSync(path.join(root, shard, f), { force: true });
+        const file = path.join(root, shard, f);
+        if (f.includes('.tmp')) {
+          // A blob being written right now (prepareBlob) is left alone; one older than a minute is debris.
+          const m = await fs.promises.stat(file).catch(() => null);
+          if (m && Date.now() - m.mtimeMs < 60_000) continue;
+        }
+        // Checked right before the unlink, with no await in between: a commit cannot refer to it meanwhile. (A blob
+        // prepared but not yet committed may go; the commit then writes it again.)
+        if (!this.blobRefs.has(f)) fs.rmSync(file, { force: true });
       }
     }
   }
