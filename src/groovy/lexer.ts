@@ -26,6 +26,8 @@ export interface Token {
   end: number;
   /** A significant newline (or `;`-less line break) separates this token from the previous one. */
   nl: boolean;
+  /** Any line break (also one hidden inside parentheses) separates this token from the previous one. */
+  lineStart?: boolean;
   /** String quote style for string/gs* tokens. */
   quote?: '\'' | '"' | '\'\'\'' | '"""' | '/' | '$/';
   /** Lexical error attached to this token (unterminated string, bad escape, unexpected character). */
@@ -122,6 +124,7 @@ class Lexer {
   /** Open brackets: '(' '[' '{' ; newlines count only when the innermost is '{' or none. */
   private readonly parens: string[] = [];
   private pendingNl = false;
+  private pendingLineStart = false;
 
   constructor(private readonly text: string) {}
 
@@ -147,8 +150,10 @@ class Lexer {
 
   private push(kind: TokenKind, value: string, start: number, end: number, extra?: Partial<Token>): Token {
     const t: Token = { kind, value, start, end, nl: this.pendingNl };
+    if (this.pendingLineStart) t.lineStart = true;
     if (extra) Object.assign(t, extra);
     this.pendingNl = false;
+    this.pendingLineStart = false;
     this.tokens.push(t);
     return t;
   }
@@ -171,6 +176,7 @@ class Lexer {
       }
       if (c === 10 || c === 13) {
         if (this.newlinesSignificant()) this.pendingNl = true;
+        this.pendingLineStart = true;
         this.pos++;
         continue;
       }

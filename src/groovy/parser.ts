@@ -279,9 +279,9 @@ export class Parser {
         this.recover();
         continue;
       }
-      // separator
+      // separator (after an error, any line break resynchronizes, also one hidden by an unclosed parenthesis)
       const n = this.tok;
-      if (n.kind === 'eof' || n.nl || this.isOp(';') || this.isOp('}')) continue;
+      if (n.kind === 'eof' || n.nl || this.isOp(';') || this.isOp('}') || (n.lineStart && this.diagnostics.length > 0)) continue;
       this.unexpected();
       this.recover();
     }
@@ -295,6 +295,7 @@ export class Parser {
       const t = this.tok;
       if (t.kind === 'eof') return;
       if (depth === 0 && (t.nl || this.isOp(';'))) return;
+      if (t.lineStart && depth <= 0) return;
       if (t.kind === 'op') {
         if (t.value === '(' || t.value === '[' || t.value === '?[' || t.value === '{') depth++;
         else if (t.value === ')' || t.value === ']' || t.value === '}') {
