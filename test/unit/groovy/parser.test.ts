@@ -367,6 +367,12 @@ describe('Groovy parser', () => {
       assert.deepEqual(at('workItem.customFields.|', '|'), { object: 'workItem.customFields', prefix: '' });
       assert.deepEqual(at('a?.b.c|d = 1', '|'), { object: 'a?.b', prefix: 'c' });
       assert.equal(at('replica| = 1', '|'), undefined);
+      const q = (text: string): unknown => {
+        const r = memberAccessAt(parse(text).ast, text, text.length);
+        return r && { prefix: r.prefix, quoted: r.quoted };
+      };
+      assert.deepEqual(q('workItem."'), { prefix: '', quoted: true });
+      assert.deepEqual(q('workItem."Microsoft.VSTS'), { prefix: 'Microsoft.VSTS', quoted: true });
     });
         it('the lexer marks which tokens start a new line', () => {
       const { tokens } = tokenize('a\nb (\nc)');
