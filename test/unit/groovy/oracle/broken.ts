@@ -167,4 +167,9 @@ export const BROKEN: string[] = [
   'import java.text.SimpleDateFormat\ndef f = new SimpleDateFormat("yyyy")\nimport groovy.json.JsonSlurper',
   'def a = x instanceof String ? 1 : 2\ndef b = !(x in y)\ndef c = x !instanceof Number',
   'debug.error "value: " + x\nreplica.labels += nodeHelper.getLabel "x"\n',
+  'as issue.getCustomFields().each { k, cf ->\n  x()\n}',
+  'def f() {\n  as issue.getCustomFields().each { k, cf ->\n    x()\n  }\n}',
+  'x = a.toLowerCase()in .startsWith("p")',
+  'static foo() {}\nstatic static bar() {}\n',
+  'replica.comments = issue.comments\n\nas issue.getCustomFields().each { k, cf ->\n  x()\n}',
 ];
