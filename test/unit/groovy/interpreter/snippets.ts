@@ -177,3 +177,27 @@ m.put("b\${2}", 'raw')
 replica.result = [m.containsKey('a1'), m.containsKey('b2'), m.keySet()*.getClass()*.simpleName]`,
   },
 ];
+
+SCRIPTS.push(
+  {
+    name: 'enums and initializer blocks',
+    script: `enum Level {
+  LOW("low"), HIGH("high");
+  final String text
+  Level(String t) { text = t }
+  static Level parse(String s) { s == 'high' ? HIGH : LOW }
+}
+class Counter {
+  static List<String> log = []
+  int n
+  static { log << 'static' }
+  { n = 10; log << 'instance' }
+  Counter() { n++ }
+}
+def c = new Counter()
+def l = Level.parse('high')
+def r = []
+switch (l) { case Level.HIGH: r << 'high!'; break; default: r << 'other' }
+replica.result = [l.text, l.name(), l.ordinal(), "$l", Level.values()*.text, Level.valueOf('LOW').text, l == Level.HIGH, c.n, Counter.log, r, l]`,
+  },
+);
