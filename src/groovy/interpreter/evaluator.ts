@@ -1818,6 +1818,7 @@ export class Interpreter {
       return this.invokeMethodOn(obj, name, args);
     } catch (e) {
       if (e instanceof GroovyThrow && e.exception.className === MISSING_METHOD && (e.exception.message ?? '').includes(`.${name}()`)) return NO_METHOD;
+      if (e instanceof UnknownBuiltinMethod && e.message.endsWith(`.${name}()`)) return NO_METHOD;
       throw e;
     }
   }
@@ -1878,6 +1879,10 @@ export class Interpreter {
     if (name === 'getClass' || name === 'class') return new GClassRef(O.className(obj));
     if (['execute', 'getMetaClass', 'invokeMethod', 'setMetaClass', 'getProperties', 'respondsTo', 'hasProperty', 'dump', 'wait', 'notify'].includes(name)) {
       throw unsupported(`${O.simpleName(O.className(obj))}.${name}()`);
+    }
+    if (isBuiltinValue(obj)) {
+      // A JDK/GDK type: Groovy may well have this method; Test Run does not, so it says so instead of guessing.
+      throw new UnknownBuiltinMethod(`not supported in Test Run: ${O.simpleName(O.className(obj)).replace(/^\[L(.*);$/, '$1[]')}.${name}()`);
     }
     throw groovyError(
       MISSING_METHOD,
@@ -2199,6 +2204,27 @@ export class Interpreter {
     const ct = this.findMethod(info, 'compareTo', 1);
     if (ct) (obj as unknown as { compareHook: (o: Value) => number }).compareHook = (o) => N.toInt(this.invokeMethodDecl(ct.m, ct.info, obj, [o]) as N.GNumberLike);
   }
+}
+
+/** A method Test Run does not implement on a JDK/GDK value (uncatchable, like every "not supported"). */
+class UnknownBuiltinMethod extends ScriptStop {}
+
+function isBuiltinValue(v: Value): boolean {
+  return (
+    typeof v === 'string' ||
+    typeof v === 'boolean' ||
+    isNumber(v) ||
+    Array.isArray(v) ||
+    v instanceof GStringValue ||
+    v instanceof GMap ||
+    v instanceof GRange ||
+    v instanceof JChar ||
+    v instanceof GMapEntry ||
+    v instanceof GException ||
+    v instanceof JMatcher ||
+    v instanceof JPattern ||
+    v instanceof GClassRef
+  );
 }
 
 /** `this` in the script body. */
