@@ -794,6 +794,7 @@ export class Interpreter {
         if (Array.isArray(v)) return [...v];
         if (v instanceof GRange) return v.toList();
         if (v instanceof GMap) return v.entries().map(([k, x]) => new GMapEntry(v, k, x));
+        if (typeof v === 'string' || v instanceof GStringValue) return O.str(v).split('');
         return [v];
       case 'Set':
       case 'LinkedHashSet':
@@ -1221,6 +1222,8 @@ export class Interpreter {
         return [];
       case 'Collections.EMPTY_MAP':
         return new GMap();
+      case 'String.CASE_INSENSITIVE_ORDER':
+        return G.CASE_INSENSITIVE_ORDER;
       case 'Closure.DELEGATE_FIRST':
         return 1;
       case 'Closure.OWNER_FIRST':
