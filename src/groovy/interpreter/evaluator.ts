@@ -1768,10 +1768,10 @@ export class Interpreter {
     }
     // methods of the enclosing class / script
     if (frame.cls) {
-      const m = this.findMethod(frame.cls, name, args.length);
+      const m = this.findMethod(frame.cls, name, args.length, args);
       if (m) return this.invokeMethodDecl(m.m, m.info, this.isStatic(m.m) ? null : frame.self, args);
     }
-    const sm = this.pickOverload(this.scriptMethods.get(name), args.length);
+    const sm = this.pickOverload(this.scriptMethods.get(name), args.length, args);
     if (sm) return this.invokeMethodDecl(sm, null, null, args);
     // closure delegates
     for (let c: ClosureValue | null = frame.closure; c; c = c.frame.closure) {
@@ -1833,7 +1833,7 @@ export class Interpreter {
     if (obj instanceof GObject) {
       const info = this.classes.get(obj.cls.name);
       if (info) {
-        const m = this.findMethod(info, name, args.length);
+        const m = this.findMethod(info, name, args.length, args);
         if (m) return this.invokeMethodDecl(m.m, m.info, obj, args);
         const f = obj.fields.get(name);
         if (f !== undefined && isCallable(f)) return this.invokeCallable(f, args);
@@ -1904,7 +1904,7 @@ export class Interpreter {
   private invokeStatic(cls: GClassRef, name: string, args: Value[]): Value {
     const info = this.classes.get(cls.name);
     if (info) {
-      const m = this.findMethod(info, name, args.length);
+      const m = this.findMethod(info, name, args.length, args);
       if (m) return this.invokeMethodDecl(m.m, m.info, null, args);
       if (info.enumConstants) {
         this.ensureStatics(info);
@@ -1931,20 +1931,73 @@ export class Interpreter {
     throw unsupported(`${c}.${name}()`);
   }
 
-  private pickOverload(list: A.MethodDeclaration[] | undefined, n: number): A.MethodDeclaration | null {
+  /**
+   * The declaration a call with `n` arguments selects: exact arity first, then defaults/varargs. With `args`, the
+   * declared parameter types must accept the values (Groovy does not turn a BigDecimal into an `int` parameter).
+   */
+  private pickOverload(list: A.MethodDeclaration[] | undefined, n: number, args?: Value[]): A.MethodDeclaration | null {
     if (!list) return null;
-    for (const m of list) if (m.parameters.length === n && !m.parameters.some((p) => p.varargs)) return m;
+    const fits = (m: A.MethodDeclaration) => !args || m.parameters.every((p, i) => p.varargs || i >= args.length || this.paramAccepts(p.type, args[i]));
+    for (const m of list) if (m.parameters.length === n && !m.parameters.some((p) => p.varargs) && fits(m)) return m;
     for (const m of list) {
       const required = m.parameters.filter((p) => !p.defaultValue && !p.varargs).length;
       const hasVar = m.parameters.some((p) => p.varargs);
-      if (n >= required && (n <= m.parameters.length || hasVar)) return m;
+      if (n >= required && (n <= m.parameters.length || hasVar) && fits(m)) return m;
     }
     return null;
   }
 
-  private findMethod(info: ClassInfo, name: string, n: number): { m: A.MethodDeclaration; info: ClassInfo } | null {
+  /** Whether a value can be passed to a parameter of this declared type (Groovy's method selection, simplified). */
+  private paramAccepts(t: A.TypeRef | undefined, v: Value): boolean {
+    if (!t || t.arrayDimensions > 0) return true;
+    const n = t.name.replace(/^java\.(lang|util|math)\./, '');
+    if (v === null) return !['int', 'long', 'double', 'float', 'boolean', 'char', 'short', 'byte'].includes(n);
+    switch (n) {
+      case 'int':
+      case 'Integer':
+      case 'short':
+      case 'Short':
+      case 'byte':
+      case 'Byte':
+        return typeof v === 'number';
+      case 'long':
+      case 'Long':
+        return typeof v === 'number' || v instanceof JLong;
+      case 'BigInteger':
+        return isNumber(v) && N.isIntegral(v);
+      case 'double':
+      case 'Double':
+      case 'float':
+      case 'Float':
+      case 'BigDecimal':
+      case 'Number':
+        return isNumber(v);
+      case 'String':
+      case 'CharSequence':
+        return typeof v === 'string' || v instanceof GStringValue;
+      case 'boolean':
+      case 'Boolean':
+        return typeof v === 'boolean';
+      case 'List':
+      case 'ArrayList':
+      case 'Collection':
+      case 'Iterable':
+        return Array.isArray(v) || v instanceof GRange;
+      case 'Map':
+      case 'LinkedHashMap':
+      case 'HashMap':
+        return v instanceof GMap;
+      case 'Closure':
+        return isCallable(v);
+    }
+    const info = this.classes.get(n);
+    if (info) return O.instanceOf(v, info.ref);
+    return true;
+  }
+
+  private findMethod(info: ClassInfo, name: string, n: number, args?: Value[]): { m: A.MethodDeclaration; info: ClassInfo } | null {
     for (let c: ClassInfo | null = info; c; c = c.superInfo) {
-      const m = this.pickOverload(c.methods.get(name), n);
+      const m = this.pickOverload(c.methods.get(name), n, args);
       if (m) return { m, info: c };
     }
     return null;
@@ -2186,7 +2239,7 @@ export class Interpreter {
       }
       throw groovyError('groovy.lang.GroovyRuntimeException', `Could not find matching constructor for: ${info.name}(${args.map((a) => O.simpleName(O.className(a))).join(', ')})`);
     }
-    const ctor = this.pickOverload(info.ctors, args.length);
+    const ctor = this.pickOverload(info.ctors, args.length, args);
     if (!ctor) {
       if (args.length === 1 && args[0] instanceof GMap && this.pickOverload(info.ctors, 0)) {
         this.runCtor(info, obj, []);

@@ -220,6 +220,7 @@ export function allCases(): DiffCase[] {
     for (const w of items.slice(0, 2)) {
       cases.push({ name: `corpus ${s.file} with ${w.name} (first sync)`, direction: 'incoming', script: s.text, workItem: null, replica: replicaFor(w.json), firstSync: true, context: CONTEXT });
     }
+    cases.push({ name: `corpus ${s.file} with odd into rich`, direction: 'incoming', script: s.text, workItem: items[0].json, replica: replicaFor(items[2].json), firstSync: false, context: CONTEXT });
   }
   return cases;
 }

@@ -217,3 +217,44 @@ EXPRESSIONS.push(
   '"abc".inject("") { acc, c -> c + acc }', '"hello".collect { it.toUpperCase() }.join()', '"a-b-c".tokenize("-").reverse().join("+")', '"hello world".split(" ").collect { it.capitalize() }.join(" ")', '"CSV,with,,empty".split(",", -1)', '"a:b:c".split(":", 2)',
   '"%.3f".format(2.0d / 3)', 'String.format("%08.2f|%,d|%+d|%e", 3.14159d, 1234567, 5, 12345.678d)', 'String.format("%-6s|%6s|%S", "ab", "cd", "ef")', 'String.format("%.2f", 2.675)', 'String.format("%.1f", 0.25d)', 'String.format("%d%%", 50)',
 );
+
+// Closures, scopes and classes together.
+SCRIPTS.push(
+  {
+    name: 'closures capture, shadow and share variables',
+    script: `def total = 0
+def adders = (1..3).collect { n -> return { x -> x + n } }
+def results = adders.collect { it(10) }
+[1, 2, 3].each { total += it }
+def counter = { -> def c = 0; return { -> ++c } }()
+counter(); counter()
+def x = 'outer'
+def f = { -> x }
+x = 'changed'
+replica.result = [results, total, counter(), f(), [1, 2].collect { it -> it * 2 }]`,
+  },
+  {
+    name: 'methods calling closures and each other, default and typed parameters',
+    script: `def apply(List l, Closure c) { l.collect(c) }
+int sq(int v) { v * v }
+String label(Map m, String key = 'name') { m[key]?.toString()?.toUpperCase() ?: 'N/A' }
+def memo = [:]
+def cached(n) { n }
+replica.result = [apply([1, 2, 3]) { sq(it) }, label([name: 'x']), label([:]), label([k: 5], 'k'), sq(2.9), cached('a')]`,
+  },
+  {
+    name: 'incoming-style field mapping',
+    script: `def statusMap = [New: 'Open', Active: 'In Progress', Closed: 'Done']
+def prioMap = ['1': 'Highest', '2': 'High']
+def labels = workItem.labels*.label.collect { it.toUpperCase() }
+replica.summary = "[\${workItem.key}] \${workItem.summary}"
+replica.status = [name: statusMap[workItem.status?.name] ?: 'Open']
+replica.priority = [name: prioMap[workItem.priority?.name as String] ?: 'Medium']
+replica.labels = labels.collect { [label: it] }
+replica.customFields.Customer = workItem.customFields.Customer
+replica.customKeys.points = workItem."Microsoft.VSTS.Scheduling.StoryPoints"
+replica.customKeys.commentCount = workItem.comments.size()
+replica.customKeys.authors = workItem.comments.collect { it.author?.displayName }.unique().join(', ')
+replica.comments = workItem.comments.findAll { it.body?.contains('staging') }`,
+  },
+);
