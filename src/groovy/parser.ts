@@ -787,6 +787,7 @@ export class Parser {
         // `static.foo`, `default:` etc. are not modifiers
         if (this.isOp('.', this.peek()) || this.isOp(':', this.peek())) break;
         this.next();
+        if (modifiers.some((m) => m.name === t.value)) this.conversionError(`Cannot repeat modifier[${t.value}]`, t.start, t.end);
         modifiers.push({ kind: 'Modifier', name: t.value, range: { start: t.start, end: t.end } });
       } else if (t.kind === 'ident' && t.value === 'var' && (this.isIdent(this.peek()) || this.isOp('(', this.peek())) && !this.peek().nl) {
         this.next();
@@ -1392,7 +1393,12 @@ export class Parser {
           width = 2;
         }
       }
-      const info = BINARY[op];
+      let info: { prec: number; nlBefore: boolean } | undefined = BINARY[op];
+      // `x.y()in .z`: `in`/`as` followed by a member operator is a name (a command argument), not an operator
+      if (info && (op === 'in' || op === 'as') && t.kind === 'ident' && this.isMemberOperator(this.peek())) info = undefined;
+      // `a\nas b.c()`: a word operator on the next line continues the expression only if the result ends there
+      if (info && t.nl && info.prec > minPrec && (op === 'as' || op === 'in' || op === 'instanceof' || op === '!in' || op === '!instanceof') &&
+        !this.continuesToStatementEnd(left, info.prec, start)) info = undefined;
       if (info && info.prec > minPrec) {
         if (t.nl && !info.nlBefore) return left;
         const opStart = t.start;
@@ -1450,6 +1456,29 @@ export class Parser {
       }
       return left;
     }
+  }
+
+  private isMemberOperator(t: Token): boolean {
+    return t.kind === 'op' && ['.', '?.', '*.', '.&', '.@', '?.@', '*.@', '::', '??.'].includes(t.value);
+  }
+
+  /** Speculatively parses the binary continuation at the current token; true if a statement end follows it. */
+  private continuesToStatementEnd(left: Expr, prec: number, start: number): boolean {
+    const save = this.i;
+    const ok = this.attempt(() => {
+      this.next();
+      if (this.tok.kind === 'ident' || (this.tok.kind === 'keyword' && PRIMITIVE_TYPES.has(this.tok.value))) {
+        const op = this.toks[this.i - 1].value;
+        if (op === 'as' || op.endsWith('instanceof')) this.parseType(false);
+        else this.parseBinaryRest(this.parseUnary(), prec, start);
+      } else {
+        this.parseBinaryRest(this.parseUnary(), prec, start);
+      }
+      return this.atStatementEnd();
+    });
+    this.i = save;
+    void left;
+    return ok === true;
   }
 
   /** The right side of `=`: an expression, allowing command calls (`x = foo bar`). */

@@ -1,7 +1,7 @@
 // The Groovy parser, construct by construct: the AST it builds, the ranges, and how it recovers from errors.
 import * as assert from 'node:assert/strict';
 import * as A from '../../../src/groovy';
-import { LineMap, forEachChild, nodePathAt, parse, tokenize } from '../../../src/groovy';
+import { LineMap, forEachChild, memberAccessAt, nodePathAt, parse, tokenize } from '../../../src/groovy';
 
 function ok(text: string): A.Script {
   const { ast, diagnostics } = parse(text);
@@ -354,7 +354,27 @@ describe('Groovy parser', () => {
       assert.equal(last.kind, 'Name');
       assert.equal((last as A.Name).name, 'summary');
     });
-    it('the lexer marks which tokens start a new line', () => {
+    it('memberAccessAt finds the member being typed, also after a trailing dot joined with the next line', () => {
+      const at = (text: string, marker: string): { object: string; prefix: string } | undefined => {
+        const offset = text.indexOf(marker);
+        const clean = text.replace(marker, '');
+        const r = memberAccessAt(parse(clean).ast, clean, offset);
+        return r && { object: clean.slice(r.access.object.range.start, r.access.object.range.end), prefix: r.prefix };
+      };
+      assert.deepEqual(at('replica.sum|', '|'), { object: 'replica', prefix: 'sum' });
+      assert.deepEqual(at('replica.|', '|'), { object: 'replica', prefix: '' });
+      assert.deepEqual(at('x = 1\nreplica.|\nissue.summary = "a"', '|'), { object: 'replica', prefix: '' });
+      assert.deepEqual(at('workItem.customFields.|', '|'), { object: 'workItem.customFields', prefix: '' });
+      assert.deepEqual(at('a?.b.c|d = 1', '|'), { object: 'a?.b', prefix: 'c' });
+      assert.equal(at('replica| = 1', '|'), undefined);
+      const q = (text: string): unknown => {
+        const r = memberAccessAt(parse(text).ast, text, text.length);
+        return r && { prefix: r.prefix, quoted: r.quoted };
+      };
+      assert.deepEqual(q('workItem."'), { prefix: '', quoted: true });
+      assert.deepEqual(q('workItem."Microsoft.VSTS'), { prefix: 'Microsoft.VSTS', quoted: true });
+    });
+        it('the lexer marks which tokens start a new line', () => {
       const { tokens } = tokenize('a\nb (\nc)');
       assert.deepEqual(tokens.map((t) => [t.value, t.nl]), [['a', false], ['b', true], ['(', false], ['c', false], [')', false], ['', false]]);
     });
