@@ -69,6 +69,23 @@ export class Parser {
   private readonly comments: A.Comment[];
   /** >0 while speculating: errors throw BACKTRACK instead of being recorded. */
   private speculating = 0;
+  /**
+   * The outermost open argument list / closure / index that directly follows a plain name path (`foo(`,
+   * `x.each {`, `a[`). Groovy's parser must look through such a region to choose between a call and a
+   * paren-less command call, so it reports any syntax error inside it at the opener; we do the same.
+   */
+  private ambiguousOpener: Token | undefined;
+  private outerTypeArgsStart: Token | undefined;
+  /** Start offset of the innermost statement expression (where a paren-less command call may begin). */
+  private statementExprStart = -1;
+  /** Like ambiguousOpener, for a closure after the argument list of a plain path (not for end-of-file errors). */
+  private closureAfterArgsOpener: Token | undefined;
+  /** Errors Groovy finds while building its AST (after a successful parse): reported after the syntax errors. */
+  private readonly conversionErrors: A.SyntaxDiagnostic[] = [];
+  /** Nesting of blocks/closures (0 = script level), loops and switches (for break/continue). */
+  private blockDepth = 0;
+  private loopDepth = 0;
+  private switchDepth = 0;
 
   constructor(private readonly text: string) {
     const lexed = tokenize(text);
@@ -81,7 +98,9 @@ export class Parser {
     const body = this.parseStatements('script');
     const ast: A.Script = { kind: 'Script', body, comments: this.comments, range: { start: 0, end: this.text.length } };
     this.diagnostics.sort((a, b) => a.range.start - b.range.start);
-    return { ast, diagnostics: this.diagnostics };
+    this.conversionErrors.sort((a, b) => a.range.start - b.range.start);
+    // Groovy reports AST-building errors only when the parse succeeded: syntax errors come first.
+    return { ast, diagnostics: [...this.diagnostics, ...this.conversionErrors] };
   }
 
   // -------------------------------------------------------------------------------------------------------------
@@ -115,19 +134,75 @@ export class Parser {
     return undefined;
   }
 
+  /** An error Groovy reports while building the AST (not a parse error). */
+  private conversionError(message: string, start: number, end: number): void {
+    if (this.speculating > 0) return;
+    this.conversionErrors.push({ range: { start, end }, message, severity: 'error' });
+  }
+
   private error(message: string, start: number, end: number): void {
     if (this.speculating > 0) throw BACKTRACK;
+    const opener = this.ambiguousOpener ?? (start < this.text.length ? this.closureAfterArgsOpener : undefined);
+    if (opener && start >= opener.start) {
+      const what = opener.value === '{' ? 'closure' : opener.value === '(' ? 'argument list' : opener.value.endsWith('[') ? 'index' : 'member expression';
+      message = `${message} at line ${this.lineOf(start)} (inside the ${what} that starts here)`;
+      start = opener.start;
+      end = opener.end;
+    }
     // One diagnostic per position is enough.
     const last = this.diagnostics[this.diagnostics.length - 1];
     if (last && last.range.start === start) return;
     this.diagnostics.push({ range: { start, end }, message, severity: 'error' });
   }
 
+  private lineOf(offset: number): number {
+    let line = 1;
+    for (let k = 0; k < offset; k++) {
+      const c = this.text.charCodeAt(k);
+      if (c === 10 || (c === 13 && this.text.charCodeAt(k + 1) !== 10)) line++;
+    }
+    return line;
+  }
+
+  /** Runs `f` with `opener` as the ambiguous region when `e` is a plain name path and no region is open yet. */
+  private inRegion<T>(e: Expr, opener: Token, f: () => T): T {
+    if (this.ambiguousOpener || !this.isPlainPath(e)) return f();
+    this.ambiguousOpener = opener;
+    try {
+      return f();
+    } finally {
+      this.ambiguousOpener = undefined;
+    }
+  }
+
+  /** `foo`, `a.b?.c`, `"x".y`, `this.z`: a primary followed only by member names (no call, index or closure). */
+  private isPlainPath(e: Expr): boolean {
+    for (;;) {
+      switch (e.kind) {
+        case 'Identifier':
+        case 'ThisExpression':
+        case 'SuperExpression':
+        case 'StringLiteral':
+        case 'GStringLiteral':
+        case 'NumberLiteral':
+        case 'BooleanLiteral':
+        case 'NullLiteral':
+        case 'NewExpression':
+          return true;
+        case 'PropertyExpression':
+          e = e.object;
+          continue;
+        default:
+          return false;
+      }
+    }
+  }
+
   /** Reports the current token as unexpected. */
   private unexpected(what?: string): void {
     const t = this.tok;
     if (t.kind === 'eof') {
-      this.error(what ? `Unexpected end of file, expected ${what}` : 'Unexpected end of file', this.prevEnd(), this.prevEnd());
+      this.error(what ? `Unexpected end of file, expected ${what}` : 'Unexpected end of file', this.text.length, this.text.length);
     } else {
       const text = this.text.slice(t.start, t.end);
       this.error(what ? `Unexpected '${text}', expected ${what}` : `Unexpected input: '${text}'`, t.start, t.end);
@@ -147,12 +222,14 @@ export class Parser {
   /** Runs `f` speculatively; on failure restores the position and returns undefined. */
   private attempt<T>(f: () => T): T | undefined {
     const save = this.i;
+    const savedTypeArgs = this.outerTypeArgsStart;
     this.speculating++;
     try {
       return f();
     } catch (e) {
       if (e !== BACKTRACK) throw e;
       this.i = save;
+      this.outerTypeArgsStart = savedTypeArgs;
       return undefined;
     } finally {
       this.speculating--;
@@ -169,6 +246,15 @@ export class Parser {
 
   /** Statement list of the script, a block or a closure body. Stops before `}` (not consumed) or EOF. */
   private parseStatements(ctx: 'script' | 'block'): A.Statement[] {
+    if (ctx === 'block') this.blockDepth++;
+    try {
+      return this.parseStatementList(ctx);
+    } finally {
+      if (ctx === 'block') this.blockDepth--;
+    }
+  }
+
+  private parseStatementList(ctx: 'script' | 'block'): A.Statement[] {
     const body: A.Statement[] = [];
     for (;;) {
       while (this.eatOp(';')) {
@@ -185,6 +271,7 @@ export class Parser {
       const before = this.i;
       const stmt = this.parseStatement();
       if (stmt) body.push(stmt);
+      if (stmt?.kind === 'PackageDeclaration') continue; // no separator needed after `package a.b`
       if (this.i === before) {
         // no progress: report and skip the token
         this.unexpected();
@@ -255,6 +342,11 @@ export class Parser {
           this.next();
           let label: A.Name | undefined;
           if (this.isIdent() && !this.tok.nl) label = this.name(this.next());
+          if (t.value === 'break' && !label && this.loopDepth === 0 && this.switchDepth === 0) {
+            this.conversionError('break statement is only allowed inside loops or switches', start, this.prevEnd());
+          } else if (t.value === 'continue' && !label && this.loopDepth === 0) {
+            this.conversionError('continue statement is only allowed inside loops', start, this.prevEnd());
+          }
           return { kind: t.value === 'break' ? 'BreakStatement' : 'ContinueStatement', label, range: this.range(start) };
         }
         case 'assert': {
@@ -282,7 +374,7 @@ export class Parser {
           break;
       }
     }
-    if (this.isOp('{')) return this.parseBlock();
+    if (this.isOp('{') && !this.blockFollowedByPath()) return this.parseBlock();
     if (this.isOp(';')) {
       this.next();
       return { kind: 'EmptyStatement', range: this.range(start) };
@@ -299,10 +391,35 @@ export class Parser {
       return { kind: 'LabeledStatement', label, body, range: this.range(start) };
     }
     // declarations: modifiers / annotations / types
-    const decl = this.tryDeclaration('script');
+    const decl = this.tryDeclaration(this.blockDepth === 0 ? 'script' : 'local');
     if (decl) return decl;
     const expression = this.parseStatementExpression();
     return { kind: 'ExpressionStatement', expression, range: this.range(start) };
+  }
+
+  /** `{ … }.foo()` at a statement start is a closure expression, not a block (Groovy picks what parses). */
+  private blockFollowedByPath(): boolean {
+    let depth = 0;
+    for (let k = this.i; k < this.toks.length; k++) {
+      const t = this.toks[k];
+      if (t.kind === 'eof') return false;
+      if (t.kind !== 'op') continue;
+      if (t.value === '{') depth++;
+      else if (t.value === '}') {
+        depth--;
+        if (depth === 0) {
+          const n = this.toks[k + 1];
+          if (n.kind === 'op') {
+            if (['.', '?.', '*.', '.&', '.@', '?.@', '*.@', '::', '??.'].includes(n.value)) return true;
+            // `{ a }{ b }`, `{ a }(x)`: a closure called on the same line
+            return !n.nl && (n.value === '{' || n.value === '(' || n.value === '[');
+          }
+          // `{ a } b`: a closure called with a command argument
+          return !n.nl && (n.kind === 'ident' || n.kind === 'string' || n.kind === 'gsBegin' || n.kind === 'number');
+        }
+      }
+    }
+    return false;
   }
 
   private atStatementEnd(): boolean {
@@ -320,12 +437,17 @@ export class Parser {
     return { kind: 'PackageDeclaration', name, nameRange: range, range: this.range(start) };
   }
 
+  /** Identifiers and the words Groovy allows in package names (`def`, `in`, `as`, `trait`). */
+  private isQualifiedNameElement(t: Token): boolean {
+    return t.kind === 'ident' || (t.kind === 'keyword' && t.value === 'def');
+  }
+
   private parseQualifiedName(): { name: string; range: A.Range } {
     const start = this.tok.start;
     const parts: string[] = [];
-    if (this.isIdent() || this.tok.kind === 'keyword') parts.push(this.next().value);
+    if (this.isQualifiedNameElement(this.tok)) parts.push(this.next().value);
     else this.unexpected('a name');
-    while (this.isOp('.') && (this.isIdent(this.peek()) || this.peek().kind === 'keyword')) {
+    while (this.isOp('.') && this.isQualifiedNameElement(this.peek()) && !this.peek().nl) {
       this.next();
       parts.push(this.next().value);
     }
@@ -343,18 +465,20 @@ export class Parser {
     const pathStart = this.tok.start;
     const parts: string[] = [];
     let star = false;
-    if (this.isIdent() || this.tok.kind === 'keyword') parts.push(this.next().value);
+    if (this.isQualifiedNameElement(this.tok)) parts.push(this.next().value);
     else this.unexpected('a name');
     while (this.isOp('.')) {
       this.next();
-      if (this.isOp('*')) {
+      if (this.isOp('*') && !this.tok.nl) {
         this.next();
         star = true;
         break;
       }
-      if (this.isIdent() || this.tok.kind === 'keyword') parts.push(this.next().value);
+      if (this.isQualifiedNameElement(this.tok) && !this.tok.nl) parts.push(this.next().value);
       else {
-        this.unexpected('a name');
+        // Groovy sees the line break itself as the unexpected input
+        if (this.tok.nl) this.error(`Unexpected line break, expected a name`, this.prevEnd(), this.prevEnd());
+        else this.unexpected('a name');
         break;
       }
     }
@@ -423,16 +547,37 @@ export class Parser {
     return s;
   }
 
+  private loopBody<T>(f: () => T): T {
+    this.loopDepth++;
+    try {
+      return f();
+    } finally {
+      this.loopDepth--;
+    }
+  }
+
+  /** Closures, methods and classes start a fresh break/continue/ambiguity context. */
+  private freshContext<T>(f: () => T): T {
+    const saved = [this.loopDepth, this.switchDepth] as const;
+    this.loopDepth = 0;
+    this.switchDepth = 0;
+    try {
+      return f();
+    } finally {
+      [this.loopDepth, this.switchDepth] = saved;
+    }
+  }
+
   private parseWhile(): A.WhileStatement {
     const start = this.next().start;
     const test = this.parseParExpression();
-    const body = this.parseSubStatement();
+    const body = this.loopBody(() => this.parseSubStatement());
     return { kind: 'WhileStatement', test, body, range: this.range(start) };
   }
 
   private parseDoWhile(): A.DoWhileStatement {
     const start = this.next().start;
-    const body = this.parseSubStatement();
+    const body = this.loopBody(() => this.parseSubStatement());
     let test: Expr;
     if (this.isKw('while')) {
       this.next();
@@ -466,7 +611,7 @@ export class Parser {
     if (forIn) {
       const iterable = this.parseExpression();
       this.expectOp(')');
-      const body = this.parseSubStatement();
+      const body = this.loopBody(() => this.parseSubStatement());
       return { kind: 'ForInStatement', variable: forIn, iterable, body, range: this.range(start) };
     }
     let init: A.VariableDeclaration | Expr[] | undefined;
@@ -480,7 +625,7 @@ export class Parser {
     this.expectOp(';');
     const update = this.isOp(')') ? [] : this.parseExpressionList();
     this.expectOp(')');
-    const body = this.parseSubStatement();
+    const body = this.loopBody(() => this.parseSubStatement());
     return { kind: 'ForStatement', init, test, update, body, range: this.range(start) };
   }
 
@@ -523,7 +668,13 @@ export class Parser {
         continue;
       }
       const before = this.i;
-      const s = this.parseStatement();
+      this.switchDepth++;
+      let s: A.Statement | undefined;
+      try {
+        s = this.parseStatement();
+      } finally {
+        this.switchDepth--;
+      }
       if (s) current.body.push(s);
       if (this.i === before) {
         this.unexpected();
@@ -744,7 +895,10 @@ export class Parser {
       const type = this.parseType(false);
       return this.parseDeclarationAfterType(start, modifiers, annotations, type, ctx, className, typeParameters);
     }
-    this.unexpected('a name');
+    // Groovy cannot decide what the modifiers start and reports them
+    const first = modifiers[0]?.range ?? annotations[0]?.range;
+    if (first) this.error(`Unexpected input: '${this.text.slice(first.start, first.end)}'`, first.start, first.end);
+    else this.unexpected('a name');
     return { kind: 'VariableDeclaration', modifiers, annotations, declarators: [], range: this.range(start) };
   }
 
@@ -763,6 +917,7 @@ export class Parser {
       return { kind: 'VariableDeclaration', modifiers, annotations, type, declarators: [], range: this.range(start) };
     }
     if (this.isOp('(', this.peek()) && ctx !== 'local') {
+      if (type && !this.isStandardType(type)) this.error(`Unexpected input: '('`, this.peek().start, this.peek().end);
       this.next();
       const name = this.name(nameTok);
       if (nameTok.kind === 'string') name.name = nameTok.value;
@@ -787,6 +942,13 @@ export class Parser {
     return { kind: 'VariableDeclaration', modifiers, annotations, type, declarators, range: this.range(start) };
   }
 
+  /** Method return types: primitives, `void`, or a class name whose last part is capitalized. */
+  private isStandardType(type: A.TypeRef): boolean {
+    if (PRIMITIVE_TYPES.has(type.name)) return true;
+    const last = type.name.slice(type.name.lastIndexOf('.') + 1);
+    return isCapitalized(last);
+  }
+
   private parseMethodRest(
     start: number,
     modifiers: A.Modifier[],
@@ -809,9 +971,9 @@ export class Parser {
       this.next();
       this.parseExpression();
     } else if (this.isOp('{')) {
-      body = this.parseBlock();
+      body = this.freshContext(() => this.parseBlock());
     } else if (ctx === 'script') {
-      this.error(`You cannot define a method[${name.name}] without method body in the script`, start, this.prevEnd());
+      this.conversionError(`You cannot define a method[${name.name}] without method body in the script`, start, this.prevEnd());
     }
     const isConstructor = ctx === 'class' && !returnType && name.name === className && !modifiers.some((m) => m.name === 'def');
     return { kind: 'MethodDeclaration', modifiers, annotations, typeParameters, returnType, name, parameters, throws, body, isConstructor, range: this.range(start) };
@@ -881,7 +1043,7 @@ export class Parser {
   }
 
   /** `Name(.Name)* [<args>] ([])*`; `?` wildcards only when `inTypeArgs`. */
-  private parseType(inTypeArgs: boolean): A.TypeRef {
+  private parseType(inTypeArgs: boolean, allowDiamond = false): A.TypeRef {
     const start = this.tok.start;
     while (this.isOp('@')) this.parseAnnotation();
     if (inTypeArgs && this.isOp('?')) {
@@ -909,13 +1071,21 @@ export class Parser {
     const nameRange = this.range(nameStart);
     let typeArguments: A.TypeRef[] | undefined;
     if (this.isOp('<')) {
-      this.next();
+      const lt = this.next();
       typeArguments = [];
+      if (this.isOp('>') && !allowDiamond) {
+        // `<>` is only allowed after `new`; Groovy reports the outermost type argument list
+        const at = this.outerTypeArgsStart ?? lt;
+        this.error(`Unexpected input: '<'`, at.start, at.end);
+      }
+      const outer = this.outerTypeArgsStart;
+      this.outerTypeArgsStart ??= lt;
       if (!this.isOp('>')) {
         typeArguments.push(this.parseType(true));
         while (this.eatOp(',')) typeArguments.push(this.parseType(true));
       }
       this.closeAngle();
+      this.outerTypeArgsStart = outer;
       // inner class of a generic type: Map.Entry<K, V>… ignore
       while (this.isOp('.') && this.isIdent(this.peek())) {
         this.next();
@@ -1053,12 +1223,28 @@ export class Parser {
    */
   private parseStatementExpression(): Expr {
     const start = this.tok.start;
-    const expr = this.parseExpression();
-    if (!this.canStartCommandArgs(expr)) return expr;
+    const saved = this.statementExprStart;
+    this.statementExprStart = start;
+    try {
+      const expr = this.parseExpression();
+      if (!this.canStartCommandArgs(expr)) return expr;
+      return this.continueCommand(expr, start);
+    } finally {
+      this.statementExprStart = saved;
+    }
+  }
+
+  /** `expr` is followed by paren-less command arguments on the same line: parse them. */
+  private continueCommand(expr: Expr, start: number): Expr {
     let callee: Expr = expr;
-    // first argument list
-    const args = this.parseCommandArgs();
-    let result: Expr = { kind: 'CallExpression', callee, args, trailingClosures: [], parenthesized: false, range: this.range(start) };
+    let result: Expr;
+    if (expr.kind === 'CallExpression' && (expr.parenthesized || expr.trailingClosures.length > 0)) {
+      // `m(1) x …`: no second argument list, only command arguments (`m(1).x …`)
+      result = expr;
+    } else {
+      const args = this.parseCommandArgs();
+      result = { kind: 'CallExpression', callee, args, trailingClosures: [], parenthesized: false, range: this.range(start) };
+    }
     // commandArgument*: name [pathElements | args]
     while (!this.atStatementEnd() && this.isCommandPrimary(this.tok)) {
       const primTok = this.next();
@@ -1072,7 +1258,6 @@ export class Parser {
       } else {
         result = callee;
       }
-      result = this.parseBinaryRest(result, 0, start);
     }
     return result;
   }
@@ -1100,7 +1285,9 @@ export class Parser {
       e = e.callee;
     }
     if (!(e.kind === 'Identifier' || e.kind === 'PropertyExpression' || e.kind === 'IndexExpression' || e.kind === 'ThisExpression' || e.kind === 'SuperExpression' ||
-      e.kind === 'StringLiteral' || e.kind === 'GStringLiteral' || e.kind === 'NumberLiteral' || e.kind === 'BooleanLiteral' || e.kind === 'NullLiteral')) return false;
+      e.kind === 'StringLiteral' || e.kind === 'GStringLiteral' || e.kind === 'NumberLiteral' || e.kind === 'BooleanLiteral' || e.kind === 'NullLiteral' ||
+      e.kind === 'ElvisExpression' || e.kind === 'TernaryExpression' || e.kind === 'ParenthesizedExpression' || e.kind === 'ClassLiteralExpression' ||
+      e.kind === 'ClosureExpression' || e.kind === 'CastExpression')) return false;
     return this.canStartArgument(this.tok);
   }
 
@@ -1238,6 +1425,13 @@ export class Parser {
       }
       if (t.kind === 'op' && ASSIGN_OPS.has(op)) {
         const opTok = this.next();
+        const assignable =
+          left.kind === 'Identifier' || left.kind === 'PropertyExpression' || left.kind === 'IndexExpression' ||
+          (left.kind === 'ListExpression' && op === '=' && left.elements.every((x) => x.kind === 'Identifier') && this.text[left.range.start] === '(') ||
+          (left.kind === 'ParenthesizedExpression' && (left.expression.kind === 'Identifier' || left.expression.kind === 'PropertyExpression' || left.expression.kind === 'IndexExpression'));
+        if (!assignable) {
+          this.conversionError('The LHS of an assignment should be a variable or a field accessing expression', left.range.start, left.range.end);
+        }
         const value = this.isOp('(') && this.isLambdaAhead() ? this.parseLambda() : this.parseStatementExpressionOrExpr();
         left = { kind: 'AssignmentExpression', operator: op as A.AssignmentOperator, operatorRange: { start: opTok.start, end: opTok.end }, target: left, value, range: this.range(start) };
         return left;
@@ -1399,13 +1593,16 @@ export class Parser {
           } else if (n.kind === 'gsBegin') {
             property = this.parseGString();
           } else if (n.kind === 'op' && n.value === '(') {
-            const pStart = this.next().start;
-            const inner = this.parseExpression();
-            this.expectOp(')');
-            property = { kind: 'ParenthesizedExpression', expression: inner, range: this.range(pStart) };
+            property = this.inRegion(e, t, () => {
+              const pStart = this.next().start;
+              const inner = this.parseStatementExpression();
+              this.expectOp(')');
+              return { kind: 'ParenthesizedExpression', expression: inner, range: this.range(pStart) } as const;
+            });
           } else {
-            // missing member name (half-typed `replica.`)
-            this.unexpected('a member name');
+            // missing member name (half-typed `replica.`); at the end of the file Groovy reports the dot
+            if (this.tok.kind === 'eof') this.error('Unexpected end of file, expected a member name', t.start, t.end);
+            else this.unexpected('a member name');
             const at = t.end;
             property = { kind: 'Name', name: '', missing: true, range: { start: at, end: at } };
           }
@@ -1414,14 +1611,25 @@ export class Parser {
         }
         case '(': {
           if (t.nl) return e;
-          const { args, range } = this.parseArguments();
-          const closures = this.parseTrailingClosures();
+          const commandFirstArg = e.range.start === this.statementExprStart;
+          const { args, range } = this.inRegion(e, t, () => this.parseArguments(commandFirstArg));
+          let closures: A.ClosureExpression[];
+          if (this.isOp('{') && !this.ambiguousOpener && !this.closureAfterArgsOpener && this.isPlainPath(e)) {
+            this.closureAfterArgsOpener = this.tok;
+            try {
+              closures = this.parseTrailingClosures();
+            } finally {
+              this.closureAfterArgsOpener = undefined;
+            }
+          } else closures = this.parseTrailingClosures();
           e = { kind: 'CallExpression', callee: e, args, trailingClosures: closures, parenthesized: true, argsRange: range, range: this.range(start) };
           continue;
         }
         case '[':
         case '?[': {
           if (t.nl) return e;
+          const before = e;
+          const indexed = this.inRegion(e, t, () => {
           this.next();
           const indices: Expr[] = [];
           if (this.isOp(']')) {
@@ -1429,7 +1637,7 @@ export class Parser {
             if (e.kind === 'Identifier' || e.kind === 'PropertyExpression') {
               this.next();
               e = { kind: 'ClassLiteralExpression', type: { kind: 'TypeRef', name: this.text.slice(e.range.start, e.range.end), nameRange: e.range, arrayDimensions: 1, range: this.range(start) }, range: this.range(start) };
-              continue;
+              return undefined;
             }
             this.unexpected('an index');
           }
@@ -1439,13 +1647,16 @@ export class Parser {
             if (!this.eatOp(',')) break;
           }
           this.expectOp(']');
-          e = { kind: 'IndexExpression', object: e, indices, safe: t.value === '?[', range: this.range(start) };
+          return indices;
+          });
+          if (indexed === undefined) continue;
+          e = { kind: 'IndexExpression', object: before, indices: indexed, safe: t.value === '?[', range: this.range(start) };
           continue;
         }
         case '{': {
           // closure argument: `foo { }`, `list.each { }` (also after a newline, like Groovy's grammar)
           if (!this.closureMayFollow(e)) return e;
-          const closures = this.parseTrailingClosures();
+          const closures = this.inRegion(e, t, () => this.parseTrailingClosures());
           if (e.kind === 'CallExpression' && e.trailingClosures.length === 0 && closures.length > 0) {
             e = { ...e, trailingClosures: closures, range: this.range(start) };
           } else {
@@ -1490,13 +1701,22 @@ export class Parser {
   }
 
   /** `( args )` */
-  private parseArguments(): { args: A.Argument[]; range: A.Range } {
+  private parseArguments(commandFirstArg = false): { args: A.Argument[]; range: A.Range } {
     const start = this.next().start; // (
     const args: A.Argument[] = [];
     while (!this.isOp(')') && this.tok.kind !== 'eof') {
       if (this.isOp('(') && this.isLambdaAhead()) args.push(this.parseLambda());
       else if (this.isIdent() && this.isOp('->', this.peek())) args.push(this.parseLambda());
-      else args.push(this.parseArgument());
+      else if (args.length === 0 && commandFirstArg) {
+        // the first argument may be a paren-less command call: `a.b(c d e)`, `foo(a b, c)`
+        const aStart = this.tok.start;
+        const a = this.parseArgument();
+        if (a.kind !== 'NamedArgument' && a.kind !== 'SpreadExpression' && a.kind !== 'SpreadMapExpression' && this.canStartCommandArgs(a)) {
+          // Groovy then reads `( … )` as a parenthesized command expression and reports errors where they are
+          if (this.ambiguousOpener?.start === start) this.ambiguousOpener = undefined;
+          args.push(this.continueCommand(a, aStart));
+        } else args.push(a);
+      } else args.push(this.parseArgument());
       if (!this.eatOp(',')) break;
       if (this.isOp(')')) break; // trailing comma
     }
@@ -1518,7 +1738,7 @@ export class Parser {
       }
       this.expectOp('->');
     }
-    const body = this.parseStatements('block');
+    const body = this.freshContext(() => this.parseStatements('block'));
     this.expectOp('}');
     return { kind: 'ClosureExpression', parameters, body, range: this.range(start) };
   }
@@ -1808,7 +2028,7 @@ export class Parser {
 
   private parseNew(): A.NewExpression {
     const start = this.next().start; // new
-    const type = this.parseType(false);
+    const type = this.parseType(false, true);
     // parseType consumed `[]` pairs as array dimensions of an array creation without sizes
     const node: A.NewExpression = { kind: 'NewExpression', type, args: [], range: this.range(start) };
     if (this.isOp('[') || type.arrayDimensions > 0) {
