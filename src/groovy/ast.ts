@@ -916,3 +916,33 @@ export class LineMap {
     return this.lineStarts[Math.max(0, Math.min(line, this.lineStarts.length - 1))];
   }
 }
+
+/**
+ * The member access being typed at `offset`, for completion: the PropertyExpression whose operator ends at or
+ * before `offset` and whose name contains it, with the part of the name before the cursor. Also for a half-typed
+ * `replica.` whose name is missing, and for `replica.` at the end of a line when Groovy's trailing-dot rule joined
+ * it with the next line (`replica.` + newline + `issue.x = 1` parses as `replica.issue.x = 1`): then the prefix is ''.
+ */
+export function memberAccessAt(root: Node, text: string, offset: number): { access: PropertyExpression; prefix: string } | undefined {
+  let found: { access: PropertyExpression; prefix: string } | undefined;
+  const visit = (node: Node): void => {
+    if (node.range.start > offset || node.range.end < offset) {
+      // the joined-line case extends past offset only through the property; still inside the node's range
+      return;
+    }
+    if (node.kind === 'PropertyExpression' && node.operatorRange.end <= offset) {
+      const p = node.property;
+      const gap = text.slice(node.operatorRange.end, p.range.start);
+      if (p.kind === 'Name' && p.range.start <= offset && offset <= p.range.end) {
+        found = { access: node, prefix: p.name.slice(0, offset - p.range.start) };
+      } else if (offset <= p.range.start && /[\r\n]/.test(text.slice(node.operatorRange.end, Math.max(offset, p.range.start))) && !/\S/.test(text.slice(node.operatorRange.end, offset)) && /^\s*$/.test(gap)) {
+        found = { access: node, prefix: '' };
+      }
+    }
+    forEachChild(node, (c) => {
+      visit(c);
+    });
+  };
+  visit(root);
+  return found;
+}

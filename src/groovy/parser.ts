@@ -78,6 +78,7 @@ export class Parser {
   private outerTypeArgsStart: Token | undefined;
   /** Start offset of the innermost statement expression (where a paren-less command call may begin). */
   private statementExprStart = -1;
+  private matches: Int32Array | undefined;
   /** Like ambiguousOpener, for a closure after the argument list of a plain path (not for end-of-file errors). */
   private closureAfterArgsOpener: Token | undefined;
   /** Errors Groovy finds while building its AST (after a successful parse): reported after the syntax errors. */
@@ -279,9 +280,9 @@ export class Parser {
         this.recover();
         continue;
       }
-      // separator
+      // separator (after an error, any line break resynchronizes, also one hidden by an unclosed parenthesis)
       const n = this.tok;
-      if (n.kind === 'eof' || n.nl || this.isOp(';') || this.isOp('}')) continue;
+      if (n.kind === 'eof' || n.nl || this.isOp(';') || this.isOp('}') || (n.lineStart && this.diagnostics.length > 0)) continue;
       this.unexpected();
       this.recover();
     }
@@ -295,6 +296,7 @@ export class Parser {
       const t = this.tok;
       if (t.kind === 'eof') return;
       if (depth === 0 && (t.nl || this.isOp(';'))) return;
+      if (t.lineStart && depth <= 0) return;
       if (t.kind === 'op') {
         if (t.value === '(' || t.value === '[' || t.value === '?[' || t.value === '{') depth++;
         else if (t.value === ')' || t.value === ']' || t.value === '}') {
@@ -399,27 +401,37 @@ export class Parser {
 
   /** `{ … }.foo()` at a statement start is a closure expression, not a block (Groovy picks what parses). */
   private blockFollowedByPath(): boolean {
-    let depth = 0;
-    for (let k = this.i; k < this.toks.length; k++) {
-      const t = this.toks[k];
-      if (t.kind === 'eof') return false;
-      if (t.kind !== 'op') continue;
-      if (t.value === '{') depth++;
-      else if (t.value === '}') {
-        depth--;
-        if (depth === 0) {
-          const n = this.toks[k + 1];
-          if (n.kind === 'op') {
-            if (['.', '?.', '*.', '.&', '.@', '?.@', '*.@', '::', '??.'].includes(n.value)) return true;
-            // `{ a }{ b }`, `{ a }(x)`: a closure called on the same line
-            return !n.nl && (n.value === '{' || n.value === '(' || n.value === '[');
-          }
-          // `{ a } b`: a closure called with a command argument
-          return !n.nl && (n.kind === 'ident' || n.kind === 'string' || n.kind === 'gsBegin' || n.kind === 'number');
+    const k = this.matching(this.i);
+    if (k < 0) return false;
+    const n = this.toks[k + 1];
+    if (n.kind === 'op') {
+      if (['.', '?.', '*.', '.&', '.@', '?.@', '*.@', '::', '??.'].includes(n.value)) return true;
+      // `{ a }{ b }`, `{ a }(x)`: a closure called on the same line
+      return !n.nl && (n.value === '{' || n.value === '(' || n.value === '[');
+    }
+    // `{ a } b`: a closure called with a command argument
+    return !n.nl && (n.kind === 'ident' || n.kind === 'string' || n.kind === 'gsBegin' || n.kind === 'number');
+  }
+
+  /** Index of the token closing the bracket at token index `k` (`{`, `(`, `[`, `?[`), or -1. Computed once. */
+  private matching(k: number): number {
+    if (!this.matches) {
+      const m = new Int32Array(this.toks.length).fill(-1);
+      const stacks: Record<string, number[]> = { '{': [], '(': [], '[': [] };
+      for (let j = 0; j < this.toks.length; j++) {
+        const t = this.toks[j];
+        if (t.kind !== 'op') continue;
+        const v = t.value;
+        if (v === '{' || v === '(' || v === '[') stacks[v].push(j);
+        else if (v === '?[') stacks['['].push(j);
+        else if (v === '}' || v === ')' || v === ']') {
+          const open = stacks[v === '}' ? '{' : v === ')' ? '(' : '['].pop();
+          if (open !== undefined) m[open] = j;
         }
       }
+      this.matches = m;
     }
-    return false;
+    return this.matches[k];
   }
 
   private atStatementEnd(): boolean {
@@ -1777,17 +1789,8 @@ export class Parser {
 
   /** From `(`: is this `( params ) ->`? */
   private isLambdaAhead(): boolean {
-    let depth = 0;
-    for (let k = this.i; k < this.toks.length; k++) {
-      const t = this.toks[k];
-      if (t.kind === 'eof') return false;
-      if (this.isOp('(', t)) depth++;
-      else if (this.isOp(')', t)) {
-        depth--;
-        if (depth === 0) return this.isOp('->', this.toks[k + 1]);
-      } else if (t.kind === 'op' && (t.value === '{' || t.value === '}' || t.value === ';')) return false;
-    }
-    return false;
+    const k = this.matching(this.i);
+    return k >= 0 && this.isOp('->', this.toks[k + 1]);
   }
 
   private parseLambda(): A.LambdaExpression {

@@ -1,5 +1,6 @@
-// Scripts with syntax errors typical of half-typed sync scripts (and a few valid look-alikes). Groovy 4 decides
-// which are broken and where; the oracle test checks that we agree.
+// Scripts with syntax errors typical of half-typed sync scripts, valid look-alikes, and at the end one valid script
+// per construct of the parser brief (issue 9). Groovy 4 decides which are broken and where; the oracle test checks
+// that we agree.
 export const BROKEN: string[] = [
   'replica.',
   'replica.summary = issue.summary\nreplica.',
@@ -140,4 +141,30 @@ export const BROKEN: string[] = [
   'foo(a(b) c)',
   'foo(a[0] c)',
   'foo(a[] c)\n',
+  // valid constructs
+  'workItem?."${fieldName}" = replica.customFields."X"?.value',
+  'replica.customFields."Story Points"?.value = issue."Microsoft.VSTS.Scheduling.StoryPoints"',
+  'def v = scala.concurrent.Await$.MODULE$.result(f, d)',
+  'def big = 1000000d + 10L + 1.5G + 0x1F + 1_000',
+  'def m = [("cf_${id}".toString()): v, (k): 1, "a b": 2, c: 3]',
+  'def s = "k ${r.customFields."X"?.value} and ${a ? "y" : \'n\'}"',
+  'def re = /\\d+-[a-z]*/\ndef d = $/a\\b/c$$x/$',
+  'def t = """multi\nline ${x}\n"""',
+  'if (x) return\nissue.summary = replica.summary',
+  'def list = a\n[1, 2].each { println it }',
+  'http("POST", "/rest/api/2/issue", body, null, ["Content-Type": ["application/json"]]) { req, res ->\n  if (res.code >= 400) debug.error("failed: ${res.body}")\n}',
+  '({ -> println \'x\' })()',
+  'switch (replica.status.name) {\n  case "Open":\n  case "New":\n    workItem.setStatus("To Do")\n    break\n  case ~/Done|Closed/:\n    workItem.setStatus("Done")\n    break\n  default:\n    workItem.setStatus("Doing")\n}',
+  'def c = { String a,\n          int b ->\n  a * b\n}',
+  'def x = workItem.labels.collect { it.label }.findAll { it != null }.join(",")',
+  'def n = (int) replica.customFields.Points?.value\ndef m = [points: (int) x, s: y as String]',
+  'try {\n  x()\n} catch (IOException | IllegalStateException e) {\n  throw new RuntimeException("x", e)\n} finally {\n  y()\n}',
+  'outer:\nfor (def a : list) {\n  for (int i = 0; i < 10; i++) {\n    if (i > 3) continue outer\n    if (i in [5, 6]) break outer\n  }\n}',
+  'def r = 1..5\ndef q = list[0..<2]\ndef z = list[-1]\ndef w = x =~ /a/ && y ==~ /b/\ndef e = a ?: b\nx += 1; x -= 1; x *= 2; x ?= 3\ni++; --i',
+  'https://exalate.atlassian.net/browse/X-1\nworkItem.summary = replica.summary',
+  'class Helper {\n  static String fmt(String s) { s.trim() }\n  def map = [:]\n  Helper() { }\n  public def go() { map }\n}\ndef h = new Helper()',
+  'def Map<String, Object> opts = [a: 1]\nList<String> names(a, b) {\n  [a, b]*.toString()\n}',
+  'import java.text.SimpleDateFormat\ndef f = new SimpleDateFormat("yyyy")\nimport groovy.json.JsonSlurper',
+  'def a = x instanceof String ? 1 : 2\ndef b = !(x in y)\ndef c = x !instanceof Number',
+  'debug.error "value: " + x\nreplica.labels += nodeHelper.getLabel "x"\n',
 ];
