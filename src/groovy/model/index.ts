@@ -19,6 +19,8 @@ export class ScriptModelIndex {
   private readonly types = new Map<string, TypeModel>();
   private readonly variables = new Map<string, VariableModel>();
   private readonly adoByRef = new Map<string, AdoFieldModel>();
+  private readonly memberCache = new Map<TypeModel, Map<string, MemberMatch | undefined>>();
+  private readonly namesCache = new Map<TypeModel, string[]>();
 
   constructor(readonly model: ScriptModel) {
     for (const t of model.types) this.types.set(t.name, t);
@@ -51,6 +53,18 @@ export class ScriptModelIndex {
    * `getSummary()` / `setSummary(x)` / `isActive()`.
    */
   member(owner: TypeModel, name: string): MemberMatch | undefined {
+    let cache = this.memberCache.get(owner);
+    if (!cache) {
+      cache = new Map();
+      this.memberCache.set(owner, cache);
+    }
+    if (cache.has(name)) return cache.get(name);
+    const found = this.findMember(owner, name);
+    cache.set(name, found);
+    return found;
+  }
+
+  private findMember(owner: TypeModel, name: string): MemberMatch | undefined {
     const method = owner.methods.find((m) => m.name === name);
     if (method) return { kind: 'method', method, owner };
     const field = owner.fields.find((f) => f.name === name);
@@ -67,8 +81,13 @@ export class ScriptModelIndex {
   }
 
   /** All member names of a type (fields, aliases, methods), for suggestions. */
-  memberNames(owner: TypeModel): string[] {
-    return [...owner.fields.flatMap((f) => [f.name, ...(f.aliases ?? [])]), ...owner.methods.map((m) => m.name)];
+  memberNames(owner: TypeModel): readonly string[] {
+    let names = this.namesCache.get(owner);
+    if (!names) {
+      names = [...owner.fields.flatMap((f) => [f.name, ...(f.aliases ?? [])]), ...owner.methods.map((m) => m.name)];
+      this.namesCache.set(owner, names);
+    }
+    return names;
   }
 
   /** Whether assigning `field` of `owner` has no effect or is refused in a script of `direction`. */

@@ -83,6 +83,17 @@ const SCRIPT_GLOBALS = new Set(['this', 'super', 'args', 'binding', 'out', 'meta
 const CLOSURE_IMPLICITS = new Set(['owner', 'delegate', 'thisObject']);
 const TERMINATORS = new Set(['ReturnStatement', 'ThrowStatement', 'BreakStatement', 'ContinueStatement']);
 
+/** Names of the helper types of a model (nodeHelper's NodeHelper, …). */
+const HELPER_TYPES = new WeakMap<ScriptModelIndex, Set<string>>();
+function helperTypes(model: ScriptModelIndex): Set<string> {
+  let set = HELPER_TYPES.get(model);
+  if (!set) {
+    set = new Set(model.model.variables.filter((v) => v.kind === 'helper').map((v) => v.type));
+    HELPER_TYPES.set(model, set);
+  }
+  return set;
+}
+
 const LIST_BY_NAME = new Map(LIST_METHODS.map((m) => [m.name, m]));
 const STRING_BY_NAME = new Map(STRING_METHODS.map((m) => [m.name, m]));
 const MAP_BY_NAME = new Map(MAP_METHODS.map((m) => [m.name, m]));
@@ -611,7 +622,7 @@ class Analyzer {
   }
 
   private isHelper(owner: TypeModel): boolean {
-    return this.model.model.variables.some((v) => v.kind === 'helper' && v.type === owner.name);
+    return helperTypes(this.model).has(owner.name);
   }
 
   private checkArity(m: MethodModel, owner: TypeModel, count: number, range: OffsetRange): void {

@@ -7,9 +7,9 @@ export function editDistance(a: string, b: string): number {
   const m = b.length;
   if (n === 0) return m;
   if (m === 0) return n;
-  let prev2 = new Array<number>(m + 1).fill(0);
-  let prev = Array.from({ length: m + 1 }, (_, j) => j);
-  let cur = new Array<number>(m + 1).fill(0);
+  let prev2 = new Int32Array(m + 1);
+  let prev = Int32Array.from({ length: m + 1 }, (_, j) => j);
+  let cur = new Int32Array(m + 1);
   for (let i = 1; i <= n; i++) {
     cur[0] = i;
     for (let j = 1; j <= m; j++) {
@@ -30,7 +30,7 @@ export function closest(name: string, candidates: Iterable<string>): string | un
   let bestScore = Infinity;
   const lower = name.toLowerCase();
   for (const c of candidates) {
-    if (c === name) continue;
+    if (c === name || Math.abs(c.length - name.length) > limit) continue; // the distance is at least the length difference
     // A difference in case only is the most likely slip.
     const score = c.toLowerCase() === lower ? 0.5 : editDistance(name, c);
     if (score < bestScore && score <= limit && score < Math.max(name.length, c.length) / 2) {
