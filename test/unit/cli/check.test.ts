@@ -58,7 +58,8 @@ describe('exalate-script check (CLI)', () => {
     });
     assert.ok(!records.some((x) => x.code === 'wrong-direction'), 'firstSync is fine in an incoming script');
     const syntax = records.filter((x) => x.file === 'shared.groovy' && x.code === 'syntax');
-    assert.ok(syntax.length > 0 && syntax.every((x) => x.severity === 'error' && x.line === 2), JSON.stringify(records));
+    assert.ok(syntax.length > 0 && syntax.every((x) => x.severity === 'error'), JSON.stringify(records));
+    assert.equal(syntax[0].line, 2, 'the first syntax error is on the line of the broken declaration');
     assert.equal(r.stderr, '');
   });
 
