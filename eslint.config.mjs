@@ -56,6 +56,16 @@ export default tseslint.config(
     },
   },
   {
+    // The Groovy front end also runs in a browser: no `vscode`, no Node built-ins.
+    files: ['src/groovy/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: ['vscode'], patterns: [{ group: ['node:*', 'fs', 'path', 'os', 'child_process', 'crypto', 'util', 'events', 'stream', 'buffer', 'url', 'http', 'https', 'net', 'zlib'], message: 'src/groovy must run in a browser: no Node built-ins.' }] },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     languageOptions: { globals: { ...globals.node } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },

@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ROOT, ensureCodeServer, ensureSystemPackages } from './lib/setup.mjs';
+import { ROOT, ensureCodeServer, ensureGroovy, ensureSystemPackages } from './lib/setup.mjs';
 
 const LAYERS = ['unit', 'integration', 'e2e'];
 let flags;
@@ -102,7 +102,17 @@ async function main() {
     }
   }
 
-  if (only.includes('unit')) await step('unit', () => mochaLayer('unit', 60_000));
+  if (only.includes('unit')) {
+    // The Groovy parser's oracle tests compare with real Groovy 4 (jars cached in .vscode-test/, Java 17).
+    try {
+      process.env.EXALATE_GROOVY_LIB = ensureGroovy();
+    } catch (e) {
+      console.error(`\n[setup] ${e.message}`);
+      console.log('setup: 0 passed, 1 failed');
+      process.exit(1);
+    }
+    await step('unit', () => mochaLayer('unit', 60_000));
+  }
   if (only.includes('integration')) {
     await step('integration', async () => {
       console.log('\n▶ integration tests (inside the extension host)');

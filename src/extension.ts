@@ -3,6 +3,7 @@
 // capability imports what it needs when one of its commands first runs.
 import * as vscode from 'vscode';
 import { registerConnections, type ConnectionsTestApi } from './connections';
+import { registerLanguage, type LanguageTestApi } from './language';
 import { RedactingLogger } from './log';
 import { importBootstrapFile } from './nodes/bootstrap';
 import { NodeRegistry } from './nodes/registry';
@@ -17,6 +18,7 @@ export interface ExalateTestApi {
   readonly connections: ConnectionsTestApi;
   readonly wizard: WizardTestApi;
   readonly syncRules: SyncRulesTestApi;
+  readonly language: LanguageTestApi;
 }
 
 /** The local sandbox of this window, for deactivate() to wait on (set by activate(), the composition root). */
@@ -33,11 +35,12 @@ export function activate(context: vscode.ExtensionContext): ExalateTestApi | und
   localSandbox = connections.sandbox;
   const wizard = registerWizard(services);
   const syncRules = registerSyncRules(services);
+  const language = registerLanguage(services);
   const mode =
     context.extensionMode === vscode.ExtensionMode.Test ? 'test' : context.extensionMode === vscode.ExtensionMode.Development ? 'development' : 'production';
   void importBootstrapFile(nodes, log, { mode, extensionPath: context.extensionPath });
 
-  if (context.extensionMode === vscode.ExtensionMode.Test) return { services, connections, wizard, syncRules };
+  if (context.extensionMode === vscode.ExtensionMode.Test) return { services, connections, wizard, syncRules, language };
   return undefined;
 }
 

@@ -74,7 +74,9 @@ async function runInCodeServer(env) {
   ensureSystemPackages();
   ensureCodeServer();
   const ws = newWorkspace();
-  const server = await startCodeServer({ workspace: ws, label: 'integration' });
+  // Auto-save off: in the browser VS Code saves after a delay, which races with tests that save explicitly (a
+  // doc.save() after an auto-save has nothing left to save and answers false).
+  const server = await startCodeServer({ workspace: ws, label: 'integration', settings: { 'files.autoSave': 'off' } });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });

@@ -94,3 +94,42 @@ export function ensureCodeServer() {
   fs.writeFileSync(path.join(codeServerDir, '.complete'), new Date().toISOString());
   return codeServerEntry;
 }
+
+export const GROOVY_VERSION = '4.0.26';
+const groovyDir = path.join(CACHE, `groovy-${GROOVY_VERSION}`);
+/** Folder holding groovy-4.0.26.jar and its friends (from npm-groovy-lint@18.0.0), for the Groovy oracle tests. */
+export const groovyLibDir = path.join(groovyDir, 'node_modules', 'npm-groovy-lint', 'lib', 'java', 'groovy', 'lib');
+
+function hasJava() {
+  const r = spawnSync('java', ['-version'], { encoding: 'utf8' });
+  return !r.error && r.status === 0;
+}
+
+/**
+ * Real Groovy 4 as the judge of the parser's oracle tests: the jars that npm-groovy-lint@18.0.0 ships (installed
+ * once, without its install scripts, cached like code-server) and a Java 17 runtime (openjdk-17-jre-headless with
+ * apt when `java` is missing). Returns the folder with the jars.
+ */
+export function ensureGroovy() {
+  if (!hasJava()) {
+    const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+    if (!isRoot || !fs.existsSync('/usr/bin/apt-get')) {
+      throw new Error(
+        'The Groovy oracle tests need a Java runtime (17 or later) on PATH. Install it first, e.g.\n' +
+          '  sudo apt-get install openjdk-17-jre-headless',
+      );
+    }
+    log('installing Debian package openjdk-17-jre-headless');
+    run('apt-get', ['update', '-qq']);
+    run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'openjdk-17-jre-headless'], {
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
+  }
+  const jar = path.join(groovyLibDir, `groovy-${GROOVY_VERSION}.jar`);
+  if (fs.existsSync(jar) && fs.existsSync(path.join(groovyDir, '.complete'))) return groovyLibDir;
+  log(`installing Groovy ${GROOVY_VERSION} (npm package npm-groovy-lint@18.0.0, jars only) into ${path.relative(ROOT, groovyDir)}`);
+  npmInstallInto(groovyDir, 'npm-groovy-lint@18.0.0', process.env, ['--ignore-scripts']);
+  if (!fs.existsSync(jar)) throw new Error(`npm-groovy-lint@18.0.0 did not contain ${path.relative(groovyDir, jar)}`);
+  fs.writeFileSync(path.join(groovyDir, '.complete'), new Date().toISOString());
+  return groovyLibDir;
+}

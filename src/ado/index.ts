@@ -2,6 +2,7 @@
 // first time a project list is needed (./load.ts), so activating the extension never loads the library.
 // No `vscode` here: the unit tests use it directly against the emulator.
 import * as azdev from 'azure-devops-node-api';
+import { FieldType } from 'azure-devops-node-api/interfaces/WorkItemTrackingInterfaces';
 
 export type AdoProblemKind = 'unauthorized' | 'unreachable' | 'notFound' | 'other';
 
@@ -25,14 +26,18 @@ export interface ListProjectsOptions {
 
 const PAGE = 100;
 
-/** Names of the organization's projects (all pages), sorted. Rejects with AdoError. */
-export async function listProjects(orgUrl: string, pat: string, opts: ListProjectsOptions = {}): Promise<string[]> {
-  const max = opts.max ?? 5000;
-  const api = new azdev.WebApi(orgUrl, azdev.getPersonalAccessTokenHandler(pat), {
-    socketTimeout: opts.timeoutMs ?? 15_000,
+function connect(orgUrl: string, pat: string, timeoutMs: number | undefined): azdev.WebApi {
+  return new azdev.WebApi(orgUrl, azdev.getPersonalAccessTokenHandler(pat), {
+    socketTimeout: timeoutMs ?? 15_000,
     allowRetries: true,
     maxRetries: 1,
   });
+}
+
+/** Names of the organization's projects (all pages), sorted. Rejects with AdoError. */
+export async function listProjects(orgUrl: string, pat: string, opts: ListProjectsOptions = {}): Promise<string[]> {
+  const max = opts.max ?? 5000;
+  const api = connect(orgUrl, pat, opts.timeoutMs);
   const names: string[] = [];
   try {
     const core = await api.getCoreApi();
@@ -42,12 +47,74 @@ export async function listProjects(orgUrl: string, pat: string, opts: ListProjec
       if (!page || page.length < PAGE) break;
     }
   } catch (e) {
-    throw toAdoError(e, orgUrl, pat);
+    throw toAdoError(e, orgUrl, pat, 'list projects');
   }
   return names.sort((a, b) => a.localeCompare(b));
 }
 
-function toAdoError(e: unknown, orgUrl: string, pat: string): AdoError {
+/** One work item field of a project, for completion of `workItem."…"` in sync scripts. */
+export interface AdoWorkItemField {
+  referenceName: string;
+  name: string;
+  /** REST field type in camelCase (`string`, `html`, `identity`, `picklistString`, …). */
+  type: string;
+  readOnly: boolean;
+  description?: string;
+  /** The project's work item types that have this field, sorted. */
+  workItemTypes: string[];
+}
+
+/**
+ * The fields the work item types of `project` use (`getWorkItemTypes` + `getWorkItemTypeFieldsWithReferences`
+ * per type), described by `getFields(project)`. Sorted by reference name. Rejects with AdoError.
+ */
+export async function listWorkItemFields(orgUrl: string, pat: string, project: string, opts: { timeoutMs?: number } = {}): Promise<AdoWorkItemField[]> {
+  const api = connect(orgUrl, pat, opts.timeoutMs);
+  try {
+    const wit = await api.getWorkItemTrackingApi();
+    const [all, types] = await Promise.all([wit.getFields(project), wit.getWorkItemTypes(project)]);
+    // The library answers a 404 (unknown project) with null.
+    if (!types) throw new AdoError('notFound', `There is no project "${project}" in the Azure DevOps organization ${orgUrl}.`);
+    const perType = await Promise.all(
+      (types ?? []).filter((t) => t.name && !t.isDisabled).map(async (t) => ({ type: t.name!, fields: (await wit.getWorkItemTypeFieldsWithReferences(project, t.name!)) ?? [] })),
+    );
+    const described = new Map((all ?? []).filter((f) => f.referenceName).map((f) => [f.referenceName!.toLowerCase(), f]));
+    const out = new Map<string, AdoWorkItemField>();
+    for (const { type, fields } of perType) {
+      for (const f of fields) {
+        if (!f.referenceName) continue;
+        const key = f.referenceName.toLowerCase();
+        let entry = out.get(key);
+        if (!entry) {
+          const d = described.get(key);
+          entry = {
+            referenceName: f.referenceName,
+            name: f.name ?? d?.name ?? f.referenceName,
+            type: fieldTypeName(d?.type),
+            readOnly: d?.readOnly ?? false,
+            ...(d?.description || f.helpText ? { description: d?.description ?? f.helpText } : {}),
+            workItemTypes: [],
+          };
+          out.set(key, entry);
+        }
+        entry.workItemTypes.push(type);
+      }
+    }
+    for (const e of out.values()) e.workItemTypes.sort((a, b) => a.localeCompare(b));
+    return [...out.values()].sort((a, b) => a.referenceName.localeCompare(b.referenceName));
+  } catch (e) {
+    if (e instanceof AdoError) throw e;
+    throw toAdoError(e, orgUrl, pat, `read the work item fields of project "${project}"`);
+  }
+}
+
+/** `FieldType.PicklistString` → `picklistString` (the library turns the REST names into numbers). */
+function fieldTypeName(t: FieldType | undefined): string {
+  const name = t === undefined ? undefined : FieldType[t];
+  return name ? name[0].toLowerCase() + name.slice(1) : 'string';
+}
+
+function toAdoError(e: unknown, orgUrl: string, pat: string, action: string): AdoError {
   const err = e as { statusCode?: number; code?: string; message?: string };
   const raw = String(err?.message ?? e).split(pat).join('«redacted»');
   const status = err?.statusCode;
@@ -64,5 +131,5 @@ function toAdoError(e: unknown, orgUrl: string, pat: string): AdoError {
   if (code || /timeout|socket hang up/i.test(raw)) {
     return new AdoError('unreachable', `Could not reach Azure DevOps at ${orgUrl} (${code ?? 'timeout'}). Check your network, then retry.`);
   }
-  return new AdoError('other', `Azure DevOps at ${orgUrl} failed to list projects${status ? ` (HTTP ${status})` : ''}: ${raw}`);
+  return new AdoError('other', `Azure DevOps at ${orgUrl} failed to ${action}${status ? ` (HTTP ${status})` : ''}: ${raw}`);
 }

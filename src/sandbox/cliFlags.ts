@@ -15,7 +15,8 @@ Required:
   --data <dir>             data directory (created if missing)
   --token-file <file>      file holding the Bearer token for the Node API (8–512 visible ASCII characters;
                            surrounding whitespace is ignored). Preferred: a secret on the command line is
-                           visible to every local user (ps, /proc)
+                           visible to every local user (ps, /proc). Like ssh, a file that group or others can
+                           access is refused (chmod 600 <file>); the same holds for --ado-pat-file
   --token <token>          the token itself instead (kept for compatibility; use --token-file)
   --name <short name>      instance short name: letter/digit first, then letters, digits, _ . - (max 64)
 Options:
@@ -28,6 +29,9 @@ Options:
   --poll-ms <n>            how often an accepting node polls the initiator, ms (default 20000)
   --invitation-ttl <s>     invitation lifetime in seconds (default 604800 = 7 days)
   --peer-timeout-ms <n>    timeout for calls to other nodes, ms (default 5000)
+  --quota-mb <n>           storage quota of the data directory in MiB (default 1024); a write that would
+                           exceed it answers 507 storage_quota_exceeded and is not made
+  --compact-kb <n>         journal size in KiB that triggers a compaction of the store (default 4096)
   --modes <list>           comma-separated modes offered: script,visual,basic (default all)
   --seed                   add example connections and emulator projects (once per data dir)
   --dev                    enable test hooks (POST /api/v1/dev/bulk)
@@ -44,13 +48,33 @@ const intFlag = (name: string, min: number, max: number) =>
 
 const TOKEN_PATTERN = /^[\x21-\x7e]{8,512}$/;
 
-/** A flag naming a file that holds a secret: the file must exist; its content is read and trimmed. */
+/**
+ * Like ssh with a private key: a secret file that group or others may read or write is refused (POSIX only; on
+ * Windows ACLs decide and the mode bits say nothing). Returns the message, or null when the file is private.
+ */
+export function secretFileTooOpen(file: string): string | null {
+  if (process.platform === 'win32') return null;
+  const mode = fs.statSync(file).mode & 0o777;
+  if ((mode & 0o077) === 0) return null;
+  const octal = mode.toString(8).padStart(4, '0');
+  return `permissions ${octal} for ${file} are too open: group or others can access the secret in it. Run: chmod 600 ${file}`;
+}
+
+/**
+ * A flag naming a file that holds a secret: the file must exist and be private to its owner (see
+ * {@link secretFileTooOpen}); its content is read and trimmed.
+ */
 const secretFile = (flag: string) =>
   z
     .string()
     .min(1, { error: `--${flag} must name a file` })
     .transform((file, ctx) => {
       try {
+        const open = secretFileTooOpen(file);
+        if (open) {
+          ctx.addIssue({ code: 'custom', message: `--${flag}: ${open}` });
+          return z.NEVER;
+        }
         return fs.readFileSync(file, 'utf8').trim();
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
@@ -78,6 +102,8 @@ const FlagsSchema = z.strictObject({
   'poll-ms': intFlag('poll-ms', 10, 86_400_000).optional(),
   'invitation-ttl': intFlag('invitation-ttl', 1, 365 * 86_400).optional(),
   'peer-timeout-ms': intFlag('peer-timeout-ms', 100, 600_000).optional(),
+  'quota-mb': intFlag('quota-mb', 1, 1024 * 1024).optional(),
+  'compact-kb': intFlag('compact-kb', 1, 1024 * 1024).optional(),
   modes: z
     .string()
     .transform((s) => s.split(',').map((m) => m.trim()))
@@ -127,6 +153,8 @@ export function parseCliArgs(args: string[]): CliCommand {
         'poll-ms': { type: 'string' },
         'invitation-ttl': { type: 'string' },
         'peer-timeout-ms': { type: 'string' },
+        'quota-mb': { type: 'string' },
+        'compact-kb': { type: 'string' },
         modes: { type: 'string' },
         seed: { type: 'boolean' },
         dev: { type: 'boolean' },
@@ -158,6 +186,8 @@ export function parseCliArgs(args: string[]): CliCommand {
       pollMs: f['poll-ms'],
       invitationTtlMs: f['invitation-ttl'] === undefined ? undefined : f['invitation-ttl'] * 1000,
       peerTimeoutMs: f['peer-timeout-ms'],
+      quotaBytes: f['quota-mb'] === undefined ? undefined : f['quota-mb'] * 1024 * 1024,
+      compactBytes: f['compact-kb'] === undefined ? undefined : f['compact-kb'] * 1024,
       modes: f.modes,
       seed: f.seed,
       dev: f.dev,

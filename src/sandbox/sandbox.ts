@@ -9,8 +9,8 @@ import { randomBytes } from 'node:crypto';
 import type { Mode } from '../shared/api';
 import { createAdoEmulator } from './ado';
 import { DEFAULT_INVITATION_TTL_MS, DEFAULT_PEER_TIMEOUT_MS, DEFAULT_POLL_MS, SandboxNode } from './node';
-import { createRequestHandler } from './server';
-import { Store, ensurePrivateDir, writeFileDurable } from './store';
+import { DEFAULT_SERVER_LIMITS, createRequestHandler, type ServerLimits } from './server';
+import { Store, ensurePrivateDir, writeFileDurable, type StoreIo } from './store';
 
 export interface SandboxOptions {
   /** Directory for the store and the node key (created if missing). */
@@ -45,6 +45,14 @@ export interface SandboxOptions {
   log?: (line: string) => void;
   /** Log one line per inbound request (method, path, credential kind). */
   logRequests?: boolean;
+  /** Storage quota of the data directory in bytes (scripts, snapshot, journal); default 1 GiB. */
+  quotaBytes?: number;
+  /** Journal size in bytes that triggers a compaction; default 4 MiB. */
+  compactBytes?: number;
+  /** Test-only: replaces the store's file calls (fault injection). */
+  storeIo?: Partial<StoreIo>;
+  /** Server limits (timeouts, connection cap, pipelining); default {@link DEFAULT_SERVER_LIMITS}. */
+  limits?: Partial<ServerLimits>;
   /** Observes every inbound HTTP request (tests). */
   onRequest?: (req: http.IncomingMessage) => void;
   /**
@@ -61,11 +69,24 @@ export interface RunningSandbox {
   readonly adoUrl: string;
   readonly port: number;
   readonly node: SandboxNode;
+  /** Number of open HTTP connections (tests of the server limits). */
+  openConnections(): Promise<number>;
   /** Stops polling and the server, and closes the store. Idempotent. */
   stop(): Promise<void>;
 }
 
 export const DEFAULT_ORG = 'sandbox-org';
+
+/** Whether `host` (a bind address) is a loopback interface, reachable only from this machine. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127(?:\.\d{1,3}){3}$/.test(h) || /^::ffff:127(?:\.\d{1,3}){3}$/.test(h);
+}
+
+/** The warning printed when the node serves plain http on a non-loopback interface. */
+export function plainHttpWarning(host: string): string {
+  return `warning: serving plain http on ${host}, which other machines can reach: the node token and node-to-node traffic travel unencrypted. Bind to 127.0.0.1, or put a TLS-terminating proxy in front and pass its https URL as --public-url.`;
+}
 
 /** Loads the node's master key (from which invitation secrets are derived), creating it on first start. */
 function loadMasterKey(dataDir: string): Buffer {
@@ -85,7 +106,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const log = options.log ?? ((line: string) => process.stderr.write(`[sandbox ${options.name}] ${line}\n`));
   const host = options.host ?? '127.0.0.1';
   ensurePrivateDir(options.dataDir);
-  const store = Store.open(options.dataDir);
+  const store = Store.open(options.dataDir, { quotaBytes: options.quotaBytes, compactBytes: options.compactBytes, io: options.storeIo, log });
   let server: http.Server | undefined;
   let node: SandboxNode | undefined;
   try {
@@ -105,10 +126,31 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     const ado = createAdoEmulator({ org, pat: options.adoPat ?? options.token, seed: options.seed ?? false });
     let baseUrl = '';
     const n = node;
+    const limits: ServerLimits = { ...DEFAULT_SERVER_LIMITS, ...options.limits };
     server = http.createServer(
-      createRequestHandler({ node: n, token: options.token, dev: options.dev ?? false, ado, baseUrl: () => baseUrl, log, onRequest: options.onRequest, logRequests: options.logRequests }),
+      {
+        headersTimeout: limits.headersTimeoutMs,
+        requestTimeout: limits.requestTimeoutMs,
+        keepAliveTimeout: limits.keepAliveTimeoutMs,
+        // How often Node checks the two timeouts above (its default, 30 s, would let them run over by that much).
+        connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(limits.headersTimeoutMs / 4))),
+      },
+      createRequestHandler({
+        node: n,
+        token: options.token,
+        dev: options.dev ?? false,
+        ado,
+        baseUrl: () => baseUrl,
+        log,
+        onRequest: options.onRequest,
+        logRequests: options.logRequests,
+        maxPipelined: limits.maxPipelined,
+        maxRequestsPerSocket: limits.maxRequestsPerSocket,
+      }),
     );
-    server.keepAliveTimeout = 5_000;
+    server.timeout = limits.idleTimeoutMs;
+    server.maxRequestsPerSocket = limits.maxRequestsPerSocket;
+    server.maxConnections = limits.maxConnections;
     const s = server;
     await new Promise<void>((resolve, reject) => {
       s.once('error', reject);
@@ -125,6 +167,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     node.adoUrl = adoUrl;
     if (options.seed) node.seed();
     node.startPolling();
+    if (!isLoopbackHost(host)) log(plainHttpWarning(host));
     log(`listening on ${baseUrl} (public URL ${node.publicUrl}), ${node.size} connections, ADO emulator at ${adoUrl}`);
     let stopping: Promise<void> | null = null;
     return {
@@ -132,6 +175,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       adoUrl,
       port,
       node,
+      openConnections: () => new Promise<number>((resolve, reject) => s.getConnections((e, n) => (e ? reject(e) : resolve(n)))),
       stop() {
         stopping ??= (async () => {
           await n.stop();
@@ -139,6 +183,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
             s.close(() => resolve());
             s.closeAllConnections();
           });
+          await store.settle();
           store.close();
           log('stopped');
         })();

@@ -1,10 +1,47 @@
 // HTTP front of the sandbox node: routing, Bearer auth, body limits, JSON in/out, and the `/ado/` mount.
+// Server limits (timeouts, connection cap, pipelining) are in {@link ServerLimits}; sandbox.ts applies them.
 import type * as http from 'node:http';
+import type { Socket } from 'node:net';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { AUTHOR_HEADER, ConnectionIdSchema, IDEMPOTENCY_KEY_HEADER, RuleDirectionSchema, parseRuleEtag, ruleEtag, type RuleDirection } from '../shared/api';
 import { AUTHOR_MAX_LENGTH, IDEMPOTENCY_KEY_MAX_LENGTH, MAX_BODY_BYTES, MAX_RULE_BODY_BYTES, authorHeaderSchema, idempotencyKeySchema } from '../shared/validation';
 import { ApiError } from './errors';
 import type { SandboxNode } from './node';
+import { StoreError } from './store';
+
+/** Limits of the HTTP server (docs/node-api.md "Limits"). Tests pass smaller ones. */
+export interface ServerLimits {
+  /** Time a client has to send the complete request headers (ms). */
+  headersTimeoutMs: number;
+  /** Time a client has to send the complete request, body included (ms). */
+  requestTimeoutMs: number;
+  /** How long an idle keep-alive connection stays open (ms). */
+  keepAliveTimeoutMs: number;
+  /**
+   * Socket inactivity limit (ms): a connection on which nothing is read or written for this long is closed. This is
+   * also the write timeout: a client that stops reading its answers stops the writes, and the socket is closed.
+   */
+  idleTimeoutMs: number;
+  /** Requests served on one connection before the server closes it. */
+  maxRequestsPerSocket: number;
+  /** Open connections at once; further ones are closed right away. */
+  maxConnections: number;
+  /**
+   * Requests received on one connection whose answers have not been sent yet (pipelining). One more is answered
+   * 503 `overloaded` and the connection is closed, so a client that never reads cannot make the node buffer answers.
+   */
+  maxPipelined: number;
+}
+
+export const DEFAULT_SERVER_LIMITS: ServerLimits = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 60_000,
+  keepAliveTimeoutMs: 5_000,
+  idleTimeoutMs: 30_000,
+  maxRequestsPerSocket: 1_000,
+  maxConnections: 256,
+  maxPipelined: 4,
+};
 
 export interface AdoMount {
   handle(req: http.IncomingMessage, res: http.ServerResponse, baseUrl: string): Promise<void>;
@@ -22,6 +59,10 @@ export interface HandlerOptions {
   onRequest?: (req: http.IncomingMessage) => void;
   /** Log one line per request: method, path and which credential it carried (token / other bearer / none). */
   logRequests?: boolean;
+  /** Default {@link DEFAULT_SERVER_LIMITS}.maxPipelined. */
+  maxPipelined?: number;
+  /** Default {@link DEFAULT_SERVER_LIMITS}.maxRequestsPerSocket: the answer to the last one closes the connection. */
+  maxRequestsPerSocket?: number;
 }
 
 interface Ctx {
@@ -127,7 +168,7 @@ function routes(o: HandlerOptions): Route[] {
           throw new ApiError(400, 'bad_request', 'If-Match must be a rule version ETag such as "3"', { 'if-match': 'Must be an ETag such as "3"' });
         }
         const who = author(req);
-        const rule = n.putRule(params[0], d, await body(), version, who);
+        const rule = await n.putRule(params[0], d, await body(), version, who);
         return { status: 200, body: rule, headers: { etag: ruleEtag(rule.version) } };
       },
       { maxBody: MAX_RULE_BODY_BYTES },
@@ -139,14 +180,18 @@ function routes(o: HandlerOptions): Route[] {
       const rule = n.getRuleVersion(params[0], d, Number(params[2]));
       return { status: 200, body: rule, headers: { etag: ruleEtag(rule.version) } };
     }),
+    // The node checks the node-to-node JWT before it reads the body (it gets the reader, not the body).
     r('POST', `/peer/connections/${ID}/accept`, 'peer', async ({ req, params, body }) => ({
       status: 200,
-      body: await n.peerAccept(req.headers.authorization, params[0], await body()),
+      body: await n.peerAccept(req.headers.authorization, params[0], body),
     })),
-    r('POST', `/peer/connections/${ID}/check`, 'peer', async ({ req, params, body }) => ({ status: 200, body: await n.peerCheck(req.headers.authorization, params[0], await body()) })),
+    r('POST', `/peer/connections/${ID}/check`, 'peer', async ({ req, params, body }) => ({
+      status: 200,
+      body: await n.peerCheck(req.headers.authorization, params[0], body),
+    })),
     r('POST', `/peer/connections/${ID}/heartbeat`, 'peer', async ({ req, params, body }) => ({
       status: 200,
-      body: await n.peerHeartbeat(req.headers.authorization, params[0], await body()),
+      body: await n.peerHeartbeat(req.headers.authorization, params[0], body),
     })),
     r('POST', '/dev/bulk', 'bearer', async ({ body }) => ({ status: 201, body: n.bulkCreate(await body()) }), { devOnly: true }),
   ];
@@ -195,12 +240,41 @@ function send(res: http.ServerResponse, status: number, body: unknown, headers: 
   res.end(text);
 }
 
+/** Parses the request target; anything that is not a path (e.g. `GET http://[`) is a 400, not a crash. */
+function requestUrl(req: http.IncomingMessage): URL {
+  const target = req.url ?? '/';
+  if (target.startsWith('/')) {
+    try {
+      return new URL(target, 'http://localhost');
+    } catch {
+      /* reported below */
+    }
+  } else {
+    // Absolute form (`GET http://host/path`) is allowed by HTTP/1.1; only its path counts.
+    try {
+      const u = new URL(target);
+      if (u.protocol === 'http:' || u.protocol === 'https:') return new URL(`${u.pathname}${u.search}`, 'http://localhost');
+    } catch {
+      /* reported below */
+    }
+  }
+  throw new ApiError(400, 'bad_request', 'The request target is not a valid path');
+}
+
 export function createRequestHandler(o: HandlerOptions): (req: http.IncomingMessage, res: http.ServerResponse) => void {
   const table = routes(o);
   const tokenHash = hashToken(o.token);
+  const maxPipelined = o.maxPipelined ?? DEFAULT_SERVER_LIMITS.maxPipelined;
+  const maxPerSocket = o.maxRequestsPerSocket ?? DEFAULT_SERVER_LIMITS.maxRequestsPerSocket;
+  /** Requests per connection whose answer is not finished yet. */
+  const pending = new WeakMap<Socket, number>();
+  /** Requests received per connection. */
+  const served = new WeakMap<Socket, number>();
+  /** Connections that pipelined more than `maxPipelined` requests: no more are read or answered. */
+  const overloaded = new WeakSet<Socket>();
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
     o.onRequest?.(req);
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const url = requestUrl(req);
     const path = url.pathname;
     if (path === '/ado' || path.startsWith('/ado/')) {
       if (o.logRequests) o.log(`request ${req.method} ${path} (ado)`);
@@ -248,16 +322,54 @@ export function createRequestHandler(o: HandlerOptions): (req: http.IncomingMess
     throw new ApiError(404, 'not_found', `No such endpoint: ${method} ${path}`);
   };
   return (req, res) => {
+    const socket = req.socket;
+    const inFlight = (pending.get(socket) ?? 0) + 1;
+    pending.set(socket, inFlight);
+    res.once('close', () => pending.set(socket, (pending.get(socket) ?? 1) - 1));
+    const count = (served.get(socket) ?? 0) + 1;
+    served.set(socket, count);
+    // Node announces the limit but leaves the connection open; closing it after this answer enforces it.
+    if (count >= maxPerSocket) res.setHeader('connection', 'close');
+    if (overloaded.has(socket)) {
+      // Already answered 503 and closing: requests parsed from the same packet get nothing (no answer is built).
+      req.resume();
+      return;
+    }
+    if (inFlight > maxPipelined) {
+      // The client sends faster than it reads its answers: stop reading the socket, answer 503 after the answers
+      // already queued, and close the connection then (or at the idle timeout, if the client never reads).
+      overloaded.add(socket);
+      socket.pause();
+      res.setHeader('connection', 'close');
+      res.setHeader('retry-after', '1');
+      send(res, 503, new ApiError(503, 'overloaded', `More than ${maxPipelined} requests are waiting for their answers on this connection; read the answers before sending more`).toBody());
+      req.resume();
+      return;
+    }
     handle(req, res).catch((e: unknown) => {
+      // An error answered before the body was read (401, 404, 413, …): close the connection after the answer rather
+      // than reading an unauthenticated or oversized body to its end.
+      if (!req.complete) res.setHeader('connection', 'close');
+      if (e instanceof StoreError) e = storeApiError(e);
       if (e instanceof ApiError) {
-        if (e.status === 413) res.setHeader('connection', 'close');
         send(res, e.status, e.toBody(), e.headers);
       } else {
-        o.log(`internal error on ${req.method} ${req.url}: ${(e as Error)?.stack ?? String(e)}`);
+        o.log(`internal error on ${req.method} ${safeTarget(req)}: ${(e as Error)?.stack ?? String(e)}`);
         send(res, 500, { error: { code: 'internal', message: 'Internal error in the sandbox node' } });
       }
-      // Drain what the client still sends so it can read the answer.
+      // Let the client finish sending so it can read the answer (the connection closes after it).
       req.resume();
     });
   };
+}
+
+/** What a refused or failed store write answers; in both cases the write was not applied. */
+function storeApiError(e: StoreError): ApiError {
+  if (e.kind === 'quota') return new ApiError(507, 'storage_quota_exceeded', e.message);
+  return new ApiError(503, 'storage_failed', `The node could not save the change: ${e.message}`, undefined, undefined, { 'retry-after': '5' });
+}
+
+/** The request target for a log line: printable ASCII only, at most 200 characters. */
+function safeTarget(req: http.IncomingMessage): string {
+  return (req.url ?? '').replace(/[^\x20-\x7e]/g, '?').slice(0, 200);
 }

@@ -241,6 +241,9 @@ export const ErrorCodeSchema = z.enum([
   'destination_is_self', // 422: destination is this node
   'mode_not_supported', // 422: the destination does not offer the requested mode
   'own_invitation', // 422: accepting an invitation that this node issued
+  'overloaded', // 503: too many requests pipelined on one connection unanswered (the connection is closed)
+  'storage_quota_exceeded', // 507: the write would take the node's data over its storage quota; nothing was written
+  'storage_failed', // 503: the write could not be made durable (disk error); nothing was applied
   'internal', // 500
 ]);
 export type ErrorCode = z.infer<typeof ErrorCodeSchema>;

@@ -152,18 +152,20 @@ export type FieldErrors = Record<string, string>;
 
 /** Turns zod issues into a field → message map (the first message per field wins). Unknown keys get "Unknown field". */
 export function issuesToFieldErrors(error: z.ZodError): FieldErrors {
-  const out: FieldErrors = {};
+  // Field names come from the request (unknown keys such as `__proto__` or `constructor`): a null-prototype map
+  // keeps them as plain entries.
+  const out = Object.create(null) as FieldErrors;
   for (const issue of error.issues) {
     if (issue.code === 'unrecognized_keys') {
       const prefix = issue.path.map(String).join('.');
       for (const key of issue.keys) {
         const p = prefix ? `${prefix}.${key}` : key;
-        if (!(p in out)) out[p] = 'Unknown field';
+        if (!Object.hasOwn(out, p)) out[p] = 'Unknown field';
       }
       continue;
     }
     const p = issue.path.map(String).join('.') || '_';
-    if (!(p in out)) {
+    if (!Object.hasOwn(out, p)) {
       // zod's built-in wording for a missing field is technical; our field schemas carry their own messages.
       out[p] = issue.code === 'invalid_type' && issue.input === undefined && issue.message.startsWith('Invalid input')
         ? `${p} is required`

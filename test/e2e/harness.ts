@@ -55,15 +55,25 @@ export class Workbench {
       label: `e2e-${opts.label}`,
       settings: opts.settings ?? {},
     });
-    const browser = await chromium.launch({ executablePath: setup.CHROMIUM, args: cs.CHROMIUM_ARGS });
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
-    const page = await context.newPage();
-    await page.goto(cs.workbenchUrl(server, { workspace, extensionPath: ROOT, env: opts.env }));
-    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-    await page.locator('.activitybar').waitFor({ timeout: 60_000 });
-    fs.mkdirSync(SCREENSHOTS, { recursive: true });
-    return new Workbench(page, workspace, opts.label, browser, server);
+    let browser: Browser | undefined;
+    try {
+      browser = await chromium.launch({ executablePath: setup.CHROMIUM, args: cs.CHROMIUM_ARGS });
+      const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+      await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+      const page = await context.newPage();
+      // The first load of the workbench can take long on a busy 2-core machine; still a deadline that fails loudly.
+      await page.goto(cs.workbenchUrl(server, { workspace, extensionPath: ROOT, env: opts.env }), { timeout: 120_000 });
+      await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+      await page.locator('.activitybar').waitFor({ timeout: 60_000 });
+      fs.mkdirSync(SCREENSHOTS, { recursive: true });
+      return new Workbench(page, workspace, opts.label, browser, server);
+    } catch (e) {
+      // A launch that failed (e.g. the workbench did not load in time) leaves nothing running or on disk.
+      await browser?.close().catch(() => undefined);
+      await server.stop();
+      fs.rmSync(workspace, { recursive: true, force: true });
+      throw e;
+    }
   }
 
   async screenshot(step: string): Promise<string> {

@@ -80,7 +80,8 @@ describe('e2e: npm start (the README main command)', function () {
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({ executablePath: setup.CHROMIUM, args: cs.CHROMIUM_ARGS });
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.goto(url);
+    // The first load of the workbench can take long on a busy 2-core machine; still a deadline that fails loudly.
+    await page.goto(url, { timeout: 120_000 });
     await page.locator('.activitybar [aria-label^="Exalate"]').first().click({ timeout: 60_000 });
     const sidebar = page.locator('.part.sidebar');
     const row = (text: string) => sidebar.locator('.monaco-list-row', { hasText: text }).first();

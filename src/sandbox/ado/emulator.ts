@@ -5,6 +5,7 @@ import type * as http from 'node:http';
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import * as z from 'zod';
 import { LOCATION_IDS, locationById, locationsOfArea, resourceAreas, type ApiResourceLocation } from './locations';
+import { fieldBody, fieldsBody, fieldsQuery, typeFieldBody, typeFieldsBody, typeFieldsQuery, workItemTypeBody, workItemTypesBody } from './fields';
 import { commentQuery, commentsQuery, parseQuery, positiveId, projectQuery, projectsQuery, workItemQuery } from './queries';
 import { SEED_PROJECTS, seedWorkItems, stableUuid, type AdoComment, type AdoIdentity, type AdoProject, type AdoWorkItem } from './seed';
 
@@ -148,6 +149,7 @@ class Emulator implements AdoEmulator {
       { method: 'GET', path: ['wit', 'workitems', '*'], projectScoped: true, location: LOCATION_IDS.workItems, run: (c) => this.getWorkItem(c) },
       { method: 'GET', path: ['wit', 'workitems', '*', 'comments'], projectScoped: true, location: LOCATION_IDS.comments, run: (c) => this.getComments(c) },
       { method: 'GET', path: ['wit', 'workitems', '*', 'comments', '*'], projectScoped: true, location: LOCATION_IDS.comments, run: (c) => this.getComment(c) },
+      ...this.fieldRoutes(),
       // `OPTIONS {org}/_apis/{area}`: the locations of an area (VsoClient.beginGetAreaLocations).
       { method: 'OPTIONS', path: ['*'], projectScoped: false, run: (c) => this.getAreaLocations(c) },
     ];
@@ -477,6 +479,52 @@ class Emulator implements AdoEmulator {
     };
   }
 
+  // ---- wit: fields and work item types (./fields.ts) -----------------------------------------------------------
+
+  private fieldRoutes(): Route[] {
+    const get = (path: string[], location: string, run: (c: Ctx) => unknown): Route => ({
+      method: 'GET',
+      path,
+      projectScoped: true,
+      location,
+      run: (c) => sendJson(c.res, 200, run(c), locationById(location), c),
+    });
+    const project = (c: Ctx) => (c.project === undefined ? undefined : this.requireProject(c.project));
+    const scoped = (c: Ctx) => {
+      const p = project(c);
+      if (!p) throw notFound(`Work item types belong to a project: use {project}/_apis/wit/workItemTypes.`);
+      return p;
+    };
+    const typeNotFound = (type: string, p: AdoProject) =>
+      new VssError(404, `TF51535: Work item type ${type} does not exist in project ${p.name}.`, 'WorkItemTypeNotFoundException', `${WIT}.WorkItemTypeNotFoundException, ${WIT}`);
+    const fieldNotFound = (field: string) => new VssError(404, `TF51535: Cannot find field ${field}.`, 'WorkItemFieldInvalidException', `${WIT}.WorkItemFieldInvalidException, ${WIT}`);
+    const query = <S extends Parameters<typeof parseQuery>[0]>(schema: S, c: Ctx) => {
+      const q = parseQuery(schema, c.url);
+      if (!q.ok) throw badRequest(q.message);
+      return q.value as { $expand?: string };
+    };
+    return [
+      get(['wit', 'fields'], LOCATION_IDS.fields, (c) => (query(fieldsQuery, c), fieldsBody(c.orgUrl, project(c)))),
+      get(['wit', 'fields', '*'], LOCATION_IDS.fields, (c) => orThrow(fieldBody(c.orgUrl, project(c), c.params[0]), () => fieldNotFound(c.params[0]))),
+      get(['wit', 'workitemtypes'], LOCATION_IDS.workItemTypes, (c) => workItemTypesBody(c.orgUrl, scoped(c))),
+      get(['wit', 'workitemtypes', '*'], LOCATION_IDS.workItemTypes, (c) => {
+        const p = scoped(c);
+        return orThrow(workItemTypeBody(c.orgUrl, p, c.params[0]), () => typeNotFound(c.params[0], p));
+      }),
+      get(['wit', 'workitemtypes', '*', 'fields'], LOCATION_IDS.workItemTypeFields, (c) => {
+        const p = scoped(c);
+        return orThrow(typeFieldsBody(c.orgUrl, p, c.params[0], query(typeFieldsQuery, c).$expand), () => typeNotFound(c.params[0], p));
+      }),
+      get(['wit', 'workitemtypes', '*', 'fields', '*'], LOCATION_IDS.workItemTypeFields, (c) => {
+        const p = scoped(c);
+        const r = typeFieldBody(c.orgUrl, p, c.params[0], c.params[1], query(typeFieldsQuery, c).$expand);
+        if (r === 'type') throw typeNotFound(c.params[0], p);
+        if (r === 'field') throw fieldNotFound(c.params[1]);
+        return r;
+      }),
+    ];
+  }
+
   // ---- store -------------------------------------------------------------------------------------------------
 
   private insertProject(p: { name: string; description?: string }, revision: number, lastUpdateTime: string): AdoProject {
@@ -531,6 +579,11 @@ class Emulator implements AdoEmulator {
     }
     return w;
   }
+}
+
+function orThrow<T>(value: T | undefined, error: () => Error): T {
+  if (value === undefined) throw error();
+  return value;
 }
 
 function isIdentity(v: unknown): v is AdoIdentity {

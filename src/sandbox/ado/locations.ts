@@ -28,6 +28,9 @@ export const LOCATION_IDS = {
   projects: '603fe2ac-9723-48b9-88ad-09305aa6c6e1',
   workItems: '72c7ddf8-2cdc-4f60-90cd-ab71c14a399b',
   comments: '608aac0a-32e1-4493-a863-b9cf4566d257',
+  fields: 'b51fd764-e5c2-4b9b-aaf7-3395cf4bdd94',
+  workItemTypes: '7c8d7a76-4a09-43e8-b5df-bd792f4ac6aa',
+  workItemTypeFields: 'bd293ce5-3d25-4192-8e67-e8092e879efb',
 } as const;
 
 /** The newest REST API version this emulator (like the service it imitates) understands. */
@@ -83,6 +86,36 @@ const LOCATIONS: readonly ApiResourceLocation[] = [
     minVersion: '5.0',
     maxVersion: MAX_API_VERSION,
     releasedVersion: '0.0',
+  },
+  {
+    id: LOCATION_IDS.fields,
+    area: 'wit',
+    resourceName: 'fields',
+    routeTemplate: '{project}/_apis/{area}/{resource}/{fieldNameOrRefName}',
+    resourceVersion: 2,
+    minVersion: '1.0',
+    maxVersion: MAX_API_VERSION,
+    releasedVersion: '7.1',
+  },
+  {
+    id: LOCATION_IDS.workItemTypes,
+    area: 'wit',
+    resourceName: 'workItemTypes',
+    routeTemplate: '{project}/_apis/{area}/{resource}/{type}',
+    resourceVersion: 2,
+    minVersion: '1.0',
+    maxVersion: MAX_API_VERSION,
+    releasedVersion: '7.1',
+  },
+  {
+    id: LOCATION_IDS.workItemTypeFields,
+    area: 'wit',
+    resourceName: 'fields',
+    routeTemplate: '{project}/_apis/{area}/workItemTypes/{type}/{resource}/{field}',
+    resourceVersion: 3,
+    minVersion: '5.0',
+    maxVersion: MAX_API_VERSION,
+    releasedVersion: '7.1',
   },
 ];
 

@@ -23,8 +23,8 @@ describe('sandbox: CLI flags', function () {
     const dir = tempDir('cli-files');
     const tokenFile = path.join(dir, 'token');
     const patFile = path.join(dir, 'pat');
-    fs.writeFileSync(tokenFile, '  file-token-123\n');
-    fs.writeFileSync(patFile, 'pat-from-file\r\n');
+    fs.writeFileSync(tokenFile, '  file-token-123\n', { mode: 0o600 });
+    fs.writeFileSync(patFile, 'pat-from-file\r\n', { mode: 0o600 });
     const o = options(['--data', dir, '--token-file', tokenFile, '--ado-pat-file', patFile, '--name', 'alpha']);
     assert.equal(o.token, 'file-token-123');
     assert.equal(o.adoPat, 'pat-from-file');
@@ -37,11 +37,11 @@ describe('sandbox: CLI flags', function () {
   it('refuses missing, unreadable or bad secret files and conflicting flags', () => {
     const dir = tempDir('cli-bad');
     const short = path.join(dir, 'short');
-    fs.writeFileSync(short, 'short\n');
+    fs.writeFileSync(short, 'short\n', { mode: 0o600 });
     const empty = path.join(dir, 'empty');
-    fs.writeFileSync(empty, ' \n');
+    fs.writeFileSync(empty, ' \n', { mode: 0o600 });
     const good = path.join(dir, 'good');
-    fs.writeFileSync(good, 'good-token-123');
+    fs.writeFileSync(good, 'good-token-123', { mode: 0o600 });
     const base = ['--data', dir, '--name', 'alpha'];
     usageError([...base, '--token-file', path.join(dir, 'nope')], /--token-file: cannot read .*nope \(no such file\)/);
     usageError([...base, '--token-file', dir], /--token-file: cannot read/);
@@ -51,6 +51,27 @@ describe('sandbox: CLI flags', function () {
     usageError([...base, '--token-file', good, '--ado-pat-file', empty], /--ado-pat-file: the file is empty/);
     usageError([...base, '--token-file', good, '--ado-pat-file', path.join(dir, 'nope')], /--ado-pat-file: cannot read/);
     usageError([...base, '--token-file', good, '--ado-pat-file', good, '--ado-pat', 'x'], /either --ado-pat-file or --ado-pat/);
+  });
+
+  it('refuses token and PAT files that group or others can access, like ssh (POSIX)', function () {
+    if (process.platform === 'win32') this.skip();
+    const dir = tempDir('cli-perm');
+    const file = path.join(dir, 'token');
+    fs.writeFileSync(file, 'open-token-123', { mode: 0o600 });
+    const base = ['--data', dir, '--name', 'alpha'];
+    assert.equal(options([...base, '--token-file', file]).token, 'open-token-123');
+    for (const mode of [0o644, 0o640, 0o604, 0o620, 0o660]) {
+      fs.chmodSync(file, mode);
+      const octal = mode.toString(8).padStart(4, '0');
+      usageError([...base, '--token-file', file], new RegExp(`--token-file: permissions ${octal} for .*token are too open: group or others can access the secret in it\\. Run: chmod 600 `));
+    }
+    const pat = path.join(dir, 'pat');
+    fs.writeFileSync(pat, 'pat-value', { mode: 0o644 });
+    fs.chmodSync(pat, 0o644);
+    fs.chmodSync(file, 0o400);
+    usageError([...base, '--token-file', file, '--ado-pat-file', pat], /--ado-pat-file: permissions 0644 for .*pat are too open/);
+    fs.chmodSync(pat, 0o600);
+    assert.equal(options([...base, '--token-file', file, '--ado-pat-file', pat]).adoPat, 'pat-value');
   });
 
   it('starts a node whose token comes from --token-file (and the emulator PAT from --ado-pat-file)', async () => {

@@ -56,7 +56,11 @@ describe('sandbox: persistence', function () {
       // The invitation code is re-derived identically after a restart (the secret itself is never stored).
       const again = (await api<{ invitationCode: string }>('GET', `/api/v1/connections/${oneId}/invitation`)).json.invitationCode;
       assert.equal(again, code);
-      const raw = fs.readdirSync(data).map((f) => fs.readFileSync(path.join(data, f), 'utf8')).join('\n');
+      const raw = (fs.readdirSync(data, { recursive: true }) as string[])
+        .map((f) => path.join(data, f))
+        .filter((f) => fs.statSync(f).isFile())
+        .map((f) => fs.readFileSync(f, 'utf8'))
+        .join('\n');
       const secret = JSON.parse(Buffer.from(code.split('.')[1], 'base64url').toString('utf8')).secret as string;
       assert.ok(!raw.includes(secret), 'the store must not contain the shared secret');
     } finally {
@@ -102,7 +106,7 @@ describe('sandbox: persistence', function () {
     }
   });
 
-  it('drops a torn journal tail and keeps appending after it', () => {
+  it('drops a torn journal tail and keeps appending after it', async () => {
     const dir = tempDir('torn');
     let s = Store.open(dir);
     s.commit([{ c: 'meta', k: 'a', v: 1 }]);
@@ -117,7 +121,7 @@ describe('sandbox: persistence', function () {
     s.close();
     s = Store.open(dir);
     assert.equal(s.get('meta', 'd'), 4);
-    s.compact();
+    await s.compact();
     s.commit([{ c: 'meta', k: 'a' }]);
     s.close();
     s = Store.open(dir);

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startSandbox } from '../../../src/sandbox';
-import { Store } from '../../../src/sandbox/store';
+import { Store, blobHash } from '../../../src/sandbox/store';
 import { cleanupTempDirs, tempDir } from './helpers';
 
 describe('sandbox: store', () => {
@@ -71,28 +71,33 @@ describe('sandbox: store', () => {
       await sandbox.stop();
     }
     const s = Store.open(dir);
-    s.compact();
+    s.commit([{ c: 'rules', k: 'r', v: { blob: blobHash('script'), size: 6 } }], ['script']);
+    await s.compact();
     assert.equal(mode(dir), 0o700);
-    for (const f of ['state.json', 'journal.log', 'node.key', 'lock']) assert.equal(mode(path.join(dir, f)).toString(8), '600', f);
+    for (const f of ['snapshot.ndjson', 'journal.log', 'node.key', 'lock']) assert.equal(mode(path.join(dir, f)).toString(8), '600', f);
+    const blob = path.join(dir, 'blobs', blobHash('script').slice(0, 2), blobHash('script'));
+    assert.equal(mode(blob).toString(8), '600');
+    assert.equal(mode(path.dirname(blob)).toString(8), '700');
+    assert.equal(mode(path.join(dir, 'blobs')).toString(8), '700');
     s.close();
   });
 
-  it('tightens the modes of an existing data directory when it opens it', function () {
+  it('tightens the modes of an existing data directory when it opens it', async function () {
     if (!posix) this.skip();
     const dir = tempDir('store-loose');
     let s = Store.open(dir);
     s.commit([{ c: 'meta', k: 'a', v: 1 }]);
-    s.compact();
+    await s.compact();
     s.commit([{ c: 'meta', k: 'b', v: 2 }]);
     s.close();
     fs.chmodSync(dir, 0o755);
-    for (const f of ['state.json', 'journal.log']) fs.chmodSync(path.join(dir, f), 0o644);
-    fs.writeFileSync(path.join(dir, 'state.json.tmp'), '{}', { mode: 0o644 });
+    for (const f of ['snapshot.ndjson', 'journal.log']) fs.chmodSync(path.join(dir, f), 0o644);
+    fs.writeFileSync(path.join(dir, 'snapshot.ndjson.tmp'), '{}', { mode: 0o644 });
     s = Store.open(dir);
     assert.equal(mode(dir), 0o700);
-    for (const f of ['state.json', 'journal.log', 'state.json.tmp', 'lock']) assert.equal(mode(path.join(dir, f)).toString(8), '600', f);
-    s.compact(); // reuses the stale tmp file name: the new snapshot is 0600 too
-    assert.equal(mode(path.join(dir, 'state.json')).toString(8), '600');
+    for (const f of ['snapshot.ndjson', 'journal.log', 'snapshot.ndjson.tmp', 'lock']) assert.equal(mode(path.join(dir, f)).toString(8), '600', f);
+    await s.compact(); // reuses the stale tmp file name: the new snapshot is 0600 too
+    assert.equal(mode(path.join(dir, 'snapshot.ndjson')).toString(8), '600');
     assert.deepEqual([s.get('meta', 'a'), s.get('meta', 'b')], [1, 2]);
     s.close();
   });
@@ -123,6 +128,10 @@ describe('sandbox: store', () => {
       ['state.json', '{"format":1,"collections":{"connections":[]}}', /state\.json is not a store snapshot \(collections\.connections: /],
       ['state.json', '{"format":2,"collections":{}}', /state\.json is not a store snapshot \(format: unsupported store format\)/],
       ['state.json', '{"format":1', /state\.json is not valid JSON/],
+      ['snapshot.ndjson', '{"format":3}\n', /snapshot\.ndjson line 1 is not a snapshot line \(format: unsupported snapshot format\)/],
+      ['snapshot.ndjson', '{"format":2}\n{"c":"meta","k":"a"}\n{"end":1}\n', /snapshot\.ndjson line 2 is not a snapshot line/],
+      ['snapshot.ndjson', '{"format":2}\n{"c":"meta","k":"a","v":1}\n{"end":2}\n', /snapshot\.ndjson line 3 .*counts 2 entries, the file has 1/],
+      ['snapshot.ndjson', '{"format":2}\n{"c":"meta","k":"a","v":1}\n', /snapshot\.ndjson is incomplete \(no end line\)/],
     ];
     for (const [file, text, expected] of cases) {
       const dir = tempDir('store-bad');
