@@ -54,3 +54,52 @@ describe('command contributions', () => {
     assert.ok(contributed.size > 0);
   });
 });
+
+describe('manifest (package.json) for the Marketplace', () => {
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+
+  it('ships an MIT LICENSE file matching `license`', () => {
+    assert.equal(pkg.license, 'MIT');
+    const text = fs.readFileSync(path.join(root, 'LICENSE'), 'utf8');
+    assert.match(text, /^MIT License/);
+    assert.match(text, /Copyright \(c\) \d{4} Exalate Connections for VS Code contributors/);
+  });
+
+  it('has a 128×128 PNG icon in media/', () => {
+    assert.match(pkg.icon, /^media\/[\w-]+\.png$/);
+    const png = fs.readFileSync(path.join(root, pkg.icon));
+    assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'not a PNG');
+    assert.equal(png.subarray(12, 16).toString('latin1'), 'IHDR');
+    assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [128, 128]);
+  });
+
+  it('declares repository, keywords and Marketplace categories', () => {
+    assert.equal(pkg.repository?.type, 'git');
+    assert.match(pkg.repository?.url, /^https:\/\/github\.com\/[\w.-]+\/[\w.-]+$/);
+    assert.ok(Array.isArray(pkg.keywords) && pkg.keywords.length >= 3 && pkg.keywords.length <= 30);
+    const known = ['Azure', 'Other', 'Programming Languages', 'Linters', 'SCM Providers', 'Testing', 'Snippets', 'Formatters'];
+    assert.ok(pkg.categories.length > 0 && pkg.categories.every((c: string) => known.includes(c)), `categories: ${pkg.categories}`);
+    assert.ok(pkg.categories.includes('Azure'));
+  });
+
+  it('says what is limited in untrusted workspaces, and enforces it', () => {
+    const untrusted = pkg.capabilities?.untrustedWorkspaces;
+    assert.equal(untrusted?.supported, 'limited');
+    assert.match(untrusted.description, /Publish Sync Rules from File/);
+    const publish = pkg.contributes.commands.find((c: { command: string }) => c.command === 'exalate.publishSyncRulesFromFile');
+    assert.match(publish?.enablement ?? '', /\bisWorkspaceTrusted\b/);
+    assert.equal(typeof pkg.capabilities.virtualWorkspaces, 'boolean');
+  });
+
+  it('types exalate.autoRefreshSeconds as an integer', () => {
+    const setting = pkg.contributes.configuration.properties['exalate.autoRefreshSeconds'];
+    assert.equal(setting.type, 'integer');
+    assert.ok(Number.isInteger(setting.default) && setting.default >= setting.minimum && setting.default <= setting.maximum);
+  });
+
+  it('packages with `npm run package` after a production build', () => {
+    assert.equal(pkg.scripts['vscode:prepublish'], 'node esbuild.js --production');
+    assert.match(pkg.scripts.package, /^vsce package\b/);
+    assert.ok(pkg.devDependencies['@vscode/vsce']);
+  });
+});
