@@ -1,6 +1,7 @@
 // Packages the extension the way `npm run package` does (production build through `vscode:prepublish`, then vsce)
 // into a temporary folder, and checks what the .vsix holds: only what runs, nothing unexpected, under a size budget.
-// Note: the production build rewrites dist/ (minified bundles) and out/, exactly as `npm run package` does.
+// Note: the production build rewrites dist/ (minified bundles) and out/, exactly as `npm run package` does; the
+// suite rebuilds the development bundles when it is done.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -64,8 +65,12 @@ describe('packaging (.vsix)', function () {
     entries = await zipEntries(vsix);
   });
 
-  after(() => {
+  after(function () {
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+    // vsce's production build replaced dist/ and out/ with minified bundles: put the development build back, so
+    // the tests that run after this one (and the integration and e2e layers) run what they were built from.
+    const rebuilt = spawnSync(process.execPath, [path.join(root, 'esbuild.js')], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+    assert.equal(rebuilt.status, 0, `restoring the development build failed:\n${rebuilt.stdout}\n${rebuilt.stderr}`);
   });
 
   it('holds the manifest, README, CHANGELOG, LICENSE and icon', () => {
