@@ -26,6 +26,8 @@ export interface Token {
   end: number;
   /** A significant newline (or `;`-less line break) separates this token from the previous one. */
   nl: boolean;
+  /** Any line break (also one hidden inside parentheses) separates this token from the previous one. */
+  lineStart?: boolean;
   /** String quote style for string/gs* tokens. */
   quote?: '\'' | '"' | '\'\'\'' | '"""' | '/' | '$/';
   /** Lexical error attached to this token (unterminated string, bad escape, unexpected character). */
@@ -103,6 +105,10 @@ function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
+const SIMPLE_ESCAPES = new Map([
+  ['n', '\n'], ['t', '\t'], ['r', '\r'], ['b', '\b'], ['f', '\f'], ['s', ' '], ['\\', '\\'], ["'", "'"], ['"', '"'], ['$', '$'],
+]);
+
 export interface LexResult {
   tokens: Token[];
   comments: { start: number; end: number; style: 'line' | 'block' | 'doc' | 'shebang' }[];
@@ -122,6 +128,7 @@ class Lexer {
   /** Open brackets: '(' '[' '{' ; newlines count only when the innermost is '{' or none. */
   private readonly parens: string[] = [];
   private pendingNl = false;
+  private pendingLineStart = false;
 
   constructor(private readonly text: string) {}
 
@@ -136,7 +143,7 @@ class Lexer {
       this.pos = 1;
     }
     this.lexTokens(false);
-    this.tokens.push({ kind: 'eof', value: '', start: text.length, end: text.length, nl: this.pendingNl });
+    this.tokens.push({ kind: 'eof', value: '', start: text.length, end: text.length, nl: this.pendingNl, lineStart: this.pendingLineStart, quote: undefined, error: undefined });
     return { tokens: this.tokens, comments: this.comments, errors: this.errors };
   }
 
@@ -146,9 +153,14 @@ class Lexer {
   }
 
   private push(kind: TokenKind, value: string, start: number, end: number, extra?: Partial<Token>): Token {
-    const t: Token = { kind, value, start, end, nl: this.pendingNl };
-    if (extra) Object.assign(t, extra);
+    // every token has the same shape (fast property access in the parser)
+    const t: Token = { kind, value, start, end, nl: this.pendingNl, lineStart: this.pendingLineStart, quote: undefined, error: undefined };
+    if (extra) {
+      if (extra.quote !== undefined) t.quote = extra.quote;
+      if (extra.error !== undefined) t.error = extra.error;
+    }
     this.pendingNl = false;
+    this.pendingLineStart = false;
     this.tokens.push(t);
     return t;
   }
@@ -171,6 +183,7 @@ class Lexer {
       }
       if (c === 10 || c === 13) {
         if (this.newlinesSignificant()) this.pendingNl = true;
+        this.pendingLineStart = true;
         this.pos++;
         continue;
       }
@@ -370,8 +383,8 @@ class Lexer {
         }
         if (quote === '$/') { value += '\\'; p++; continue; }
         const n = text[p + 1];
-        const simple: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', s: ' ', '\\': '\\', "'": "'", '"': '"', $: '$' };
-        if (n !== undefined && simple[n] !== undefined) { value += simple[n]; p += 2; continue; }
+        const esc = n === undefined ? undefined : SIMPLE_ESCAPES.get(n);
+        if (esc !== undefined) { value += esc; p += 2; continue; }
         if (n === '\n') { p += 2; continue; }
         if (n === '\r') { p += text[p + 2] === '\n' ? 3 : 2; continue; }
         if (n === 'u') {
@@ -445,8 +458,15 @@ class Lexer {
         continue;
       }
       if (c === 13 && text.charCodeAt(p + 1) === 10) { value += '\n'; p += 2; continue; }
-      value += text[p];
-      p++;
+      // a run of ordinary characters
+      let q = p + 1;
+      while (q < len) {
+        const d = text.charCodeAt(q);
+        if (d === 92 || d === 36 || d === 13 || d === 10 || d === closer.charCodeAt(0)) break;
+        q++;
+      }
+      value += text.slice(p, q);
+      p = q;
     }
   }
 }

@@ -76,6 +76,9 @@ export class Parser {
    */
   private ambiguousOpener: Token | undefined;
   private outerTypeArgsStart: Token | undefined;
+  /** Start offset of the innermost statement expression (where a paren-less command call may begin). */
+  private statementExprStart = -1;
+  private matches: Int32Array | undefined;
   /** Like ambiguousOpener, for a closure after the argument list of a plain path (not for end-of-file errors). */
   private closureAfterArgsOpener: Token | undefined;
   /** Errors Groovy finds while building its AST (after a successful parse): reported after the syntax errors. */
@@ -142,7 +145,7 @@ export class Parser {
     if (this.speculating > 0) throw BACKTRACK;
     const opener = this.ambiguousOpener ?? (start < this.text.length ? this.closureAfterArgsOpener : undefined);
     if (opener && start >= opener.start) {
-      const what = opener.value === '{' ? 'closure' : opener.value === '(' ? 'argument list' : 'index';
+      const what = opener.value === '{' ? 'closure' : opener.value === '(' ? 'argument list' : opener.value.endsWith('[') ? 'index' : 'member expression';
       message = `${message} at line ${this.lineOf(start)} (inside the ${what} that starts here)`;
       start = opener.start;
       end = opener.end;
@@ -277,9 +280,9 @@ export class Parser {
         this.recover();
         continue;
       }
-      // separator
+      // separator (after an error, any line break resynchronizes, also one hidden by an unclosed parenthesis)
       const n = this.tok;
-      if (n.kind === 'eof' || n.nl || this.isOp(';') || this.isOp('}')) continue;
+      if (n.kind === 'eof' || n.nl || this.isOp(';') || this.isOp('}') || (n.lineStart && this.diagnostics.length > 0)) continue;
       this.unexpected();
       this.recover();
     }
@@ -293,6 +296,7 @@ export class Parser {
       const t = this.tok;
       if (t.kind === 'eof') return;
       if (depth === 0 && (t.nl || this.isOp(';'))) return;
+      if (t.lineStart && depth <= 0) return;
       if (t.kind === 'op') {
         if (t.value === '(' || t.value === '[' || t.value === '?[' || t.value === '{') depth++;
         else if (t.value === ')' || t.value === ']' || t.value === '}') {
@@ -397,21 +401,37 @@ export class Parser {
 
   /** `{ … }.foo()` at a statement start is a closure expression, not a block (Groovy picks what parses). */
   private blockFollowedByPath(): boolean {
-    let depth = 0;
-    for (let k = this.i; k < this.toks.length; k++) {
-      const t = this.toks[k];
-      if (t.kind === 'eof') return false;
-      if (t.kind !== 'op') continue;
-      if (t.value === '{') depth++;
-      else if (t.value === '}') {
-        depth--;
-        if (depth === 0) {
-          const n = this.toks[k + 1];
-          return n.kind === 'op' && ['.', '?.', '*.', '.&', '.@', '?.@', '*.@', '::', '??.'].includes(n.value);
+    const k = this.matching(this.i);
+    if (k < 0) return false;
+    const n = this.toks[k + 1];
+    if (n.kind === 'op') {
+      if (['.', '?.', '*.', '.&', '.@', '?.@', '*.@', '::', '??.'].includes(n.value)) return true;
+      // `{ a }{ b }`, `{ a }(x)`: a closure called on the same line
+      return !n.nl && (n.value === '{' || n.value === '(' || n.value === '[');
+    }
+    // `{ a } b`: a closure called with a command argument
+    return !n.nl && (n.kind === 'ident' || n.kind === 'string' || n.kind === 'gsBegin' || n.kind === 'number');
+  }
+
+  /** Index of the token closing the bracket at token index `k` (`{`, `(`, `[`, `?[`), or -1. Computed once. */
+  private matching(k: number): number {
+    if (!this.matches) {
+      const m = new Int32Array(this.toks.length).fill(-1);
+      const stacks: Record<string, number[]> = { '{': [], '(': [], '[': [] };
+      for (let j = 0; j < this.toks.length; j++) {
+        const t = this.toks[j];
+        if (t.kind !== 'op') continue;
+        const v = t.value;
+        if (v === '{' || v === '(' || v === '[') stacks[v].push(j);
+        else if (v === '?[') stacks['['].push(j);
+        else if (v === '}' || v === ')' || v === ']') {
+          const open = stacks[v === '}' ? '{' : v === ')' ? '(' : '['].pop();
+          if (open !== undefined) m[open] = j;
         }
       }
+      this.matches = m;
     }
-    return false;
+    return this.matches[k];
   }
 
   private atStatementEnd(): boolean {
@@ -1215,9 +1235,15 @@ export class Parser {
    */
   private parseStatementExpression(): Expr {
     const start = this.tok.start;
-    const expr = this.parseExpression();
-    if (!this.canStartCommandArgs(expr)) return expr;
-    return this.continueCommand(expr, start);
+    const saved = this.statementExprStart;
+    this.statementExprStart = start;
+    try {
+      const expr = this.parseExpression();
+      if (!this.canStartCommandArgs(expr)) return expr;
+      return this.continueCommand(expr, start);
+    } finally {
+      this.statementExprStart = saved;
+    }
   }
 
   /** `expr` is followed by paren-less command arguments on the same line: parse them. */
@@ -1244,7 +1270,6 @@ export class Parser {
       } else {
         result = callee;
       }
-      result = this.parseBinaryRest(result, 0, start);
     }
     return result;
   }
@@ -1272,7 +1297,9 @@ export class Parser {
       e = e.callee;
     }
     if (!(e.kind === 'Identifier' || e.kind === 'PropertyExpression' || e.kind === 'IndexExpression' || e.kind === 'ThisExpression' || e.kind === 'SuperExpression' ||
-      e.kind === 'StringLiteral' || e.kind === 'GStringLiteral' || e.kind === 'NumberLiteral' || e.kind === 'BooleanLiteral' || e.kind === 'NullLiteral')) return false;
+      e.kind === 'StringLiteral' || e.kind === 'GStringLiteral' || e.kind === 'NumberLiteral' || e.kind === 'BooleanLiteral' || e.kind === 'NullLiteral' ||
+      e.kind === 'ElvisExpression' || e.kind === 'TernaryExpression' || e.kind === 'ParenthesizedExpression' || e.kind === 'ClassLiteralExpression' ||
+      e.kind === 'ClosureExpression' || e.kind === 'CastExpression')) return false;
     return this.canStartArgument(this.tok);
   }
 
@@ -1580,13 +1607,14 @@ export class Parser {
           } else if (n.kind === 'op' && n.value === '(') {
             property = this.inRegion(e, t, () => {
               const pStart = this.next().start;
-              const inner = this.parseExpression();
+              const inner = this.parseStatementExpression();
               this.expectOp(')');
               return { kind: 'ParenthesizedExpression', expression: inner, range: this.range(pStart) } as const;
             });
           } else {
-            // missing member name (half-typed `replica.`)
-            this.unexpected('a member name');
+            // missing member name (half-typed `replica.`); at the end of the file Groovy reports the dot
+            if (this.tok.kind === 'eof') this.error('Unexpected end of file, expected a member name', t.start, t.end);
+            else this.unexpected('a member name');
             const at = t.end;
             property = { kind: 'Name', name: '', missing: true, range: { start: at, end: at } };
           }
@@ -1595,7 +1623,8 @@ export class Parser {
         }
         case '(': {
           if (t.nl) return e;
-          const { args, range } = this.inRegion(e, t, () => this.parseArguments());
+          const commandFirstArg = e.range.start === this.statementExprStart;
+          const { args, range } = this.inRegion(e, t, () => this.parseArguments(commandFirstArg));
           let closures: A.ClosureExpression[];
           if (this.isOp('{') && !this.ambiguousOpener && !this.closureAfterArgsOpener && this.isPlainPath(e)) {
             this.closureAfterArgsOpener = this.tok;
@@ -1684,17 +1713,21 @@ export class Parser {
   }
 
   /** `( args )` */
-  private parseArguments(): { args: A.Argument[]; range: A.Range } {
+  private parseArguments(commandFirstArg = false): { args: A.Argument[]; range: A.Range } {
     const start = this.next().start; // (
     const args: A.Argument[] = [];
     while (!this.isOp(')') && this.tok.kind !== 'eof') {
       if (this.isOp('(') && this.isLambdaAhead()) args.push(this.parseLambda());
       else if (this.isIdent() && this.isOp('->', this.peek())) args.push(this.parseLambda());
-      else if (args.length === 0) {
+      else if (args.length === 0 && commandFirstArg) {
         // the first argument may be a paren-less command call: `a.b(c d e)`, `foo(a b, c)`
         const aStart = this.tok.start;
         const a = this.parseArgument();
-        args.push(a.kind !== 'NamedArgument' && a.kind !== 'SpreadExpression' && a.kind !== 'SpreadMapExpression' && this.canStartCommandArgs(a) ? this.continueCommand(a, aStart) : a);
+        if (a.kind !== 'NamedArgument' && a.kind !== 'SpreadExpression' && a.kind !== 'SpreadMapExpression' && this.canStartCommandArgs(a)) {
+          // Groovy then reads `( … )` as a parenthesized command expression and reports errors where they are
+          if (this.ambiguousOpener?.start === start) this.ambiguousOpener = undefined;
+          args.push(this.continueCommand(a, aStart));
+        } else args.push(a);
       } else args.push(this.parseArgument());
       if (!this.eatOp(',')) break;
       if (this.isOp(')')) break; // trailing comma
@@ -1756,17 +1789,8 @@ export class Parser {
 
   /** From `(`: is this `( params ) ->`? */
   private isLambdaAhead(): boolean {
-    let depth = 0;
-    for (let k = this.i; k < this.toks.length; k++) {
-      const t = this.toks[k];
-      if (t.kind === 'eof') return false;
-      if (this.isOp('(', t)) depth++;
-      else if (this.isOp(')', t)) {
-        depth--;
-        if (depth === 0) return this.isOp('->', this.toks[k + 1]);
-      } else if (t.kind === 'op' && (t.value === '{' || t.value === '}' || t.value === ';')) return false;
-    }
-    return false;
+    const k = this.matching(this.i);
+    return k >= 0 && this.isOp('->', this.toks[k + 1]);
   }
 
   private parseLambda(): A.LambdaExpression {

@@ -81,6 +81,20 @@ interface ClassInfo {
   statics: Map<string, Value>;
   /** Extends a Java exception class: instances are GException values. */
   exceptionBase: string | null;
+  /** `{ … }` and `static { … }` blocks in source order. */
+  inits: A.InitializerBlock[];
+  /** Enum constants (classKind 'enum'). */
+  enumConstants: A.EnumConstant[] | null;
+}
+
+/** What an enum constant knows about itself. */
+interface EnumMeta {
+  enumName: string;
+  enumOrdinal: number;
+}
+
+function enumMeta(v: Value): EnumMeta | null {
+  return v instanceof GObject && typeof (v as unknown as EnumMeta).enumName === 'string' ? (v as unknown as EnumMeta) : null;
 }
 
 interface Frame {
@@ -335,7 +349,7 @@ export class Interpreter {
   }
 
   private declareClass(d: A.ClassDeclaration): void {
-    if (d.classKind !== 'class') throw this.stamp(unsupported(`${d.classKind} declarations`), d);
+    if (d.classKind !== 'class' && d.classKind !== 'enum') throw this.stamp(unsupported(`${d.classKind} declarations`), d);
     const info: ClassInfo = {
       name: d.name.name,
       decl: d,
@@ -347,6 +361,8 @@ export class Interpreter {
       fields: [],
       statics: new Map(),
       exceptionBase: null,
+      inits: [],
+      enumConstants: d.classKind === 'enum' ? [] : null,
     };
     (info.ref as { decl?: unknown }).decl = info;
     for (const m of d.members) {
@@ -359,7 +375,11 @@ export class Interpreter {
         }
       } else if (m.kind === 'VariableDeclaration') info.fields.push(m);
       else if (m.kind === 'ClassDeclaration') this.declareClass(m);
-      else if (m.kind !== 'EmptyStatement') throw this.stamp(unsupported(`${m.kind} in a class`), m);
+      else if (m.kind === 'InitializerBlock') info.inits.push(m);
+      else if (m.kind === 'EnumConstant') {
+        if (m.body) throw this.stamp(unsupported('enum constants with a body'), m);
+        info.enumConstants?.push(m);
+      }
     }
     this.classes.set(info.name, info);
   }
@@ -774,6 +794,7 @@ export class Interpreter {
         if (Array.isArray(v)) return [...v];
         if (v instanceof GRange) return v.toList();
         if (v instanceof GMap) return v.entries().map(([k, x]) => new GMapEntry(v, k, x));
+        if (typeof v === 'string' || v instanceof GStringValue) return O.str(v).split('');
         return [v];
       case 'Set':
       case 'LinkedHashSet':
@@ -1201,6 +1222,8 @@ export class Interpreter {
         return [];
       case 'Collections.EMPTY_MAP':
         return new GMap();
+      case 'String.CASE_INSENSITIVE_ORDER':
+        return G.CASE_INSENSITIVE_ORDER;
       case 'Closure.DELEGATE_FIRST':
         return 1;
       case 'Closure.OWNER_FIRST':
@@ -1798,6 +1821,7 @@ export class Interpreter {
       return this.invokeMethodOn(obj, name, args);
     } catch (e) {
       if (e instanceof GroovyThrow && e.exception.className === MISSING_METHOD && (e.exception.message ?? '').includes(`.${name}()`)) return NO_METHOD;
+      if (e instanceof UnknownBuiltinMethod && e.message.endsWith(`.${name}()`)) return NO_METHOD;
       throw e;
     }
   }
@@ -1813,7 +1837,11 @@ export class Interpreter {
         if (m) return this.invokeMethodDecl(m.m, m.info, obj, args);
         const f = obj.fields.get(name);
         if (f !== undefined && isCallable(f)) return this.invokeCallable(f, args);
-        if (name === 'toString' && args.length === 0) return `${obj.cls.name}@${'1b6d3586'}`;
+        const em = enumMeta(obj);
+        if (em && args.length === 0 && (name === 'name' || name === 'toString')) return em.enumName;
+        if (em && args.length === 0 && name === 'ordinal') return em.enumOrdinal;
+        if (em && name === 'compareTo' && args.length === 1) return em.enumOrdinal - (enumMeta(args[0])?.enumOrdinal ?? 0);
+        if (name === 'toString' && args.length === 0) return O.toGroovyString(obj);
       }
     }
     if (obj === SCRIPT_THIS) return this.callName(name, args, frame ?? { scope: new Scope(null), self: null, cls: null, closure: null });
@@ -1855,6 +1883,10 @@ export class Interpreter {
     if (['execute', 'getMetaClass', 'invokeMethod', 'setMetaClass', 'getProperties', 'respondsTo', 'hasProperty', 'dump', 'wait', 'notify'].includes(name)) {
       throw unsupported(`${O.simpleName(O.className(obj))}.${name}()`);
     }
+    if (isBuiltinValue(obj)) {
+      // A JDK/GDK type: Groovy may well have this method; Test Run does not, so it says so instead of guessing.
+      throw new UnknownBuiltinMethod(`not supported in Test Run: ${O.simpleName(O.className(obj)).replace(/^\[L(.*);$/, '$1[]')}.${name}()`);
+    }
     throw groovyError(
       MISSING_METHOD,
       `No signature of method: ${O.className(obj)}.${name}() is applicable for argument types: (${args.map((a) => O.simpleName(O.className(a))).join(', ')}) values: [${args.map((a) => O.toGroovyString(a)).join(', ')}]`,
@@ -1874,6 +1906,16 @@ export class Interpreter {
     if (info) {
       const m = this.findMethod(info, name, args.length);
       if (m) return this.invokeMethodDecl(m.m, m.info, null, args);
+      if (info.enumConstants) {
+        this.ensureStatics(info);
+        const constants = info.enumConstants.map((c) => info.statics.get(c.name.name) as Value);
+        if (name === 'values' && args.length === 0) return markArray(constants);
+        if (name === 'valueOf' && args.length === 1) {
+          const found = constants.find((c) => enumMeta(c)?.enumName === O.toGroovyString(args[0]));
+          if (found === undefined) throw groovyError(ILLEGAL_ARGUMENT, `No enum constant ${info.name}.${O.toGroovyString(args[0])}`);
+          return found;
+        }
+      }
       throw groovyError(MISSING_METHOD, `No signature of method: static ${info.name}.${name}() is applicable for argument types: (${args.map((a) => O.simpleName(O.className(a))).join(', ')})`);
     }
     const c = O.simpleName(cls.name);
@@ -2079,10 +2121,34 @@ export class Interpreter {
     if ((info as { staticsReady?: boolean }).staticsReady) return;
     (info as { staticsReady?: boolean }).staticsReady = true;
     const frame: Frame = { scope: new Scope(null), self: null, cls: info, closure: null };
+    (info.enumConstants ?? []).forEach((c, i) => {
+      const obj = this.newInstance(info, (o) => Object.assign(o, { enumName: c.name.name, enumOrdinal: i } satisfies EnumMeta));
+      this.runCtor(info, obj, this.evalArgs(c.args, [], frame));
+      info.statics.set(c.name.name, obj);
+    });
     for (const f of info.fields) {
       if (!f.modifiers.some((m) => m.name === 'static')) continue;
       for (const d of f.declarators) info.statics.set(d.name.name, d.init ? this.coerceMaybe(f.type, this.eval(d.init, frame)) : this.defaultFor(f.type));
     }
+    for (const b of info.inits) if (b.static) this.execBlock(b.body.body, frame);
+  }
+
+  /** A new instance with its fields initialised and instance initializer blocks run, superclass first (no constructor yet). */
+  private newInstance(info: ClassInfo, before?: (obj: GObject) => void): GObject {
+    const obj = new GObject(info.ref);
+    before?.(obj);
+    const chain: ClassInfo[] = [];
+    for (let c: ClassInfo | null = info; c; c = c.superInfo) chain.unshift(c);
+    for (const c of chain) {
+      const frame: Frame = { scope: new Scope(null), self: obj, cls: c, closure: null };
+      for (const f of c.fields) {
+        if (f.modifiers.some((m) => m.name === 'static')) continue;
+        for (const d of f.declarators) obj.fields.set(d.name.name, d.init ? this.coerceMaybe(f.type, this.eval(d.init, frame)) : this.defaultFor(f.type));
+      }
+      for (const b of c.inits) if (!b.static) this.execBlock(b.body.body, frame);
+    }
+    this.attachHooks(obj, info);
+    return obj;
   }
 
   construct(info: ClassInfo, args: Value[]): Value {
@@ -2104,19 +2170,9 @@ export class Interpreter {
       } else if (args.length) (x as { message: string | null }).message = O.toGroovyString(args[0]);
       return x;
     }
+    if (info.enumConstants) throw groovyError('groovy.lang.GroovyRuntimeException', `Cannot create a new instance of enum ${info.name}`);
     this.ensureStatics(info);
-    const obj = new GObject(info.ref);
-    // fields, superclass first
-    const chain: ClassInfo[] = [];
-    for (let c: ClassInfo | null = info; c; c = c.superInfo) chain.unshift(c);
-    for (const c of chain) {
-      const frame: Frame = { scope: new Scope(null), self: obj, cls: c, closure: null };
-      for (const f of c.fields) {
-        if (f.modifiers.some((m) => m.name === 'static')) continue;
-        for (const d of f.declarators) obj.fields.set(d.name.name, d.init ? this.coerceMaybe(f.type, this.eval(d.init, frame)) : this.defaultFor(f.type));
-      }
-    }
-    this.attachHooks(obj, info);
+    const obj = this.newInstance(info);
     this.runCtor(info, obj, args);
     return obj;
   }
@@ -2145,11 +2201,33 @@ export class Interpreter {
   private attachHooks(obj: GObject, info: ClassInfo): void {
     const ts = this.findMethod(info, 'toString', 0);
     if (ts) (obj as unknown as { toStringHook: () => string }).toStringHook = () => O.toGroovyString(this.invokeMethodDecl(ts.m, ts.info, obj, []));
+    else if (info.enumConstants) (obj as unknown as { toStringHook: () => string }).toStringHook = () => enumMeta(obj)?.enumName ?? info.name;
     const eq = this.findMethod(info, 'equals', 1);
     if (eq) (obj as unknown as { equalsHook: (o: Value) => boolean }).equalsHook = (o) => O.truthy(this.invokeMethodDecl(eq.m, eq.info, obj, [o]));
     const ct = this.findMethod(info, 'compareTo', 1);
     if (ct) (obj as unknown as { compareHook: (o: Value) => number }).compareHook = (o) => N.toInt(this.invokeMethodDecl(ct.m, ct.info, obj, [o]) as N.GNumberLike);
   }
+}
+
+/** A method Test Run does not implement on a JDK/GDK value (uncatchable, like every "not supported"). */
+class UnknownBuiltinMethod extends ScriptStop {}
+
+function isBuiltinValue(v: Value): boolean {
+  return (
+    typeof v === 'string' ||
+    typeof v === 'boolean' ||
+    isNumber(v) ||
+    Array.isArray(v) ||
+    v instanceof GStringValue ||
+    v instanceof GMap ||
+    v instanceof GRange ||
+    v instanceof JChar ||
+    v instanceof GMapEntry ||
+    v instanceof GException ||
+    v instanceof JMatcher ||
+    v instanceof JPattern ||
+    v instanceof GClassRef
+  );
 }
 
 /** `this` in the script body. */

@@ -64,6 +64,23 @@ function s(v: Value): string {
   return O.str(v);
 }
 
+/** A java.util.Comparator constant such as String.CASE_INSENSITIVE_ORDER (also callable as a two-argument closure). */
+export class JavaComparator implements Callable {
+  readonly callableKind = 'method' as const;
+  readonly arity = 2;
+  constructor(
+    readonly name: string,
+    readonly compare: (a: Value, b: Value) => number,
+  ) {}
+  call(args: Value[]): Value {
+    return this.compare(args[0], args[1]);
+  }
+}
+
+export const CASE_INSENSITIVE_ORDER = new JavaComparator('String.CASE_INSENSITIVE_ORDER', (a, b) =>
+  javaStringCompare(s(a).toUpperCase().toLowerCase(), s(b).toUpperCase().toLowerCase()),
+);
+
 // ---------------------------------------------------------------- Java hash order (HashSet / HashMap iteration)
 
 export function javaHashCode(v: Value): number {
@@ -78,12 +95,37 @@ export function javaHashCode(v: Value): number {
   if (typeof v === 'boolean') return v ? 1231 : 1237;
   if (v instanceof JLong) return Number(BigInt.asIntN(32, v.v ^ (BigInt.asUintN(64, v.v) >> 32n)));
   if (v instanceof JChar) return v.c.charCodeAt(0);
+  if (v instanceof JBigInteger) return bigIntegerHash(v.v);
+  if (v instanceof JBigDecimal) return (Math.imul(31, bigIntegerHash(v.u)) + v.s) | 0;
+  if (v instanceof JDouble || v instanceof JFloat) {
+    const buf = new DataView(new ArrayBuffer(8));
+    if (v instanceof JFloat) {
+      buf.setFloat32(0, v.v);
+      return buf.getInt32(0);
+    }
+    buf.setFloat64(0, Number.isNaN(v.v) ? NaN : v.v);
+    return buf.getInt32(0) ^ buf.getInt32(4);
+  }
   if (Array.isArray(v)) {
     let h = 1;
     for (const e of v) h = (Math.imul(31, h) + javaHashCode(e as Value)) | 0;
     return h;
   }
   throw unsupported(`the iteration order of a HashSet of ${O.className(v)}`);
+}
+
+/** java.math.BigInteger.hashCode: over the magnitude's 32-bit words, most significant first, times the sign. */
+function bigIntegerHash(b: bigint): number {
+  const neg = b < 0n;
+  let mag = neg ? -b : b;
+  const words: number[] = [];
+  while (mag > 0n) {
+    words.unshift(Number(mag & 0xffffffffn));
+    mag >>= 32n;
+  }
+  let h = 0;
+  for (const w of words) h = (Math.imul(31, h) + w) | 0;
+  return neg ? -h | 0 : h;
 }
 
 /** Elements in the order java.util.HashSet(Collection) iterates them. */
@@ -413,7 +455,7 @@ export function stringMethod(rt: Rt, t: string, name: string, args: Value[]): Re
       return ms[0][0];
     }
     case 'findAll': {
-      if (args.length === 0 || isCallable(a0)) return listMethod(rt, [...t], name, args);
+      if (args.length === 0 || isCallable(a0)) return listMethod(rt, t.split(''), name, args);
       const p = regexOf(a0);
       const ms = allMatches(p, t);
       const c = closureArg(args, 1);
@@ -495,15 +537,15 @@ export function stringMethod(rt: Rt, t: string, name: string, args: Value[]): Re
         if (i < 0 || i >= t.length) throw groovyError('java.lang.StringIndexOutOfBoundsException', `index ${i0}, length ${t.length}`);
         return t[i];
       }
-      if (a0 instanceof GRange) return O.sliceByRange([...t], a0, t.length).join('');
+      if (a0 instanceof GRange) return O.sliceByRange(t.split(''), a0, t.length).join('');
       break;
     }
     case 'toList':
     case 'toCharArray':
     case 'chars':
-      if (name === 'toCharArray') return markArray([...t].map((c) => new JChar(c)));
+      if (name === 'toCharArray') return markArray(t.split('').map((c) => new JChar(c)));
       if (name === 'chars') break;
-      return [...t];
+      return t.split('');
     case 'readLines':
     case 'lines':
       if (name === 'lines') break;
@@ -556,7 +598,7 @@ export function stringMethod(rt: Rt, t: string, name: string, args: Value[]): Re
     case 'any':
     case 'every':
     case 'inject':
-      return listMethod(rt, [...t], name, args);
+      return listMethod(rt, t.split(''), name, args);
     case 'next':
       return t.length ? t.slice(0, -1) + String.fromCharCode(t.charCodeAt(t.length - 1) + 1) : '\u0000';
     case 'intern':
@@ -1001,6 +1043,12 @@ export function listMethod(rt: Rt, list: Value[], name: string, args: Value[]): 
       return b.string(joinOf(list, args.length ? s(a0) : ''));
     case 'sort':
     case 'toSorted': {
+      if (name === 'sort' && args.length === 1 && a0 instanceof JavaComparator) {
+        // java.util.List.sort(Comparator): sorts in place and returns nothing
+        mutable(list, name);
+        list.sort((x, y) => a0.compare(x as Value, y as Value));
+        return null;
+      }
       const mutate = name === 'sort' && !(args.length >= 1 && typeof a0 === 'boolean' && !a0);
       const cl = closureArg(args, args.length - 1);
       const sorted = [...list].sort(comparatorFrom(rt, cl) as (a: unknown, b: unknown) => number);
@@ -1657,6 +1705,14 @@ export function formatJava(fmt: string, args: Value[]): string {
         out = N.bigDecimalToPlainString(setScaleMode(bd, p, 'HALF_UP'));
         if (flags.includes(',')) out = out.replace(/^(-?)(\d+)/, (_m, sg: string, d: string) => sg + d.replace(/\B(?=(\d{3})+(?!\d))/g, ','));
         if (flags.includes('+') && !out.startsWith('-')) out = '+' + out;
+        break;
+      }
+      case 'e':
+      case 'E': {
+        if (!isNumber(arg) || N.isIntegral(arg)) throw groovyError('java.util.IllegalFormatConversionException', `e != ${O.className(arg)}`);
+        const p = prec ? Number(prec.slice(1)) : 6;
+        out = N.toDouble(arg).toExponential(p).replace(/e([+-])(\d)$/, 'e$10$2');
+        if (conv === 'E') out = out.toUpperCase();
         break;
       }
       case 'x':

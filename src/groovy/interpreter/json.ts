@@ -4,7 +4,7 @@
 import { groovyError, unsupported } from './errors';
 import * as N from './numbers';
 import { className, toGroovyString } from './ops';
-import { GMap, GMapEntry, GRange, GStringValue, JChar, JDouble, JFloat, Value, isCallable, isHost, isNumber } from './values';
+import { GMap, GMapEntry, GObject, GRange, GStringValue, JChar, JDouble, JFloat, Value, isCallable, isHost, isNumber } from './values';
 
 const JSON_EXCEPTION = 'groovy.json.JsonException';
 
@@ -68,6 +68,7 @@ export function toJson(v: Value, depth = 0): string {
   }
   if (v instanceof GMapEntry) return `{${jsonString(toGroovyString(v.key))}:${toJson(v.value, depth + 1)}}`;
   if (isHost(v) && v.toJSONValue) return toJson(v.toJSONValue(), depth + 1);
+  if (v instanceof GObject && typeof (v as unknown as { enumName?: string }).enumName === 'string') return jsonString((v as unknown as { enumName: string }).enumName);
   if (isCallable(v)) throw unsupported('JsonOutput.toJson of a closure');
   throw unsupported(`JsonOutput.toJson of ${className(v)}`);
 }

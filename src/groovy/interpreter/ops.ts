@@ -353,7 +353,7 @@ export function toList(v: Value, what = 'iterate'): Value[] {
   if (Array.isArray(v)) return v;
   if (v instanceof GRange) return v.toList();
   if (v instanceof GMap) return v.entries().map(([k, x]) => new GMapEntry(v, k, x));
-  if (typeof v === 'string' || v instanceof GStringValue) return [...str(v)];
+  if (typeof v === 'string' || v instanceof GStringValue) return str(v).split('');
   if (v === null) return [];
   if (v instanceof JMatcher) return v.all().map((m) => matchValue(m));
   if (isHost(v)) {

@@ -21,6 +21,9 @@ export interface DiffCase {
   replica?: string | null;
   firstSync?: boolean;
   context?: RuntimeContext;
+  /** Benchmarks: run the parsed script `warmup` times, then time `repeat` runs (GroovyResult.nanosPerRun). */
+  repeat?: number;
+  warmup?: number;
 }
 
 const Results = z.array(
@@ -29,6 +32,7 @@ const Results = z.array(
     ok: z.boolean(),
     json: z.string().optional(),
     error: z.object({ message: z.string(), line: z.number(), exception: z.string() }).optional(),
+    nanosPerRun: z.number().optional(),
   }),
 );
 export type GroovyResult = z.infer<typeof Results>[number];
@@ -41,6 +45,12 @@ export interface Outcome {
 
 /** Runs every case in real Groovy (one JVM). */
 export function runInGroovy(lib: string, cases: DiffCase[], timeoutMs = 300_000): Promise<GroovyResult[]> {
+  return runGroovyStub(lib, cases, timeoutMs).then((r) => r.results);
+}
+
+/** Like runInGroovy, also measuring the wall time of the whole JVM process (benchmarks). */
+export function runGroovyStub(lib: string, cases: DiffCase[], timeoutMs = 300_000): Promise<{ results: GroovyResult[]; wallMs: number }> {
+  const started = performance.now();
   return new Promise((resolve, reject) => {
     const child = spawn('java', ['-Xshare:auto', '-XX:TieredStopAtLevel=1', '-cp', path.join(lib, '*'), 'groovy.ui.GroovyMain', STUB], {
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -66,7 +76,7 @@ export function runInGroovy(lib: string, cases: DiffCase[], timeoutMs = 300_000)
       try {
         const results = Results.parse(JSON.parse(Buffer.concat(out).toString('utf8')));
         if (results.length !== cases.length) throw new Error(`expected ${cases.length} results, got ${results.length}`);
-        resolve(results);
+        resolve({ results, wallMs: performance.now() - started });
       } catch (e) {
         reject(e instanceof Error ? e : new Error(String(e)));
       }

@@ -177,3 +177,43 @@ m.put("b\${2}", 'raw')
 replica.result = [m.containsKey('a1'), m.containsKey('b2'), m.keySet()*.getClass()*.simpleName]`,
   },
 ];
+
+SCRIPTS.push(
+  {
+    name: 'enums and initializer blocks',
+    script: `enum Level {
+  LOW("low"), HIGH("high");
+  final String text
+  Level(String t) { text = t }
+  static Level parse(String s) { s == 'high' ? HIGH : LOW }
+}
+class Counter {
+  static List<String> log = []
+  int n
+  static { log << 'static' }
+  { n = 10; log << 'instance' }
+  Counter() { n++ }
+}
+def c = new Counter()
+def l = Level.parse('high')
+def r = []
+switch (l) { case Level.HIGH: r << 'high!'; break; default: r << 'other' }
+replica.result = [l.text, l.name(), l.ordinal(), "$l", Level.values()*.text, Level.valueOf('LOW').text, l == Level.HIGH, c.n, Counter.log, r, l]`,
+  },
+);
+
+// Edge cases: Java regex translation, number printing, Unicode, JSON escaping, sorting stability, conversions.
+EXPRESSIONS.push(
+  "'a1b2c3'.replaceAll(/(?<=[a-z])\\d/, '#')", "'price: 42 EUR'.find(/(?<amount>\\d+)/)", "('x=1, y=22' =~ /(?<k>\\w)=(?<v>\\d+)/).collect { it[2] }", "'Hello World'.replaceAll(/\\bW/, 'w')",
+  "'tab\\tand space'.split(/\\s/)", "'ABCdef'.findAll(/\\p{Upper}/)", "'ABCdef'.replaceAll(/\\p{Lower}+/, '_')", "'a.b*c'.replaceAll(/\\Q.*\\E/, '!')", "'x+y'.split(/\\+/)", "'AbC'.replaceAll('(?i)abc', 'z')",
+  "'line1\\nline2'.findAll(/(?m)^\\w+$/)", "'a\\nb'.replaceAll(/(?s)a.b/, 'X')", "'aaa'.replaceAll(/a*/, '-')", "'abc'.split('')", "'a,b;c d'.split(/[,; ]/)", "'2026-01-05T10:00:00Z'.split(/[-T:Z]/)", "'x'.replaceAll(/x/, '\\\\$1')",
+  "'été'.toUpperCase()", "'😀x'.size()", "'😀x'.reverse()", "'😀x'[0..1]", "'Ünïcödé'.toLowerCase()", "'a\\u2028b'", "'\\u0000'.size()", "'tab\\there'", "'quote\"s'", "'back\\\\slash'",
+  '0.1d * 3', '1.0d / 3', '100.0d / 3', '1e-7d', '123456789012.0d', '1.0E21d', '-1.5e-10d', '(float) 0.1', '0.1f + 0.2f', '1 / 3.0d', '2.0d ** 0.5', '10.0d.toString()', '"${0.1d + 0.2d}"', '(0.5d).round()', '(1.5d).round()', '(-0.5d).round()',
+  '1.10 == 1.1', '1.10.equals(1.1)', '[1.10].contains(1.1)', '1.10.hashCode() == 1.1.hashCode()', '[1.0: "a"][1.00]', '1.0.compareTo(1.00)', '(1.0).stripTrailingZeros()', '(100.0).stripTrailingZeros()', '(0.000).stripTrailingZeros()', '1.23e5.toPlainString()',
+  '12345678901234567890', '12345678901234567890 + 1', '(2G ** 100).toString().size()', '-(2 ** 31)', '(-2147483648).abs()', 'Long.MIN_VALUE.abs()', '5.intdiv(-2)', '(-5) % -2', '7.5 % 2', '-7.5 % 2', '1 / -3',
+  '[3, 1, 2].sort { a, b -> 0 }', "[[k: 1, v: 'a'], [k: 0, v: 'b'], [k: 1, v: 'c']].sort { it.k }*.v", "['b', 'A', 'a', 'B'].sort()", "['b', 'A', 'a', 'B'].sort(String.CASE_INSENSITIVE_ORDER)", "['10', '9', '100'].sort()", "['10', '9', '100'].sort { it as int }",
+  '[null, 2, 1].sort()', '[2, null, 1].max()', '[[1, 2], [1]].sort { it.size() }', "[b: 1, a: 1].sort { it.value }.keySet()", "[1, 2, 3].sum { it / 2 }", "[0.1, 0.2].sum()", "[1L, 2].sum().getClass().simpleName",
+  "'5' as int", "'5' as long", "' 5' as Integer", "'5.0' as Integer", "5.9 as Integer", "5.9d as long", "'abc' as List", "[1, 2] as String", "[a: 1] as String", "(1..3) as List", "[3, 3, 1] as Set", "'true' as boolean", "1 as boolean",
+  '"abc".inject("") { acc, c -> c + acc }', '"hello".collect { it.toUpperCase() }.join()', '"a-b-c".tokenize("-").reverse().join("+")', '"hello world".split(" ").collect { it.capitalize() }.join(" ")', '"CSV,with,,empty".split(",", -1)', '"a:b:c".split(":", 2)',
+  '"%.3f".format(2.0d / 3)', 'String.format("%08.2f|%,d|%+d|%e", 3.14159d, 1234567, 5, 12345.678d)', 'String.format("%-6s|%6s|%S", "ab", "cd", "ef")', 'String.format("%.2f", 2.675)', 'String.format("%.1f", 0.25d)', 'String.format("%d%%", 50)',
+);
