@@ -69,6 +69,26 @@ const targets = [
     format: 'cjs',
     target: 'node20',
   },
+  // Sync script language features (Groovy parser + language service), required lazily by src/language/index.ts
+  // when the first sync script is opened: never at activation.
+  {
+    ...common,
+    entryPoints: { language: 'src/language/features.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+  },
+  // `exalate-script` CLI (check; run): pure Node, checks sync scripts in a user's CI.
+  {
+    ...common,
+    entryPoints: { 'exalate-script': 'src/cli/exalateScript.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  },
   // Webview code: browser, one bundle per panel.
   {
     ...common,

@@ -3,6 +3,7 @@
 // capability imports what it needs when one of its commands first runs.
 import * as vscode from 'vscode';
 import { registerConnections, type ConnectionsTestApi } from './connections';
+import { registerLanguage, type LanguageTestApi } from './language';
 import { RedactingLogger } from './log';
 import { importBootstrapFile } from './nodes/bootstrap';
 import { NodeRegistry } from './nodes/registry';
@@ -16,6 +17,7 @@ export interface ExalateTestApi {
   readonly connections: ConnectionsTestApi;
   readonly wizard: WizardTestApi;
   readonly syncRules: SyncRulesTestApi;
+  readonly language: LanguageTestApi;
 }
 
 /** The local sandbox of this window, for deactivate() to wait on (set by activate(), the composition root). */
@@ -31,9 +33,10 @@ export function activate(context: vscode.ExtensionContext): ExalateTestApi | und
   localSandbox = connections.sandbox;
   const wizard = registerWizard(services);
   const syncRules = registerSyncRules(services);
+  const language = registerLanguage(services);
   void importBootstrapFile(nodes, log);
 
-  if (context.extensionMode === vscode.ExtensionMode.Test) return { services, connections, wizard, syncRules };
+  if (context.extensionMode === vscode.ExtensionMode.Test) return { services, connections, wizard, syncRules, language };
   return undefined;
 }
 

@@ -53,6 +53,10 @@ function issueFields(kind: 'workItem' | 'replica'): FieldModel[] {
     f({ name: 'votes', type: 'Object', doc: 'Votes on the item (Jira sides).' }),
     f({ name: 'issueLinks', type: 'List<Object>', doc: 'Links to other items under sync.' }),
     f({ name: 'securityLevel', type: 'Object', doc: 'Security level (Jira sides).' }),
+    f({ name: 'assignees', type: 'List<User>', doc: 'Everyone assigned to the item (GitHub and other trackers with several assignees).' }),
+    f({ name: 'repository', type: 'Object', doc: 'Repository the issue belongs to (GitHub sides).' }),
+    f({ name: 'storyPoints', type: 'Double', doc: 'Story points, where the sending tracker exposes them as an issue field.' }),
+    f({ name: 'sprint', type: 'Object', doc: 'Sprint of the item, where the sending tracker exposes it as an issue field.' }),
   ];
 }
 
@@ -165,6 +169,9 @@ const PROJECT: TypeModel = {
   ...named('Project', 'An Azure DevOps project (or the container an item lives in on the other side).', [
     { name: 'key', type: 'String', doc: 'Key of the project; on Azure DevOps the project name.' },
     { name: 'description', type: 'String', doc: 'Description of the project.' },
+    { name: 'lead', type: 'User', doc: 'Project lead (Jira sides).' },
+    { name: 'components', type: 'List<Object>', doc: 'Components of the project (Jira sides).' },
+    { name: 'versions', type: 'List<Object>', doc: 'Versions of the project (Jira sides).' },
   ]),
 };
 const LABEL: TypeModel = {
@@ -215,11 +222,11 @@ const NODE_HELPER: TypeModel = {
   members: 'closed',
   fields: [],
   methods: [
-    { name: 'getUserByEmail', params: [{ name: 'email', type: 'String', doc: 'Email address to look for.' }], returns: 'User', doc: 'The local user with this email address, or null when there is none. The usual way to map assignees between sides.', example: 'workItem.assignee = nodeHelper.getUserByEmail(replica.assignee?.email)' },
+    { name: 'getUserByEmail', params: [{ name: 'email', type: 'String', doc: 'Email address to look for.' }, { name: 'projectKey', type: 'String', doc: 'Only users who can work in this project.', optional: true }], returns: 'User', doc: 'The local user with this email address, or null when there is none. The usual way to map assignees between sides.', example: 'workItem.assignee = nodeHelper.getUserByEmail(replica.assignee?.email)' },
     { name: 'getUser', params: [{ name: 'key', type: 'String', doc: 'Tracker id of the user.' }], returns: 'User', doc: 'The local user with this id, or null.' },
     { name: 'getUserByUsername', params: [{ name: 'username', type: 'String', doc: 'Login (unique) name.' }], returns: 'User', doc: 'The local user with this login name, or null.' },
     { name: 'getUserByFullName', params: [{ name: 'displayName', type: 'String', doc: 'Display name.' }], returns: 'User', doc: 'The local user with this display name, or null. Names are not unique; prefer email.' },
-    { name: 'getIssueType', params: [{ name: 'typeName', type: 'String', doc: 'Name of the work item type.' }], returns: 'WorkItemType', doc: 'The work item type of this name in the project, or null when the project has none — handy to fall back to a default type.', example: 'workItem.typeName = nodeHelper.getIssueType(replica.type?.name) ? replica.type.name : "Task"' },
+    { name: 'getIssueType', params: [{ name: 'typeName', type: 'String', doc: 'Name of the work item type.' }, { name: 'projectKey', type: 'String', doc: 'Project to look in (default: the project of the item being synced).', optional: true }], returns: 'WorkItemType', doc: 'The work item type of this name in the project, or null when the project has none — handy to fall back to a default type.', example: 'workItem.typeName = nodeHelper.getIssueType(replica.type?.name) ? replica.type.name : "Task"' },
     { name: 'getPriority', params: [{ name: 'priorityName', type: 'String', doc: 'Name of the priority.' }], returns: 'Priority', doc: 'The priority of this name, or null.' },
     { name: 'getStatus', params: [{ name: 'statusName', type: 'String', doc: 'Name of the state.' }], returns: 'Status', doc: 'The state of this name, or null.' },
     { name: 'getLabel', params: [{ name: 'label', type: 'String', doc: 'Tag text.' }], returns: 'Label', doc: 'A label object for this tag text, to add to `labels`.' },

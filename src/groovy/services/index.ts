@@ -8,6 +8,7 @@ import { findDefinition, findDocumentSymbols, getCodeActions, getFoldingRanges }
 import type { Diagnostic, ScriptContext } from './protocol';
 
 export * from './protocol';
+export { directionFromFileName } from './direction';
 export { createScriptDocument, ScriptDocument } from './document';
 export { SNIPPETS, type ScriptSnippet } from './snippets';
 export { doComplete, doHover, doSignatureHelp, findDefinition, findDocumentSymbols, getCodeActions, getFoldingRanges };

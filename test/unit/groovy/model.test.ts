@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import { ADO_SCRIPT_MODEL, adoModel, arity, methodSignature } from '../../../src/groovy/model';
 
 /** Java/Groovy types the model names without describing them. */
-const JAVA_TYPES = new Set(['String', 'Long', 'Boolean', 'Date', 'Object', 'Map', 'Closure', 'void', 'Double']);
+const JAVA_TYPES = new Set(['String', 'Long', 'Boolean', 'Date', 'Object', 'Map', 'Closure', 'void', 'Double', 'Integer']);
 
 function resolvable(ref: string): boolean {
   const element = adoModel.elementType(ref);
