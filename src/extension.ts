@@ -9,6 +9,7 @@ import { importBootstrapFile } from './nodes/bootstrap';
 import { NodeRegistry } from './nodes/registry';
 import type { Services } from './services';
 import { registerSyncRules, type SyncRulesTestApi } from './syncRules';
+import { registerTestRun, type TestRunTestApi } from './testRun';
 import { registerWizard, type WizardTestApi } from './wizard';
 
 /** Returned from activate() only in ExtensionMode.Test, for the integration tests. */
@@ -18,6 +19,7 @@ export interface ExalateTestApi {
   readonly wizard: WizardTestApi;
   readonly syncRules: SyncRulesTestApi;
   readonly language: LanguageTestApi;
+  readonly testRun: TestRunTestApi;
 }
 
 /** The local sandbox of this window, for deactivate() to wait on (set by activate(), the composition root). */
@@ -34,9 +36,10 @@ export function activate(context: vscode.ExtensionContext): ExalateTestApi | und
   const wizard = registerWizard(services);
   const syncRules = registerSyncRules(services);
   const language = registerLanguage(services);
+  const testRun = registerTestRun(services);
   void importBootstrapFile(nodes, log);
 
-  if (context.extensionMode === vscode.ExtensionMode.Test) return { services, connections, wizard, syncRules, language };
+  if (context.extensionMode === vscode.ExtensionMode.Test) return { services, connections, wizard, syncRules, language, testRun };
   return undefined;
 }
 
