@@ -225,4 +225,36 @@ describe('Test Run in VS Code', function () {
     assert.equal(rules.version, before.version, 'the node\'s rules are unchanged');
     assert.equal(doc.isDirty, true);
   });
+
+  it('Test Run incoming with the partner node: its outgoing script builds the replica from one of its work items', async () => {
+    const partner = await startSandboxProcess({ seed: true });
+    try {
+      await full.services.nodes.upsert({ url: partner.url, label: 'testrun-partner' }, partner.token, partner.adoPat);
+      const init = await other.initiateConnection(
+        { destinationUrl: null, mode: 'script', localShortName: 'alpha', remoteShortName: 'gamma', name: `Test Run pair ${Date.now()}`, project: 'Payments' },
+        newIdempotencyKey(),
+      );
+      const partnerClient = createExalateClient({ nodeUrl: partner.url, token: partner.token });
+      const accepted = await partnerClient.acceptInvitation({ invitationCode: init.invitationCode, project: 'Mobile App' });
+      assert.equal(accepted.id, init.connection.id, 'both ends share the connection id');
+      const rule = await partnerClient.getSyncRule(accepted.id, 'outgoing');
+      await partnerClient.putSyncRule(accepted.id, 'outgoing', 'replica.summary = "Partner: " + workItem.summary\nreplica.key = workItem.key\n', rule.version);
+
+      const [editor] = (await vscode.commands.executeCommand('exalate.openSyncRules', { nodeUrl: node.url, connectionId: init.connection.id, direction: 'incoming' })) as vscode.TextEditor[];
+      await setText(editor.document, 'workItem.summary = replica.summary\nworkItem."Custom.RemoteKey" = replica.key\n');
+      ui.pickOneAnswers.push(byLabel('#3 '), byLabel('$(add)'));
+      const result = (await vscode.commands.executeCommand('exalate.testRun')) as TestRunResult;
+      assert.equal(result.kind, 'incoming', JSON.stringify(result) + JSON.stringify(ui.errors));
+      assert.ok(ui.asked[0].items.includes('From testrun-partner'), ui.asked[0].items.join(' | '));
+      assert.ok(ui.asked[0].items.includes('#3 Crash on Android 14 when opening push notification'), 'the partner\'s project (Mobile App)');
+      assert.ok(!ui.asked[0].items.some((l) => l.startsWith('#1 ')), 'not our own project\'s work items');
+      const after = JSON.parse((await vscode.workspace.openTextDocument(vscode.Uri.parse(result.kind === 'incoming' ? result.after : ''))).getText()) as Record<string, unknown>;
+      assert.equal(after.summary, 'Partner: Crash on Android 14 when opening push notification');
+      assert.equal(after['Custom.RemoteKey'], '3');
+      assert.ok(full.testRun.output().some((l) => /testrun-partner's outgoing script on its #3: ok/.test(l)), full.testRun.output().join('\n'));
+    } finally {
+      await full.services.nodes.remove(partner.url);
+      await partner.dispose();
+    }
+  });
 });
