@@ -80,6 +80,16 @@ const targets = [
     target: 'node20',
     external: ['vscode'],
   },
+  // Test Run (interpreter + runtime + pickers), required lazily by src/testRun/index.ts on the first run.
+  {
+    ...common,
+    entryPoints: { testRun: 'src/testRun/runner.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+  },
   // `exalate-script` CLI (check; run): pure Node, checks sync scripts in a user's CI.
   {
     ...common,

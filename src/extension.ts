@@ -10,6 +10,7 @@ import { NodeRegistry } from './nodes/registry';
 import { setDisplayLocale } from './shared/format';
 import type { Services } from './services';
 import { registerSyncRules, type SyncRulesTestApi } from './syncRules';
+import { registerTestRun, type TestRunTestApi } from './testRun';
 import { registerWizard, type WizardTestApi } from './wizard';
 
 /** Returned from activate() only in ExtensionMode.Test, for the integration tests. */
@@ -19,6 +20,7 @@ export interface ExalateTestApi {
   readonly wizard: WizardTestApi;
   readonly syncRules: SyncRulesTestApi;
   readonly language: LanguageTestApi;
+  readonly testRun: TestRunTestApi;
 }
 
 /** The local sandbox of this window, for deactivate() to wait on (set by activate(), the composition root). */
@@ -36,11 +38,12 @@ export function activate(context: vscode.ExtensionContext): ExalateTestApi | und
   const wizard = registerWizard(services);
   const syncRules = registerSyncRules(services);
   const language = registerLanguage(services);
+  const testRun = registerTestRun(services);
   const mode =
     context.extensionMode === vscode.ExtensionMode.Test ? 'test' : context.extensionMode === vscode.ExtensionMode.Development ? 'development' : 'production';
   void importBootstrapFile(nodes, log, { mode, extensionPath: context.extensionPath });
 
-  if (context.extensionMode === vscode.ExtensionMode.Test) return { services, connections, wizard, syncRules, language };
+  if (context.extensionMode === vscode.ExtensionMode.Test) return { services, connections, wizard, syncRules, language, testRun };
   return undefined;
 }
 

@@ -3,6 +3,9 @@
 // No `vscode` here: the unit tests use it directly against the emulator.
 import * as azdev from 'azure-devops-node-api';
 import { FieldType } from 'azure-devops-node-api/interfaces/WorkItemTrackingInterfaces';
+import { getScriptWorkItem, listProjectWorkItems, WorkItemMissing, type WorkItemSummary } from './workItems';
+
+export { toScriptWorkItem, type WorkItemSummary } from './workItems';
 
 export type AdoProblemKind = 'unauthorized' | 'unreachable' | 'notFound' | 'other';
 
@@ -105,6 +108,37 @@ export async function listWorkItemFields(orgUrl: string, pat: string, project: s
   } catch (e) {
     if (e instanceof AdoError) throw e;
     throw toAdoError(e, orgUrl, pat, `read the work item fields of project "${project}"`);
+  }
+}
+
+/** The most recently changed work items of `project` (Test Run's picker), newest first. Rejects with AdoError. */
+export async function listWorkItems(orgUrl: string, pat: string, project: string, opts: { timeoutMs?: number; max?: number } = {}): Promise<WorkItemSummary[]> {
+  try {
+    return await listProjectWorkItems(connect(orgUrl, pat, opts.timeoutMs), project, opts.max);
+  } catch (e) {
+    throw toAdoError(e, orgUrl, pat, `list the work items of project "${project}"`);
+  }
+}
+
+/**
+ * Work items of `project` with their comments, in the script model's JSON shape (Test Run's `workItem`), plus the
+ * project's work item type names (for `nodeHelper.getIssueType`). Rejects with AdoError.
+ */
+export async function getWorkItemsForScript(
+  orgUrl: string,
+  pat: string,
+  project: string,
+  ids: number[],
+  opts: { timeoutMs?: number } = {},
+): Promise<{ workItems: Array<Record<string, unknown>>; issueTypes: string[] }> {
+  const api = connect(orgUrl, pat, opts.timeoutMs);
+  try {
+    const wit = await api.getWorkItemTrackingApi();
+    const [types, workItems] = await Promise.all([wit.getWorkItemTypes(project), Promise.all(ids.map((id) => getScriptWorkItem(api, project, id)))]);
+    return { workItems, issueTypes: (types ?? []).filter((t) => t.name && !t.isDisabled).map((t) => t.name!) };
+  } catch (e) {
+    if (e instanceof WorkItemMissing) throw new AdoError('notFound', e.message);
+    throw toAdoError(e, orgUrl, pat, `read work items of project "${project}"`);
   }
 }
 

@@ -1,6 +1,7 @@
 // `exalate-script`: tools for Exalate sync scripts outside VS Code (dist/exalate-script.js). A subcommand
 // dispatcher: each entry of COMMANDS is one subcommand in its own module.
 import { runCheck, type CliIo } from './check';
+import { runCommand } from './run';
 
 interface Command {
   summary: string;
@@ -9,6 +10,7 @@ interface Command {
 
 const COMMANDS: Record<string, Command> = {
   check: { summary: 'check sync scripts for syntax errors and script-model mistakes', run: runCheck },
+  run: { summary: 'run a sync script on a work item or replica (JSON) and print the result', run: runCommand },
 };
 
 function usage(): string {

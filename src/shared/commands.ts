@@ -27,6 +27,9 @@ export const Commands = {
   publishSyncRulesFromFile: 'exalate.publishSyncRulesFromFile',
   /** Ctrl+S / Cmd+S in a sync-rule editor (keybinding). */
   saveSyncRules: 'exalate.saveSyncRules',
+  /** Registered by src/testRun. */
+  testRun: 'exalate.testRun',
+  testRunAgain: 'exalate.testRunAgain',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];

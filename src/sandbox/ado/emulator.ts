@@ -6,8 +6,9 @@ import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import * as z from 'zod';
 import { LOCATION_IDS, locationById, locationsOfArea, resourceAreas, type ApiResourceLocation } from './locations';
 import { fieldBody, fieldsBody, fieldsQuery, typeFieldBody, typeFieldsBody, typeFieldsQuery, workItemTypeBody, workItemTypesBody } from './fields';
-import { commentQuery, commentsQuery, parseQuery, positiveId, projectQuery, projectsQuery, workItemQuery } from './queries';
+import { commentQuery, commentsQuery, parseQuery, positiveId, projectQuery, projectsQuery, wiqlQuery, workItemListQuery, workItemQuery } from './queries';
 import { SEED_PROJECTS, seedWorkItems, stableUuid, type AdoComment, type AdoIdentity, type AdoProject, type AdoWorkItem } from './seed';
+import { parseWiql, runWiql, wiqlBody } from './wiql';
 
 export type { AdoProject } from './seed';
 
@@ -109,10 +110,15 @@ interface Ctx {
   /** Route value `{project}` (id or name) when the path has one. */
   project: string | undefined;
   params: string[];
+  /** The request body (POST only), at most MAX_BODY bytes. */
+  body: string;
 }
 
+/** Request bodies (WIQL) are small; a larger one is refused before it is read completely. */
+const MAX_BODY = 64 * 1024;
+
 interface Route {
-  method: 'GET' | 'OPTIONS';
+  method: 'GET' | 'OPTIONS' | 'POST';
   /** Lower-case literal segments after `_apis/`, or `*` for a value. */
   path: string[];
   /** Whether a `{project}` segment may precede `_apis`. */
@@ -146,6 +152,8 @@ class Emulator implements AdoEmulator {
       { method: 'GET', path: ['connectiondata'], projectScoped: false, run: (c) => this.getConnectionData(c) },
       { method: 'GET', path: ['projects'], projectScoped: false, location: LOCATION_IDS.projects, run: (c) => this.getProjects(c) },
       { method: 'GET', path: ['projects', '*'], projectScoped: false, location: LOCATION_IDS.projects, run: (c) => this.getProject(c) },
+      { method: 'GET', path: ['wit', 'workitems'], projectScoped: true, location: LOCATION_IDS.workItems, run: (c) => this.getWorkItemList(c) },
+      { method: 'POST', path: ['wit', 'wiql'], projectScoped: true, location: LOCATION_IDS.wiql, run: (c) => this.queryByWiql(c) },
       { method: 'GET', path: ['wit', 'workitems', '*'], projectScoped: true, location: LOCATION_IDS.workItems, run: (c) => this.getWorkItem(c) },
       { method: 'GET', path: ['wit', 'workitems', '*', 'comments'], projectScoped: true, location: LOCATION_IDS.comments, run: (c) => this.getComments(c) },
       { method: 'GET', path: ['wit', 'workitems', '*', 'comments', '*'], projectScoped: true, location: LOCATION_IDS.comments, run: (c) => this.getComment(c) },
@@ -177,11 +185,11 @@ class Emulator implements AdoEmulator {
   }
 
   async handle(req: http.IncomingMessage, res: http.ServerResponse, baseUrl: string): Promise<void> {
-    // Only GET and OPTIONS are served; never leave a request body unread on a keep-alive socket.
-    req.resume();
     const orgUrl = this.orgUrl(baseUrl);
     try {
-      this.dispatch(req, res, baseUrl, orgUrl);
+      // Only POST has a body (WIQL); never leave one unread on a keep-alive socket.
+      const body = (req.method ?? 'GET').toUpperCase() === 'POST' ? await readBody(req) : (req.resume(), '');
+      this.dispatch(req, res, baseUrl, orgUrl, body);
     } catch (e) {
       const err =
         e instanceof VssError
@@ -193,7 +201,7 @@ class Emulator implements AdoEmulator {
 
   // ---- routing -----------------------------------------------------------------------------------------------
 
-  private dispatch(req: http.IncomingMessage, res: http.ServerResponse, baseUrl: string, orgUrl: string): void {
+  private dispatch(req: http.IncomingMessage, res: http.ServerResponse, baseUrl: string, orgUrl: string, body: string): void {
     const method = (req.method ?? 'GET').toUpperCase();
     const url = new URL(req.url ?? '/', 'http://emulator.invalid');
     const prefix = new URL(baseUrl).pathname.replace(/\/+$/, '');
@@ -231,7 +239,7 @@ class Emulator implements AdoEmulator {
       });
     }
     const params = route.path.flatMap((p, i) => (p === '*' ? [rest[i]] : []));
-    const ctx: Ctx = { req, res, url, orgUrl, project, params };
+    const ctx: Ctx = { req, res, url, orgUrl, project, params, body };
     if (route.location) checkApiVersion(req, url, locationById(route.location));
     route.run(ctx);
   }
@@ -370,12 +378,86 @@ class Emulator implements AdoEmulator {
         'ConflictingParametersException',
       );
     }
+    this.checkFields(fields);
+    sendJson(c.res, 200, this.workItemJson(this.requireWorkItem(c, c.params[0]), c, fields, $expand), locationById(LOCATION_IDS.workItems), c);
+  }
+
+  /** `GET {project}/_apis/wit/workitems?ids=1,2` (getWorkItems): the items in the order asked, 200 at most. */
+  private getWorkItemList(c: Ctx): void {
+    const q = parseQuery(workItemListQuery, c.url);
+    if (!q.ok) throw badRequest(q.message);
+    const { ids, fields, $expand, errorPolicy } = q.value;
+    if (fields && $expand && $expand !== 'none') {
+      throw badRequest(`The expand parameter can not be used with the fields parameter.`, 'ConflictingParametersException');
+    }
+    this.checkFields(fields);
+    const items = ids.map((id) => {
+      try {
+        return this.workItemJson(this.requireWorkItem(c, String(id)), c, fields, $expand);
+      } catch (e) {
+        if (errorPolicy === 'omit' && e instanceof VssError && e.status === 404) return null;
+        throw e;
+      }
+    });
+    sendJson(c.res, 200, { count: items.length, value: items }, locationById(LOCATION_IDS.workItems), c);
+  }
+
+  /** `POST {project}/_apis/wit/wiql` (queryByWiql): the ids of the matching work items (./wiql.ts). */
+  private queryByWiql(c: Ctx): void {
+    const q = parseQuery(wiqlQuery, c.url);
+    if (!q.ok) throw badRequest(q.message);
+    let json: unknown;
+    try {
+      json = JSON.parse(c.body);
+    } catch {
+      throw badRequest('The request body is not valid JSON: send { "query": "SELECT … FROM WorkItems …" }.');
+    }
+    const body = wiqlBody.safeParse(json);
+    if (!body.success) throw badRequest(`Invalid WIQL request: ${body.error.issues[0]?.message ?? 'invalid'}.`);
+    const parsed = parseWiql(body.data.query);
+    if (!parsed.ok) throw new VssError(400, parsed.message, 'WorkItemQueryInvalidException', `${WIT}.WorkItemQueryInvalidException, ${WIT}`);
+    this.checkFields([...parsed.query.select, ...parsed.query.where.map((w) => w.field), ...parsed.query.orderBy.map((o) => o.field)]);
+    const project = c.project === undefined ? undefined : this.requireProject(c.project);
+    if (!project && parsed.query.where.some((w) => typeof w.value === 'object')) {
+      throw new VssError(400, 'TF51011: The @project macro needs a project: use {project}/_apis/wit/wiql.', 'WorkItemQueryInvalidException', `${WIT}.WorkItemQueryInvalidException, ${WIT}`);
+    }
+    const read = (w: AdoWorkItem, name: string) => {
+      if (name.toLowerCase() === 'system.id') return w.id;
+      if (name.toLowerCase() === 'system.rev') return w.rev;
+      const key = Object.keys(w.fields).find((k) => k.toLowerCase() === name.toLowerCase());
+      return key === undefined ? undefined : w.fields[key];
+    };
+    let ids = runWiql(parsed.query, [...this.workItems.values()], read, (w) => w.id, project?.name);
+    if (q.value.$top !== undefined) ids = ids.slice(0, q.value.$top);
+    const fieldRef = (name: string) => {
+      const ref = FIELD_CATALOG.find((k) => k.toLowerCase() === name.toLowerCase()) ?? name;
+      return { referenceName: ref, name: ref.split('.').pop(), url: `${c.orgUrl}/_apis/wit/fields/${ref}` };
+    };
+    sendJson(
+      c.res,
+      200,
+      {
+        queryType: 'flat',
+        queryResultType: 'workItem',
+        asOf: new Date().toISOString(),
+        columns: parsed.query.select.map(fieldRef),
+        sortColumns: parsed.query.orderBy.map((o) => ({ field: fieldRef(o.field), descending: o.descending })),
+        workItems: ids.map((id) => ({ id, url: `${c.orgUrl}/_apis/wit/workItems/${id}` })),
+      },
+      locationById(LOCATION_IDS.wiql),
+      c,
+    );
+  }
+
+  private checkFields(fields: string[] | undefined): void {
     for (const f of fields ?? []) {
       if (!FIELD_CATALOG.some((k) => k.toLowerCase() === f.toLowerCase())) {
         throw new VssError(400, `TF51535: Cannot find field ${f}.`, 'WorkItemFieldInvalidException', `${WIT}.WorkItemFieldInvalidException, ${WIT}`);
       }
     }
-    const w = this.requireWorkItem(c, c.params[0]);
+  }
+
+  private workItemJson(w: AdoWorkItem, c: Ctx, fields: string[] | undefined, $expand: string | undefined): Record<string, unknown> {
     const base = `${c.orgUrl}/${w.projectId}/_apis/wit/workItems/${w.id}`;
     const all: Record<string, unknown> = { 'System.Id': w.id, 'System.Rev': w.rev };
     for (const [k, v] of Object.entries(w.fields)) all[k] = isIdentity(v) ? this.identityJson(v, c.orgUrl) : v;
@@ -406,7 +488,7 @@ class Emulator implements AdoEmulator {
       };
     }
     body.url = base;
-    sendJson(c.res, 200, body, locationById(LOCATION_IDS.workItems), c);
+    return body;
   }
 
   private getComments(c: Ctx): void {
@@ -579,6 +661,21 @@ class Emulator implements AdoEmulator {
     }
     return w;
   }
+}
+
+/** Reads a request body of at most MAX_BODY bytes as UTF-8; a larger one is a 413 and the rest is discarded. */
+async function readBody(req: http.IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY) {
+      req.resume();
+      throw new VssError(413, `The request body is larger than ${MAX_BODY} bytes.`, 'RequestContentTooLargeException', `${VSS}.RequestContentTooLargeException, ${VSS}`);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function orThrow<T>(value: T | undefined, error: () => Error): T {

@@ -31,6 +31,7 @@ export const LOCATION_IDS = {
   fields: 'b51fd764-e5c2-4b9b-aaf7-3395cf4bdd94',
   workItemTypes: '7c8d7a76-4a09-43e8-b5df-bd792f4ac6aa',
   workItemTypeFields: 'bd293ce5-3d25-4192-8e67-e8092e879efb',
+  wiql: '1a9c53f7-f243-4447-b110-35ef023636e4',
 } as const;
 
 /** The newest REST API version this emulator (like the service it imitates) understands. */
@@ -114,6 +115,16 @@ const LOCATIONS: readonly ApiResourceLocation[] = [
     routeTemplate: '{project}/_apis/{area}/workItemTypes/{type}/{resource}/{field}',
     resourceVersion: 3,
     minVersion: '5.0',
+    maxVersion: MAX_API_VERSION,
+    releasedVersion: '7.1',
+  },
+  {
+    id: LOCATION_IDS.wiql,
+    area: 'wit',
+    resourceName: 'wiql',
+    routeTemplate: '{project}/{team}/_apis/{area}/{resource}',
+    resourceVersion: 2,
+    minVersion: '1.0',
     maxVersion: MAX_API_VERSION,
     releasedVersion: '7.1',
   },

@@ -76,6 +76,26 @@ export const workItemQuery = z.object({
   $expand: enumParam({ none: 0, relations: 1, fields: 2, links: 3, all: 4 }).optional(),
 });
 
+/** `GET …/wit/workitems?ids=…` (getWorkItems): up to 200 ids, WorkItemErrorPolicy by name or number. */
+export const workItemListQuery = workItemQuery.extend({
+  ids: z
+    .string()
+    .transform((v) => v.split(',').map((s) => s.trim()).filter((s) => s.length > 0))
+    .pipe(
+      z
+        .array(z.string().regex(/^\d{1,10}$/, 'must be work item ids').transform(Number))
+        .min(1, 'at least one id is required')
+        .max(200, 'at most 200 ids are allowed'),
+    ),
+  errorPolicy: enumParam({ fail: 1, omit: 2 }).optional(),
+});
+
+/** `POST …/wit/wiql` query string. */
+export const wiqlQuery = z.object({
+  $top: intParam(1, 20_000).optional(),
+  timePrecision: boolParam.optional(),
+});
+
 /** WorkItemTrackingInterfaces.CommentExpandOptions and CommentSortOrder. */
 export const commentsQuery = z.object({
   $top: intParam(1, 200).optional(),

@@ -1,0 +1,112 @@
+// Test Run in VS Code: run the sync script of the current editor (its text as it is, saved or not) on real work items
+// and show what it produces. This part is in the main bundle and stays tiny: the commands and the read-only result
+// documents (`exalate-testrun:`); the first run `require`s dist/testRun.js (./runner.ts with the interpreter and
+// runtime), and that loads dist/ado.js for the work items. Nothing is written anywhere. See docs/test-run.md.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { Commands } from '../shared/commands';
+import type { Services } from '../services';
+import type * as RunnerModule from './runner';
+
+/** The scheme of the read-only result documents (replicas, work item now / after). */
+export const TEST_RUN_SCHEME = 'exalate-testrun';
+
+/** Everything Test Run asks the user. The integration tests replace it (quick picks and dialogs cannot be clicked). */
+export interface TestRunUi {
+  pickOne<T extends vscode.QuickPickItem>(items: T[], options: vscode.QuickPickOptions): Thenable<T | undefined>;
+  pickMany<T extends vscode.QuickPickItem>(items: T[], options: vscode.QuickPickOptions): Thenable<T[] | undefined>;
+  openFile(options: vscode.OpenDialogOptions): Thenable<vscode.Uri[] | undefined>;
+  /** A non-modal error with buttons; resolves with the chosen one (callers do not wait for it). */
+  error(message: string, ...actions: string[]): Thenable<string | undefined>;
+  info(message: string, ...actions: string[]): Thenable<string | undefined>;
+}
+
+export const windowUi: TestRunUi = {
+  pickOne: (items, options) => vscode.window.showQuickPick(items, { ...options, canPickMany: false }),
+  pickMany: (items, options) => vscode.window.showQuickPick(items, { ...options, canPickMany: true }),
+  openFile: (options) => vscode.window.showOpenDialog(options),
+  error: (message, ...actions) => vscode.window.showErrorMessage(message, ...actions),
+  info: (message, ...actions) => vscode.window.showInformationMessage(message, ...actions),
+};
+
+/** The text of the result documents, by URI; kept while the window lives. */
+export class ResultDocuments implements vscode.TextDocumentContentProvider {
+  private readonly texts = new Map<string, string>();
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+
+  set(uri: vscode.Uri, text: string): void {
+    this.texts.set(uri.toString(), text);
+    this.changed.fire(uri);
+  }
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    return this.texts.get(uri.toString()) ?? '// This Test Run result is gone (the window was reloaded). Run Exalate: Test Run again.\n';
+  }
+  dispose(): void {
+    this.changed.dispose();
+  }
+}
+
+/** What the lazily loaded runner gets from the extension. */
+export interface TestRunHost {
+  readonly services: Services;
+  readonly documents: ResultDocuments;
+  ui(): TestRunUi;
+}
+
+export interface TestRunTestApi {
+  /** Whether dist/testRun.js has been loaded. */
+  loaded(): boolean;
+  /** Replaces the quick picks and messages; returns a function that restores the default. */
+  useUi(ui: TestRunUi): () => void;
+  /** The lines written to the "Exalate Test Run" output channel (newest last, at most 500). */
+  output(): readonly string[];
+}
+
+export function registerTestRun(services: Services): TestRunTestApi {
+  const { context, log } = services;
+  const documents = new ResultDocuments();
+  let ui: TestRunUi = windowUi;
+  let runner: RunnerModule.TestRunner | undefined;
+  const host: TestRunHost = { services, documents, ui: () => ui };
+
+  function load(): RunnerModule.TestRunner {
+    if (runner) return runner;
+    // A runtime path on purpose: esbuild must not inline the interpreter into dist/extension.js.
+    const file = path.join(context.extensionPath, 'dist', 'testRun.js');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy runtime load is the point
+    const mod = require(file) as typeof RunnerModule;
+    runner = new mod.TestRunner(host);
+    context.subscriptions.push(runner);
+    log.info('Loaded Test Run.');
+    return runner;
+  }
+
+  const run = async (again: boolean, arg: unknown) => {
+    try {
+      return await load().run(arg, again);
+    } catch (e) {
+      const reason = e instanceof Error ? e.message : String(e);
+      log.error(`Test Run failed: ${reason}`);
+      void ui.error(`Exalate Test Run failed: ${reason}`);
+      return undefined;
+    }
+  };
+  context.subscriptions.push(
+    documents,
+    vscode.workspace.registerTextDocumentContentProvider(TEST_RUN_SCHEME, documents),
+    vscode.commands.registerCommand(Commands.testRun, (arg?: unknown) => run(false, arg)),
+    vscode.commands.registerCommand(Commands.testRunAgain, (arg?: unknown) => run(true, arg)),
+  );
+  return {
+    loaded: () => runner !== undefined,
+    useUi(next) {
+      const previous = ui;
+      ui = next;
+      return () => {
+        ui = previous;
+      };
+    },
+    output: () => runner?.outputLines ?? [],
+  };
+}

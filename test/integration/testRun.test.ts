@@ -1,0 +1,260 @@
+// Test Run in the real editor against a real sandbox node (its Azure DevOps emulator through azure-devops-node-api):
+// the outgoing script's unsaved text runs on a picked work item and the replica document shows the change; Test Run
+// Again keeps the work items; an exception on line 5 of the incoming script becomes a diagnostic at line 5 and a
+// message with "Open at line"; the incoming result is a diff editor "work item now ↔ after the script".
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ExalateClient } from '../../src/exalate/client';
+import { newIdempotencyKey } from '../../src/exalate/client';
+import { createExalateClient } from '../../src/exalate/httpClient';
+import type { ExalateTestApi } from '../../src/extension';
+import type { Connection } from '../../src/shared/api';
+import type { TestRunUi } from '../../src/testRun';
+import type { TestRunResult } from '../../src/testRun/runner';
+import { startSandboxProcess, type SandboxProcess } from './support/sandbox';
+
+const EXTENSION_ID = 'exalate-vscode.exalate-connections';
+
+async function until(what: string, cond: () => boolean | Promise<boolean>, deadlineMs = 30_000): Promise<void> {
+  const end = Date.now() + deadlineMs;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error(`gave up waiting for: ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+type Item = vscode.QuickPickItem & { id?: number };
+
+/** Answers Test Run's questions from a script and records what it was shown. */
+class ScriptedUi implements TestRunUi {
+  pickManyAnswers: Array<(items: Item[]) => Item[]> = [];
+  pickOneAnswers: Array<(items: Item[]) => Item | undefined> = [];
+  fileAnswers: vscode.Uri[][] = [];
+  errorAnswer: string | undefined;
+  asked: Array<{ title?: string; items: string[] }> = [];
+  errors: Array<{ message: string; actions: string[] }> = [];
+  pickMany<T extends vscode.QuickPickItem>(items: T[], options: vscode.QuickPickOptions): Thenable<T[] | undefined> {
+    this.asked.push({ title: options.title, items: items.map((i) => i.label) });
+    const answer = this.pickManyAnswers.shift();
+    if (!answer) throw new Error(`unexpected multi-pick: ${options.title}`);
+    return Promise.resolve(answer(items as Item[]) as unknown as T[]);
+  }
+  pickOne<T extends vscode.QuickPickItem>(items: T[], options: vscode.QuickPickOptions): Thenable<T | undefined> {
+    this.asked.push({ title: options.title, items: items.map((i) => i.label) });
+    const answer = this.pickOneAnswers.shift();
+    if (!answer) throw new Error(`unexpected pick: ${options.title}`);
+    return Promise.resolve(answer(items as Item[]) as unknown as T | undefined);
+  }
+  openFile(): Thenable<vscode.Uri[] | undefined> {
+    return Promise.resolve(this.fileAnswers.shift());
+  }
+  error(message: string, ...actions: string[]): Thenable<string | undefined> {
+    this.errors.push({ message, actions });
+    return Promise.resolve(this.errorAnswer);
+  }
+  info(): Thenable<string | undefined> {
+    return Promise.resolve(undefined);
+  }
+}
+
+const byLabel = (prefix: string) => (items: Item[]) => {
+  const found = items.find((i) => i.label.startsWith(prefix));
+  if (!found) throw new Error(`no item "${prefix}…" among ${items.map((i) => i.label).join(' | ')}`);
+  return found;
+};
+
+function resultTexts(): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const d of vscode.workspace.textDocuments) if (d.uri.scheme === 'exalate-testrun') out.set(d.uri.path, d.getText());
+  return out;
+}
+
+describe('Test Run in VS Code', function () {
+  this.timeout(120_000);
+  let full: ExalateTestApi;
+  let node: SandboxProcess;
+  let other: ExalateClient;
+  let connection: Connection;
+  let ui: ScriptedUi;
+  let restoreUi: () => void;
+  const tmpDirs: string[] = [];
+
+  async function openRules(direction: 'outgoing' | 'incoming'): Promise<vscode.TextEditor> {
+    const [editor] = (await vscode.commands.executeCommand('exalate.openSyncRules', { nodeUrl: node.url, connectionId: connection.id, direction })) as vscode.TextEditor[];
+    return editor;
+  }
+
+  async function setText(doc: vscode.TextDocument, text: string): Promise<void> {
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(doc.uri, new vscode.Range(0, 0, doc.lineCount, 0), text);
+    assert.equal(await vscode.workspace.applyEdit(edit), true);
+  }
+
+  async function revertAndClose(): Promise<void> {
+    for (const doc of vscode.workspace.textDocuments) {
+      if (doc.isDirty && (doc.uri.scheme === 'exalate' || doc.uri.scheme === 'file')) {
+        await vscode.window.showTextDocument(doc);
+        await vscode.commands.executeCommand('workbench.action.files.revert');
+      }
+    }
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  }
+
+  function replicaFile(replica: object): vscode.Uri {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exalate-testrun-it-'));
+    tmpDirs.push(dir);
+    const file = path.join(dir, 'replica.json');
+    fs.writeFileSync(file, JSON.stringify(replica));
+    return vscode.Uri.file(file);
+  }
+
+  before(async () => {
+    full = (await vscode.extensions.getExtension(EXTENSION_ID)!.activate()) as ExalateTestApi;
+    node = await startSandboxProcess({ seed: true });
+    other = createExalateClient({ nodeUrl: node.url, token: node.token });
+    await full.services.nodes.upsert({ url: node.url, label: 'testrun-it' }, node.token, node.adoPat);
+    connection = (
+      await other.initiateConnection(
+        { destinationUrl: null, mode: 'script', localShortName: 'alpha', remoteShortName: 'beta', name: `Test Run ${Date.now()}`, project: 'Payments' },
+        newIdempotencyKey(),
+      )
+    ).connection;
+  });
+
+  beforeEach(() => {
+    ui = new ScriptedUi();
+    restoreUi = full.testRun.useUi(ui);
+  });
+
+  afterEach(async () => {
+    restoreUi();
+    await revertAndClose();
+  });
+
+  after(async () => {
+    await revertAndClose();
+    await full?.services.nodes.remove(node.url);
+    await node?.dispose();
+    for (const d of tmpDirs) fs.rmSync(d, { recursive: true, force: true });
+  });
+
+  it('Test Run outgoing: the unsaved script runs on a picked work item and the replica document shows the change; Test Run Again keeps the work item', async () => {
+    const editor = await openRules('outgoing');
+    const doc = editor.document;
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(doc.uri, doc.lineAt(doc.lineCount - 1).range.end, '\nreplica.testRunMarker = "unsaved " + workItem.key\ndebug.info("marker set on " + workItem.key)\n');
+    assert.equal(await vscode.workspace.applyEdit(edit), true);
+    assert.equal(doc.isDirty, true, 'the change is not saved');
+
+    ui.pickManyAnswers.push((items) => [byLabel('#1 ')(items)]);
+    const result = (await vscode.commands.executeCommand('exalate.testRun')) as TestRunResult;
+    assert.equal(result.kind, 'outgoing', JSON.stringify(result) + JSON.stringify(ui.errors));
+    const asked = ui.asked[0];
+    assert.ok(asked.items.includes('#1 Refund fails for partially captured card payments') && asked.items.includes('#2 Support Apple Pay in the hosted checkout'), asked.items.join(' | '));
+    assert.ok(!asked.items.some((l) => l.includes('Android')), 'only the connection\'s project (Payments)');
+
+    await until('the replica document is shown', () => vscode.window.visibleTextEditors.some((e) => e.document.uri.scheme === 'exalate-testrun'));
+    const shown = vscode.window.visibleTextEditors.find((e) => e.document.uri.scheme === 'exalate-testrun')!.document;
+    assert.match(shown.uri.path, /outgoing replica of #1\.json$/);
+    assert.equal(shown.languageId, 'json');
+    const replica = JSON.parse(shown.getText()) as Record<string, unknown>;
+    assert.equal(replica.testRunMarker, 'unsaved 1');
+    assert.equal(replica.summary, 'Refund fails for partially captured card payments');
+    assert.ok(full.testRun.output().some((l) => l.includes('[info] marker set on 1')), full.testRun.output().join('\n'));
+    assert.ok(full.testRun.output().some((l) => /outgoing on #1: ok/.test(l)));
+
+    // Change the text again and run again: no picker, same work item, the open replica document updates.
+    await vscode.window.showTextDocument(doc);
+    const edit2 = new vscode.WorkspaceEdit();
+    edit2.insert(doc.uri, doc.lineAt(doc.lineCount - 1).range.end, 'replica.testRunMarker = "again " + workItem.key\n');
+    assert.equal(await vscode.workspace.applyEdit(edit2), true);
+    const again = (await vscode.commands.executeCommand('exalate.testRunAgain')) as TestRunResult;
+    assert.equal(again.kind, 'outgoing', JSON.stringify(again));
+    assert.equal(ui.asked.length, 1, 'Test Run Again does not ask for the work items');
+    await until('the replica document updates', () => (JSON.parse(shown.getText()) as Record<string, unknown>).testRunMarker === 'again 1');
+    assert.equal(doc.isDirty, true, 'nothing was saved');
+  });
+
+  it('Test Run incoming: an exception on line 5 becomes a diagnostic at line 5 and a message with Open at line', async () => {
+    const editor = await openRules('incoming');
+    const doc = editor.document;
+    await setText(doc, 'if (firstSync) {\n  workItem.typeName = "Task"\n}\nworkItem.summary = replica.summary\nthrow new Exception("x")\n');
+    ui.pickOneAnswers.push(byLabel('$(folder-opened)'), byLabel('$(add)'));
+    ui.fileAnswers.push([replicaFile({ summary: 'From the replica file' })]);
+    ui.errorAnswer = 'Open at line';
+    const result = (await vscode.commands.executeCommand('exalate.testRun')) as TestRunResult;
+    assert.equal(result.kind, 'error', JSON.stringify(result));
+    const diags = vscode.languages.getDiagnostics(doc.uri).filter((d) => d.source === 'Exalate Test Run');
+    assert.equal(diags.length, 1, JSON.stringify(diags));
+    assert.equal(diags[0].range.start.line, 4, 'line 5 (0-based 4)');
+    assert.match(diags[0].message, /x/);
+    const msg = ui.errors.find((e) => /line 5/.test(e.message));
+    assert.ok(msg, JSON.stringify(ui.errors));
+    assert.match(msg.message, /incoming script failed on a new work item at line 5: .*x/);
+    assert.ok(msg.actions.includes('Open at line'));
+    await until('Open at line puts the cursor on line 5', () => vscode.window.activeTextEditor?.document.uri.toString() === doc.uri.toString() && vscode.window.activeTextEditor.selection.start.line === 4);
+  });
+
+  it('Test Run incoming: a diff editor shows the work item now and after the script, and nothing is written', async () => {
+    const before = await other.getSyncRule(connection.id, 'incoming');
+    const editor = await openRules('incoming');
+    const doc = editor.document;
+    await setText(doc, 'workItem.summary = replica.summary\nworkItem.labels = replica.labels\n');
+    ui.pickOneAnswers.push(byLabel('$(folder-opened)'), byLabel('#1 '));
+    ui.fileAnswers.push([replicaFile({ summary: 'From the replica file', labels: [{ label: 'partner' }] })]);
+    const result = (await vscode.commands.executeCommand('exalate.testRun')) as TestRunResult;
+    assert.equal(result.kind, 'incoming', JSON.stringify(result) + JSON.stringify(ui.errors));
+    await until('a diff editor of the Test Run', () =>
+      vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => t.input instanceof vscode.TabInputTextDiff && t.input.original.scheme === 'exalate-testrun'),
+    );
+    const tab = vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputTextDiff && t.input.original.scheme === 'exalate-testrun')!;
+    const input = tab.input as vscode.TabInputTextDiff;
+    assert.match(tab.label, /#1 now ↔ after the incoming script \(2 changes\)/);
+    const now = JSON.parse((await vscode.workspace.openTextDocument(input.original)).getText()) as Record<string, unknown>;
+    const after = JSON.parse((await vscode.workspace.openTextDocument(input.modified)).getText()) as Record<string, unknown>;
+    assert.equal(now.summary, 'Refund fails for partially captured card payments');
+    assert.deepEqual(now.labels, [{ label: 'Customer Reported' }, { label: 'Refunds' }]);
+    assert.equal(after.summary, 'From the replica file');
+    assert.deepEqual(after.labels, [{ label: 'partner' }]);
+    assert.equal(after.description, now.description, 'untouched fields stay');
+    assert.ok(resultTexts().size >= 2);
+    const rules = await other.getSyncRule(connection.id, 'incoming');
+    assert.equal(rules.version, before.version, 'the node\'s rules are unchanged');
+    assert.equal(doc.isDirty, true);
+  });
+
+  it('Test Run incoming with the partner node: its outgoing script builds the replica from one of its work items', async () => {
+    const partner = await startSandboxProcess({ seed: true });
+    try {
+      await full.services.nodes.upsert({ url: partner.url, label: 'testrun-partner' }, partner.token, partner.adoPat);
+      const init = await other.initiateConnection(
+        { destinationUrl: null, mode: 'script', localShortName: 'alpha', remoteShortName: 'gamma', name: `Test Run pair ${Date.now()}`, project: 'Payments' },
+        newIdempotencyKey(),
+      );
+      const partnerClient = createExalateClient({ nodeUrl: partner.url, token: partner.token });
+      const accepted = await partnerClient.acceptInvitation({ invitationCode: init.invitationCode, project: 'Mobile App' });
+      assert.equal(accepted.id, init.connection.id, 'both ends share the connection id');
+      const rule = await partnerClient.getSyncRule(accepted.id, 'outgoing');
+      await partnerClient.putSyncRule(accepted.id, 'outgoing', 'replica.summary = "Partner: " + workItem.summary\nreplica.key = workItem.key\n', rule.version);
+
+      const [editor] = (await vscode.commands.executeCommand('exalate.openSyncRules', { nodeUrl: node.url, connectionId: init.connection.id, direction: 'incoming' })) as vscode.TextEditor[];
+      await setText(editor.document, 'workItem.summary = replica.summary\nworkItem."Custom.RemoteKey" = replica.key\n');
+      ui.pickOneAnswers.push(byLabel('#3 '), byLabel('$(add)'));
+      const result = (await vscode.commands.executeCommand('exalate.testRun')) as TestRunResult;
+      assert.equal(result.kind, 'incoming', JSON.stringify(result) + JSON.stringify(ui.errors));
+      assert.ok(ui.asked[0].items.includes('From testrun-partner'), ui.asked[0].items.join(' | '));
+      assert.ok(ui.asked[0].items.includes('#3 Crash on Android 14 when opening push notification'), 'the partner\'s project (Mobile App)');
+      assert.ok(!ui.asked[0].items.some((l) => l.startsWith('#1 ')), 'not our own project\'s work items');
+      const after = JSON.parse((await vscode.workspace.openTextDocument(vscode.Uri.parse(result.kind === 'incoming' ? result.after : ''))).getText()) as Record<string, unknown>;
+      assert.equal(after.summary, 'Partner: Crash on Android 14 when opening push notification');
+      assert.equal(after['Custom.RemoteKey'], '3');
+      assert.ok(full.testRun.output().some((l) => /testrun-partner's outgoing script on its #3: ok/.test(l)), full.testRun.output().join('\n'));
+    } finally {
+      await full.services.nodes.remove(partner.url);
+      await partner.dispose();
+    }
+  });
+});
