@@ -113,8 +113,11 @@ describe('Sync script language features', function () {
     await vscode.commands.executeCommand('hideSuggestWidget');
     const line = doc.lineCount - 1;
     assert.equal(doc.lineAt(line).text, 'replica.sumary = workItem.summary');
-    const ds = await diagnosticsOf(doc.uri, 'an error on sumary', (d) => d.some((x) => x.range.start.line === line));
-    const d = ds.find((x) => x.range.start.line === line)!;
+    // Diagnostics are published for intermediate texts while typing (debounced): wait for the one on `sumary` in the
+    // final text, not for any diagnostic on the line.
+    const onSumary = (x: vscode.Diagnostic) => x.range.start.line === line && x.range.start.character === 8 && x.range.end.character === 14;
+    const ds = await diagnosticsOf(doc.uri, 'an error on sumary', (d) => d.some(onSumary));
+    const d = ds.find(onSumary)!;
     assert.equal(d.severity, vscode.DiagnosticSeverity.Error);
     assert.deepEqual([d.range.start.character, d.range.end.character], [8, 14], 'the squiggle is on `sumary`');
     assert.match(d.message, /Did you mean `summary`\?/);
