@@ -119,6 +119,9 @@ describe('wizard: Initiate Connection and Accept Invitation (real sandbox nodes)
   });
 
   it('private flow: initiate on A, copy the code, Done; accept on B; both active', async () => {
+    // As when the Connections view shows node A: its list is loaded before the wizard runs (the tree creates a
+    // node's model only when it shows the node, and a refresh reloads the models that exist).
+    await api.connections.tree.model(a.url).ensureLoaded();
     const panel = await open(a);
     assert.equal(panel.state.step, 'destination');
     assert.equal(panel.state.localShortName, 'wizA');
