@@ -201,12 +201,7 @@ export class PeerLink {
     if (rec.role !== 'initiator' || !rec.invitation) throw new ApiError(409, 'conflict', 'This node did not issue that invitation');
     if (rec.invitation.usedAt || rec.accepted) throw new ApiError(409, 'invitation_used', 'This invitation was already used');
     if (issuer !== req.acceptorNodeId) throw new ApiError(401, 'unauthorized', 'Node-to-node token not issued by the accepting node');
-    if (Date.parse(rec.invitation.expiresAt) <= this.ctx.now()) throw new ApiError(410, 'invitation_expired', 'This invitation has expired');
-    const issuedPart = Buffer.from(JSON.stringify({ ...rec.invitation.issued, secret: deriveSecret(this.ctx.opts.masterKey, rec.id, rec.invitation.nonce) }), 'utf8').toString('base64url');
-    if (!sameDigest(payloadDigest(issuedPart), req.payloadDigest)) {
-      throw new ApiError(400, 'invitation_tampered', 'The invitation details differ from what was issued');
-    }
-    if (!rec.localActive) throw new ApiError(409, 'conflict', 'The initiator deactivated this connection before it was accepted');
+    this.assertStillAcceptable(rec, rec.invitation, req.payloadDigest);
     const now = this.ctx.nowIso();
     const next = this.index.update(id, {
       accepted: true,
@@ -226,11 +221,16 @@ export class PeerLink {
     const req = parse(z.strictObject({ payloadDigest: z.string().max(100) }), raw);
     if (rec.role !== 'initiator' || !rec.invitation) throw new ApiError(409, 'conflict', 'This node did not issue that invitation');
     if (rec.invitation.usedAt || rec.accepted) throw new ApiError(409, 'invitation_used', 'This invitation was already used');
-    if (Date.parse(rec.invitation.expiresAt) <= this.ctx.now()) throw new ApiError(410, 'invitation_expired', 'This invitation has expired');
-    const issuedPart = Buffer.from(JSON.stringify({ ...rec.invitation.issued, secret: deriveSecret(this.ctx.opts.masterKey, rec.id, rec.invitation.nonce) }), 'utf8').toString('base64url');
-    if (!sameDigest(payloadDigest(issuedPart), req.payloadDigest)) throw new ApiError(400, 'invitation_tampered', 'The invitation details differ from what was issued');
-    if (!rec.localActive) throw new ApiError(409, 'conflict', 'The initiator deactivated this connection before it was accepted');
+    this.assertStillAcceptable(rec, rec.invitation, req.payloadDigest);
     return { usable: true };
+  }
+
+  /** The initiator's checks shared by accept and check: not expired, the code's details as issued, still active. */
+  private assertStillAcceptable(rec: ConnRecord, invitation: NonNullable<ConnRecord['invitation']>, digest: string): void {
+    if (Date.parse(invitation.expiresAt) <= this.ctx.now()) throw new ApiError(410, 'invitation_expired', 'This invitation has expired');
+    const issuedPart = Buffer.from(JSON.stringify({ ...invitation.issued, secret: deriveSecret(this.ctx.opts.masterKey, rec.id, invitation.nonce) }), 'utf8').toString('base64url');
+    if (!sameDigest(payloadDigest(issuedPart), digest)) throw new ApiError(400, 'invitation_tampered', 'The invitation details differ from what was issued');
+    if (!rec.localActive) throw new ApiError(409, 'conflict', 'The initiator deactivated this connection before it was accepted');
   }
 
   async peerHeartbeat(authorization: string | undefined, id: string, body: PeerBody): Promise<{ active: boolean; name: string }> {
