@@ -9,6 +9,7 @@ import { importBootstrapFile } from './nodes/bootstrap';
 import { NodeRegistry } from './nodes/registry';
 import { setDisplayLocale } from './shared/format';
 import type { Services } from './services';
+import { registerSync, type SyncTestApi } from './sync';
 import { registerSyncRules, type SyncRulesTestApi } from './syncRules';
 import { registerTestRun, type TestRunTestApi } from './testRun';
 import { registerWizard, type WizardTestApi } from './wizard';
@@ -21,6 +22,7 @@ export interface ExalateTestApi {
   readonly syncRules: SyncRulesTestApi;
   readonly language: LanguageTestApi;
   readonly testRun: TestRunTestApi;
+  readonly sync: SyncTestApi;
 }
 
 /** The local sandbox of this window, for deactivate() to wait on (set by activate(), the composition root). */
@@ -39,11 +41,22 @@ export function activate(context: vscode.ExtensionContext): ExalateTestApi | und
   const syncRules = registerSyncRules(services);
   const language = registerLanguage(services);
   const testRun = registerTestRun(services);
+  // Work item sync shows its items under the connections of the Connections view.
+  const sync = registerSync(services, {
+    connections: async (nodeUrl) => {
+      const m = connections.tree.model(nodeUrl);
+      await m.ensureLoaded();
+      if (m.state.kind === 'error') throw m.state.error;
+      return m.connections;
+    },
+    refreshNode: (nodeUrl) => connections.tree.model(nodeUrl).refresh(),
+    addConnectionChildren: (children) => connections.tree.addConnectionChildren(children),
+  });
   const mode =
     context.extensionMode === vscode.ExtensionMode.Test ? 'test' : context.extensionMode === vscode.ExtensionMode.Development ? 'development' : 'production';
   void importBootstrapFile(nodes, log, { mode, extensionPath: context.extensionPath });
 
-  if (context.extensionMode === vscode.ExtensionMode.Test) return { services, connections, wizard, syncRules, language, testRun };
+  if (context.extensionMode === vscode.ExtensionMode.Test) return { services, connections, wizard, syncRules, language, testRun, sync };
   return undefined;
 }
 

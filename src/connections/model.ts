@@ -210,7 +210,8 @@ export function presentConnection(c: Connection, now = Date.now()): ConnectionPr
   const unknownRemote = c.remoteUrl === null;
   const stale = isStale(c, now);
   // "· private" on both sides of a private connection (the acceptor knows the initiator's URL, the type is the same).
-  const description = `${s.label}${c.type === 'private' ? ' · private' : ''}${stale ? ' · stale' : ''}`;
+  const syncErrors = c.sync?.errors ?? 0;
+  const description = `${s.label}${c.type === 'private' ? ' · private' : ''}${stale ? ' · stale' : ''}${syncErrors ? ` · ${syncErrors === 1 ? '1 sync error' : `${syncErrors} sync errors`}` : ''}`;
   const remote = c.remoteUrl ? md(c.remoteUrl) : '_unknown (private side)_';
   const lines = [
     `**${md(c.name)}**`,
@@ -229,6 +230,10 @@ export function presentConnection(c: Connection, now = Date.now()): ConnectionPr
     '',
     `Last contact: ${c.lastContactAt ? when(c.lastContactAt, now) : 'never'}`,
   ];
+  if (c.sync) {
+    lines.push('', `Sync: ${c.sync.synced} synced · ${c.sync.queued} queued · ${c.sync.errors} ${c.sync.errors === 1 ? 'error' : 'errors'}`);
+    if (syncErrors) lines.push('', `$(error) **${syncErrors === 1 ? '1 sync error blocks' : `${syncErrors} sync errors block`} work items:** see Errors under the connection (Retry, Resolve, Open Script at Line).`);
+  }
   if (stale) {
     lines.push(
       '',

@@ -30,6 +30,13 @@ export const Commands = {
   /** Registered by src/testRun. */
   testRun: 'exalate.testRun',
   testRunAgain: 'exalate.testRunAgain',
+  /** Registered by src/sync. */
+  syncWorkItem: 'exalate.syncWorkItem',
+  editSyncTriggers: 'exalate.editSyncTriggers',
+  retrySyncError: 'exalate.retrySyncError',
+  resolveSyncError: 'exalate.resolveSyncError',
+  openSyncErrorScript: 'exalate.openSyncErrorScript',
+  loadMoreSyncedItems: 'exalate.loadMoreSyncedItems',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];

@@ -6,7 +6,7 @@
 // One load in flight per list: a refresh asked for while a load runs is queued (several asks coalesce into one) and
 // runs when the current load ends, so a refresh after a command never shows data read before it. A refresh reloads as
 // many items as were shown (at least one page) and swaps them in at once.
-import type { ExalateClient } from '../exalate/client';
+import type { ExalateClient, TriggerInput } from '../exalate/client';
 import { ExalateError, InvalidError } from '../exalate/errors';
 import type { SyncDirection, SyncError, SyncQueueItem, SyncTrigger, SyncedItem } from '../shared/api';
 import { formatDateTime } from '../shared/format';
@@ -390,13 +390,6 @@ export function loadErrorTitle(section: SyncSection, t: Translate = plainTransla
 }
 
 // ---- triggers ------------------------------------------------------------------------------------------------
-
-/** A trigger as `PUT …/triggers` takes it: without `id` it is new. */
-export interface TriggerInput {
-  id?: string;
-  query: string;
-  active: boolean;
-}
 
 export type TriggerEdit =
   | { kind: 'add'; query: string }
