@@ -41,6 +41,7 @@ export default tseslint.config(
       'src/exalate/**/*.ts',
       'src/connections/model.ts',
       'src/connections/urls.ts',
+      'src/sync/model.ts',
       'src/syncRules/uri.ts',
       'src/syncRules/layout.ts',
       'src/nodes/settings.ts',
