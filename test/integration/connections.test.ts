@@ -186,9 +186,15 @@ describe('Connections view', function () {
     assert.deepEqual(children[0].command?.arguments, [{ nodeUrl: a.url, connectionId: conn.id, direction: 'outgoing' }]);
     assert.equal(children[0].command?.command, 'exalate.openSyncRules');
     assert.deepEqual(children[1].command?.arguments, [{ nodeUrl: a.url, connectionId: conn.id, direction: 'incoming' }]);
-    assert.equal(children.length, 4);
+    assert.equal(children.length, 7);
     assert.match(children[2].label, /contoso → fabrikam-jira · https:\/\/fabrikam-jira\.example\.com/);
     assert.match(children[3].label, /Script mode · project Contoso Web/);
+    // Work item sync (src/sync, hosted through the tree's ConnectionChildren seam) after the details.
+    assert.deepEqual(children.slice(4).map((c) => [c.label, c.contextValue]), [
+      ['Sync queue', 'syncSection.queue'],
+      ['Errors', 'syncSection.errors'],
+      ['Synced items', 'syncSection.synced'],
+    ]);
 
     // Badge: one pending + one error.
     assert.deepEqual(api.view.badge, { value: 2, tooltip: '1 pending, 1 in error' });

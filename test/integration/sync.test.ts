@@ -342,6 +342,23 @@ describe('Work item sync in VS Code', function () {
     assert.match(ui.confirmations.at(-1)?.message ?? '', /^Delete this sync trigger of “Sync IT/);
   });
 
+  it('Sync Work Item… from the palette asks for the connection first (active ones only); cancelling queues nothing', async () => {
+    const before = await clientA.getSyncQueue(connA.id);
+    ui.picks.push((items) => {
+      assert.ok(items.some((i) => i.label === connA.name), items.map((i) => i.label).join(' | '));
+      assert.ok(!items.some((i) => i.label.startsWith('Support escalations')), 'no pending connection');
+      return items.find((i) => i.label === connA.name && (i.description ?? '').includes('Payments · Contoso'));
+    });
+    ui.picks.push(cancel);
+    assert.equal(await vscode.commands.executeCommand('exalate.syncWorkItem'), undefined);
+    assert.equal(ui.asked.length, 2);
+    assert.match(ui.asked[1].title ?? '', /Sync a work item over “Sync IT/);
+    assert.ok(ui.asked[1].items.includes('#1 Refund fails for partially captured card payments'), 'contoso\'s Payments work items');
+    assert.deepEqual(ui.errors, []);
+    assert.deepEqual(ui.infos, []);
+    assert.deepEqual(await clientA.getSyncQueue(connA.id), before);
+  });
+
   it('refuses bad arguments with a specific message and does nothing', async () => {
     await vscode.commands.executeCommand('exalate.syncWorkItem', { nodeUrl: a.url, connectionId: '../../admin' });
     assert.match(ui.errors.at(-1) ?? '', /invalid argument: connectionId: connectionId must be a connection id \(a UUID\)/);
