@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Mode } from '../shared/api';
 import { createAdoEmulator } from './ado';
+import type { SyncEmulator } from './parts/sync/emulator';
 import { DEFAULT_INVITATION_TTL_MS, DEFAULT_PEER_TIMEOUT_MS, DEFAULT_POLL_MS, SandboxNode } from './node';
 import { DEFAULT_SERVER_LIMITS, createRequestHandler, type ServerLimits } from './server';
 import { Store, ensurePrivateDir, writeFileDurable, type StoreIo } from './store';
@@ -77,6 +78,11 @@ export interface RunningSandbox {
 
 export const DEFAULT_ORG = 'sandbox-org';
 
+function isSyncEmulator(x: object): x is SyncEmulator {
+  const e = x as Partial<SyncEmulator>;
+  return typeof e.onChange === 'function' && typeof e.findByOrigin === 'function' && typeof e.createWorkItem === 'function';
+}
+
 /** Whether `host` (a bind address) is a loopback interface, reachable only from this machine. */
 export function isLoopbackHost(host: string): boolean {
   const h = host.replace(/^\[|\]$/g, '').toLowerCase();
@@ -124,6 +130,8 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     });
     const org = options.org ?? DEFAULT_ORG;
     const ado = createAdoEmulator({ org, pat: options.adoPat ?? options.token, seed: options.seed ?? false });
+    // The emulator's in-process API (writes with an origin tag, change events) drives work item sync.
+    if (isSyncEmulator(ado)) node.attachEmulator(ado);
     let baseUrl = '';
     const n = node;
     const limits: ServerLimits = { ...DEFAULT_SERVER_LIMITS, ...options.limits };
