@@ -31,10 +31,11 @@ import * as z from 'zod';
 
 /**
  * `meta`, `connections`, `rules`, `idem`: the node's metadata; `sync`: work item sync per connection (counters,
- * queue entries, outbox and inbox messages, sync errors, twin links, triggers; src/sandbox/parts/sync/records.ts).
+ * queue entries, outbox and inbox messages, sync errors, twin links, triggers; src/sandbox/parts/sync/records.ts);
+ * ado*: the Azure DevOps emulator's work items, revisions, origin tags and attachments (src/sandbox/ado/workItems.ts).
  */
-export type Collection = 'meta' | 'connections' | 'rules' | 'idem' | 'sync';
-const COLLECTIONS: Collection[] = ['meta', 'connections', 'rules', 'idem', 'sync'];
+export type Collection = 'meta' | 'connections' | 'rules' | 'idem' | 'sync' | 'adoItems' | 'adoRevs' | 'adoOrigins' | 'adoFiles';
+const COLLECTIONS: Collection[] = ['meta', 'connections', 'rules', 'idem', 'sync', 'adoItems', 'adoRevs', 'adoOrigins', 'adoFiles'];
 
 /** A put (`v` present) or a delete (`v` absent) of one key. */
 export interface StoreOp {

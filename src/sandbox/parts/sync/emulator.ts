@@ -29,7 +29,7 @@ export interface SyncEmulator {
   updateWorkItem(id: number, patch: JsonPatchOp[], opts?: WriteOptions): Promise<{ id: number; rev: number }>;
   addComment(id: number, text: string, opts?: WriteOptions): Promise<{ id: number }>;
   /** A write that carried this origin tag (any revision), also after a restart. */
-  findByOrigin(origin: string): { id: number; rev: number } | undefined;
+  findByOrigin(origin: string): { id: number; rev: number; commentId?: number } | undefined;
   onChange(listener: (c: WorkItemChange) => void): () => void;
   /** Work item ids the query selects in the project; throws with Azure DevOps' message on a bad query. */
   queryWiql(projectName: string, wiql: string): number[];

@@ -762,11 +762,15 @@ export class SyncEngine {
         const corigin = `${origin}:c${n++}`;
         const html = commentHtml(c.body);
         let commentId: number | undefined;
-        if (em.findByOrigin(corigin)) {
-          // Written before a crash: the comment with this text that no link names yet.
-          current = em.getWorkItem(localId);
-          const known = new Set(Object.keys(imported));
-          commentId = current?.comments.filter((x) => x.text === html && !known.has(String(x.id))).pop()?.id;
+        const done = em.findByOrigin(corigin);
+        if (done) {
+          // Written before a crash: the comment that write created.
+          commentId = done.commentId;
+          if (commentId === undefined) {
+            current = em.getWorkItem(localId);
+            const known = new Set(Object.keys(imported));
+            commentId = current?.comments.filter((x) => x.text === html && !known.has(String(x.id))).pop()?.id;
+          }
         } else {
           commentId = (await em.addComment(localId, html, { origin: corigin })).id;
         }

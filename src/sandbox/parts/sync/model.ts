@@ -10,7 +10,8 @@ import type { JsonPatchOp } from './emulator';
 /** The script model's JSON of an emulator work item; comments created from the partner's carry `remoteId`. */
 export function scriptWorkItem(w: AdoWorkItem, imported: Record<string, string>): Record<string, unknown> {
   const rest = w as unknown as { relations?: WorkItem['relations'] };
-  const out = toScriptWorkItem({ id: w.id, rev: w.rev, fields: w.fields, relations: rest.relations ?? [] } as WorkItem, w.comments);
+  const live = w.comments.filter((c) => !(c as { isDeleted?: boolean }).isDeleted);
+  const out = toScriptWorkItem({ id: w.id, rev: w.rev, fields: w.fields, relations: rest.relations ?? [] } as WorkItem, live);
   const comments = out.comments as Array<Record<string, unknown>>;
   for (const c of comments) {
     const remote = c.id === null || c.id === undefined ? undefined : imported[String(c.id)];
