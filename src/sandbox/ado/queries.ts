@@ -112,6 +112,36 @@ export const commentQuery = z.object({
 
 export const positiveId = intParam(1, INT32_MAX);
 
+const expandParam = enumParam({ none: 0, relations: 1, fields: 2, links: 3, all: 4 });
+
+/** `POST …/workitems/${type}` and `PATCH …/workitems/{id}` (createWorkItem, updateWorkItem). */
+export const workItemWriteQuery = z.object({
+  validateOnly: boolParam.optional(),
+  bypassRules: boolParam.optional(),
+  suppressNotifications: boolParam.optional(),
+  $expand: expandParam.optional(),
+});
+
+/** `GET …/workItems/{id}/revisions[/{rev}]` (getRevisions, getRevision). */
+export const revisionsQuery = z.object({
+  $top: intParam(1, 200).optional(),
+  $skip: intParam(0, INT32_MAX).optional(),
+  $expand: expandParam.optional(),
+});
+
+/** `POST …/wit/attachments` (createAttachment). */
+export const attachmentUploadQuery = z.object({
+  fileName: z.string().optional(),
+  uploadType: enumParam({ simple: 0, chunked: 1 }).optional(),
+  areaPath: z.string().optional(),
+});
+
+/** `GET …/wit/attachments/{id}` (getAttachmentContent). */
+export const attachmentGetQuery = z.object({
+  fileName: z.string().optional(),
+  download: boolParam.optional(),
+});
+
 export type QueryResult<T> = { ok: true; value: T } | { ok: false; message: string };
 
 /** Validates the query string of `url` against `schema`; the message names the first bad parameter and its value. */

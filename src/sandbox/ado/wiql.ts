@@ -89,10 +89,11 @@ export function parseWiql(text: string): WiqlParse {
   return { ok: true, query: { select, where, orderBy } };
 }
 
-type FieldValue = string | number | { displayName: string; uniqueName: string } | undefined;
+type FieldValue = string | number | boolean | { displayName: string; uniqueName: string } | undefined;
 
 function comparable(v: FieldValue): string | number | undefined {
   if (v === undefined || typeof v === 'string' || typeof v === 'number') return v;
+  if (typeof v === 'boolean') return String(v);
   return `${v.displayName} <${v.uniqueName}>`;
 }
 

@@ -17,7 +17,7 @@ const PeerAcceptBodySchema = z.strictObject({
 });
 
 /** Path (below /api/v1) of a node-to-node call; the id is URL-encoded even though it is a UUID. */
-export function peerPath(id: string, kind: 'accept' | 'heartbeat' | 'check'): string {
+export function peerPath(id: string, kind: 'accept' | 'heartbeat' | 'check' | 'sync/push' | 'sync/pull'): string {
   return `/peer/connections/${encodeURIComponent(id)}/${kind}`;
 }
 const PeerHeartbeatBodySchema = z.strictObject({ active: z.boolean(), gone: z.boolean().optional() });
@@ -176,7 +176,7 @@ export class PeerLink {
    * unauthenticated caller never gets its body read.
    */
   /** {@link authenticatePeer}, then the body (read only now), then the record as it is after both awaits. */
-  private async authenticatePeerWithBody(
+  async authenticatePeerWithBody(
     authorization: string | undefined,
     id: string,
     path: string,
@@ -248,7 +248,7 @@ export class PeerLink {
 
   // ---- node-to-node (client side) and polling ---------------------------------------------------------------
 
-  async rawPeerCall(baseUrl: string, linkKey: string, id: string, path: string, body: unknown): Promise<{ status: number; json: unknown }> {
+  async rawPeerCall(baseUrl: string, linkKey: string, id: string, path: string, body: unknown, maxAnswer = MAX_PEER_ANSWER_BYTES): Promise<{ status: number; json: unknown }> {
     const token = await signPeerJwt(linkKey, id, 'POST', path, { issuer: this.ctx.nodeId, now: this.ctx.now() });
     const res = await fetch(`${baseUrl}${PEER_PREFIX}${path}`, {
       method: 'POST',
@@ -258,7 +258,7 @@ export class PeerLink {
       signal: AbortSignal.timeout(this.ctx.opts.peerTimeoutMs),
     });
     // A larger answer throws like a network error: the caller reports the other node as unreachable/refusing.
-    const text = await readCapped(res);
+    const text = await readCapped(res, maxAnswer);
     let json: unknown = null;
     try {
       json = text ? JSON.parse(text) : null;
@@ -268,9 +268,9 @@ export class PeerLink {
     return { status: res.status, json };
   }
 
-  async peerCall(rec: ConnRecord, path: string, body: unknown): Promise<{ status: number; json: unknown }> {
+  async peerCall(rec: ConnRecord, path: string, body: unknown, maxAnswer = MAX_PEER_ANSWER_BYTES): Promise<{ status: number; json: unknown }> {
     if (!rec.remoteUrl) throw new Error('remote unknown');
-    return this.rawPeerCall(rec.remoteUrl, rec.linkKey, rec.id, path, body);
+    return this.rawPeerCall(rec.remoteUrl, rec.linkKey, rec.id, path, body, maxAnswer);
   }
 
   /** After a local status change: tell the other side right away when we can reach it. */

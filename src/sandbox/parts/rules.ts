@@ -58,6 +58,14 @@ export class RuleVersions {
     return this.ruleVersion(rec, dir, this.ruleHeads.get(`${id}|${dir}`) ?? 1)!;
   }
 
+  /**
+   * The rule the sync engine runs for `dir`: the active (published) version. Until drafts exist every saved version
+   * is published at once, so this is the current rule. Throws 404 for an unknown connection.
+   */
+  activeRule(id: string, dir: RuleDirection): SyncRule {
+    return this.getRule(id, dir);
+  }
+
   /** Checks `If-Match` against the current version (reading the current script only for the error). */
   private checkPrecondition(id: string, dir: RuleDirection, ifMatch: number | null): number {
     this.index.record(id);
