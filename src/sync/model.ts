@@ -356,7 +356,8 @@ export function presentSyncedItem(s: SyncedItem, now: number, t: Translate = pla
   const remote = s.remoteTitle ?? t('(no title)');
   return {
     label: `#${s.localId} ↔ ${s.remoteId}`,
-    description: s.localTitle === s.remoteTitle ? local : `${local} ↔ ${remote}`,
+    // The remote title is known once a replica came back from the other side; until then the local one alone.
+    description: s.remoteTitle === null || s.localTitle === s.remoteTitle ? local : `${local} ↔ ${remote}`,
     tooltip: [
       t('Local: **#{0}** {1}', s.localId, md(local)),
       '',

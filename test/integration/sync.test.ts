@@ -150,6 +150,16 @@ describe('Work item sync in VS Code', function () {
     await clientB.putSyncRule(connB.id, 'incoming', script, current.version);
   }
 
+  /** Changes a work item's title in a node's Azure DevOps emulator, as a user would through the REST API. */
+  async function retitle(p: SandboxProcess, id: number, title: string): Promise<void> {
+    const res = await fetch(`${p.ado}/_apis/wit/workitems/${id}?api-version=7.1`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json-patch+json', authorization: `Basic ${Buffer.from(`:${p.adoPat}`).toString('base64')}` },
+      body: JSON.stringify([{ op: 'replace', path: '/fields/System.Title', value: title }]),
+    });
+    assert.equal(res.status, 200, await res.text());
+  }
+
   before(async () => {
     full = (await vscode.extensions.getExtension(EXTENSION_ID)!.activate()) as ExalateTestApi;
     [a, b] = await Promise.all([startSandboxProcess({ name: 'contoso', seed: true, pollMs: 200 }), startSandboxProcess({ name: 'fabrikam', seed: true, pollMs: 200 })]);
@@ -271,7 +281,8 @@ describe('Work item sync in VS Code', function () {
   it('Resolve asks first, then drops the blocked change: the error goes and the work item is not synced', async () => {
     const original = await breakIncoming();
     try {
-      await clientA.syncWorkItem(connA.id, 3);
+      // A change of #1 on contoso (already synced) goes out by itself and fails in fabrikam's broken incoming script.
+      await retitle(a, 1, 'Refund fails (changed on contoso, then dropped)');
       let error: Shown | undefined;
       await until('fabrikam shows the error', async () => {
         error = (await sectionItems(b, connB, 'Errors')).find((e) => /broken on purpose/.test(e.label));
@@ -288,8 +299,9 @@ describe('Work item sync in VS Code', function () {
       assert.equal(await vscode.commands.executeCommand('exalate.resolveSyncError', error!.element), true);
       assert.deepEqual(await clientB.listSyncErrors(connB.id), []);
       assert.ok(!(await sectionItems(b, connB, 'Errors')).some((e) => /broken on purpose/.test(e.label)), 'gone from the tree at once');
-      const pairs = await clientB.listSynced(connB.id);
-      assert.ok(!pairs.items.some((p) => p.remoteId === '3'), JSON.stringify(pairs.items));
+      // The dropped change never reached the twin.
+      const pair = (await clientB.listSynced(connB.id)).items.find((p) => p.remoteId === '1');
+      assert.equal(pair?.localTitle, 'Refund fails for partially captured card payments', JSON.stringify(pair));
       // A stale element (already resolved): a specific error, nothing else.
       await vscode.commands.executeCommand('exalate.resolveSyncError', { nodeUrl: b.url, connectionId: connB.id, errorId: (error!.element as unknown as { error: { id: string } }).error.id });
       assert.match(ui.errors.at(-1) ?? '', /is not on the node \(any more\)/);
@@ -353,7 +365,7 @@ describe('Work item sync in VS Code', function () {
     assert.equal(await vscode.commands.executeCommand('exalate.syncWorkItem'), undefined);
     assert.equal(ui.asked.length, 2);
     assert.match(ui.asked[1].title ?? '', /Sync a work item over “Sync IT/);
-    assert.ok(ui.asked[1].items.includes('#1 Refund fails for partially captured card payments'), 'contoso\'s Payments work items');
+    assert.ok(ui.asked[1].items.includes('#2 Support Apple Pay in the hosted checkout'), 'contoso\'s Payments work items');
     assert.deepEqual(ui.errors, []);
     assert.deepEqual(ui.infos, []);
     // The queue only shrinks meanwhile (earlier tests' messages being sent): nothing new was queued.

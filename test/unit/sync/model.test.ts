@@ -242,8 +242,10 @@ describe('sync/model presentation', () => {
   it('shows a synced pair with both ids and titles, escaped', () => {
     const same = presentSyncedItem(synced({}), NOW);
     assert.deepEqual([same.label, same.description], ['#12 ↔ 7', 'Refund fails']);
+    assert.equal(presentSyncedItem(synced({ remoteTitle: null }), NOW).description, 'Refund fails', 'no replica came back yet');
+    assert.equal(presentSyncedItem(synced({ remoteTitle: 'Refund fails (fabrikam)' }), NOW).description, 'Refund fails ↔ Refund fails (fabrikam)');
     const other = presentSyncedItem(synced({ remoteTitle: null, localTitle: 'a *b*' }), NOW);
-    assert.equal(other.description, 'a *b* ↔ (no title)');
+    assert.match(other.tooltip, /Remote: \*\*7\*\* \(no title\)/);
     assert.match(other.tooltip, /a \\\*b\\\*/);
     assert.match(other.tooltip, /urn:exalate:fabrikam:7/);
     assert.match(other.tooltip, /Last sync: .*\(1 min ago\)/);
