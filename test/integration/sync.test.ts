@@ -12,7 +12,7 @@ import { newIdempotencyKey } from '../../src/exalate/client';
 import { createExalateClient } from '../../src/exalate/httpClient';
 import type { ExalateTestApi } from '../../src/extension';
 import type { Connection } from '../../src/shared/api';
-import type { QueryInputOptions, SyncUi } from '../../src/sync/ui';
+import { windowSyncUi, type QueryInputOptions, type SyncUi } from '../../src/sync/ui';
 import { startSandboxProcess, type SandboxProcess } from './support/sandbox';
 
 const EXTENSION_ID = 'exalate-vscode.exalate-connections';
@@ -371,6 +371,49 @@ describe('Work item sync in VS Code', function () {
     // The queue only shrinks meanwhile (earlier tests' messages being sent): nothing new was queued.
     const after = await clientA.getSyncQueue(connA.id);
     assert.deepEqual(after.filter((q) => !before.some((x) => x.id === q.id)), []);
+  });
+
+  it('the real trigger query box stays open with the text as typed when the node refuses it, and closes once stored', async () => {
+    const submitted: string[] = [];
+    let answer: string | undefined = 'TF51005: The query references a field that does not exist.';
+    let result: string | undefined | 'pending' = 'pending';
+    const shown = windowSyncUi.queryInput({
+      title: 'Sync trigger (integration test)',
+      prompt: 'WIQL',
+      value: "SELECT [System.Id] FROM WorkItems WHERE [System.Nope] = 1",
+      validate: (v) => (v.trim() ? undefined : 'A trigger needs a WIQL query'),
+      submit: async (v) => {
+        submitted.push(v);
+        return answer;
+      },
+    });
+    void Promise.resolve(shown).then((v) => (result = v));
+    // Confirm (Enter) until the box is up and has called submit.
+    await until('the box submits on confirm', async () => {
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      return submitted.length > 0;
+    });
+    await new Promise((r) => setImmediate(r));
+    assert.equal(result, 'pending', 'refused: the box stays open');
+    answer = undefined;
+    await until('the second confirm stores it', async () => {
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      return result !== 'pending';
+    });
+    assert.equal(result, "SELECT [System.Id] FROM WorkItems WHERE [System.Nope] = 1");
+    assert.deepEqual([...new Set(submitted)], ["SELECT [System.Id] FROM WorkItems WHERE [System.Nope] = 1"], 'the same text both times: nothing lost');
+
+    // Escape: undefined, nothing submitted.
+    const before = submitted.length;
+    const cancelled = windowSyncUi.queryInput({ title: 'x', prompt: 'x', value: 'SELECT 1', validate: () => undefined, submit: async (v) => (submitted.push(v), undefined) });
+    let done = false;
+    void Promise.resolve(cancelled).then(() => (done = true));
+    await until('Escape closes the box', async () => {
+      await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+      return done;
+    });
+    assert.equal(await cancelled, undefined);
+    assert.equal(submitted.length, before);
   });
 
   it('refuses bad arguments with a specific message and does nothing', async () => {
