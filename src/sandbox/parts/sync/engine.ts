@@ -190,12 +190,14 @@ export class SyncEngine {
     const [id, kind, rest] = op.k.split('|');
     const cs = this.cs(id);
     if (op.v !== undefined) {
-      if (kind === 'o') {
-        cs.out.push(op.v as OutMessage);
-        return;
-      }
-      if (kind === 'i') {
-        cs.inbox.push(op.v as InEntry);
+      if (kind === 'o' || kind === 'i') {
+        // Replaces the entry of that seq, or inserts it in seq order (usually at the end).
+        const list: Array<{ seq: number }> = kind === 'o' ? cs.out : cs.inbox;
+        const v = op.v as OutMessage & InEntry;
+        const at = list.findIndex((m) => m.seq >= v.seq);
+        if (at === -1) list.push(v);
+        else if (list[at].seq === v.seq) list[at] = v;
+        else list.splice(at, 0, v);
         return;
       }
       if (kind === 'p') {
@@ -570,9 +572,8 @@ export class SyncEngine {
       do {
         this.again = false;
         await new Promise((r) => setImmediate(r));
-        while (!this.stopped && (await this.step())) {
-          /* one unit of work per step */
-        }
+        // One unit of work per connection per step, and the event loop runs between steps (requests are served).
+        while (!this.stopped && (await this.step())) await new Promise((r) => setImmediate(r));
       } while (this.again && !this.stopped);
     })()
       .catch((e: unknown) => this.ctx.opts.log(`sync worker failed: ${(e as Error)?.stack ?? String(e)}`))
