@@ -191,3 +191,44 @@ describe('sandbox: work item sync (two in-process nodes, private connection)', f
     assert.equal(big.status, 401);
   });
 });
+
+describe('sandbox: work item sync over a public connection (both nodes push)', function () {
+  this.timeout(60_000);
+  let a: RunningSandbox;
+  let b: RunningSandbox;
+  after(async () => {
+    await Promise.all([a?.stop(), b?.stop()]);
+    cleanupTempDirs();
+  });
+
+  it('creates twins both ways and keeps comments single', async () => {
+    a = await startSandbox({ dataDir: tempDir('psync-a'), token: TOKEN_A, name: 'alpha', seed: true, pollMs: 100, log: () => undefined });
+    b = await startSandbox({ dataDir: tempDir('psync-b'), token: TOKEN_B, name: 'beta', seed: true, pollMs: 100, log: () => undefined });
+    const apiA = client(a.url, TOKEN_A);
+    const apiB = client(b.url, TOKEN_B);
+    const init = await apiA<InitiateResponse>('POST', '/api/v1/connections', initiateBody({ name: 'Public sync', project: 'Payments', destinationUrl: b.url }));
+    assert.equal(init.status, 201, JSON.stringify(init.json));
+    const id = init.json.connection.id;
+    assert.equal((await apiB('POST', '/api/v1/invitations/accept', { invitationCode: init.json.invitationCode, project: 'Mobile App' })).status, 201);
+    await waitFor(async () => (await apiA<Connection>('GET', `/api/v1/connections/${id}`)).json.status === 'active', 10_000, 'A active');
+    const witA = await wit(a, TOKEN_A);
+    const witB = await wit(b, TOKEN_B);
+    const synced = async (api: ReturnType<typeof client>) => (await api<SyncedPage>('GET', `/api/v1/connections/${id}/synced`)).json.items;
+
+    const wa = await witA.createWorkItem(null, [add('System.Title', 'public A')], 'Payments', 'Task');
+    await apiA('POST', `/api/v1/connections/${id}/sync`, { workItemId: wa.id });
+    const wb = await witB.createWorkItem(null, [add('System.Title', 'public B')], 'Mobile App', 'Task');
+    await apiB('POST', `/api/v1/connections/${id}/sync`, { workItemId: wb.id });
+    const onB = await waitFor(async () => (await synced(apiB)).find((p) => p.remoteId === String(wa.id)), 20_000, 'twin of A on B');
+    const onA = await waitFor(async () => (await synced(apiA)).find((p) => p.remoteId === String(wb.id)), 20_000, 'twin of B on A');
+    assert.equal((await witB.getWorkItem(onB.localId)).fields!['System.Title'], 'public A');
+    assert.equal((await witA.getWorkItem(onA.localId)).fields!['System.Title'], 'public B');
+    await witB.addComment({ text: 'pong' }, 'Mobile App', onB.localId);
+    await waitFor(async () => (await witA.getComments('Payments', wa.id!)).comments?.some((c) => c.text?.includes('pong')), 20_000, 'comment on A');
+    await waitFor(async () => (await apiA<SyncQueue>('GET', `/api/v1/connections/${id}/queue`)).json.items.length === 0 && (await apiB<SyncQueue>('GET', `/api/v1/connections/${id}/queue`)).json.items.length === 0, 20_000, 'empty queues');
+    assert.equal((await witA.getComments('Payments', wa.id!)).comments!.filter((c) => c.text?.includes('pong')).length, 1);
+    assert.equal((await witB.getComments('Mobile App', onB.localId)).comments!.filter((c) => c.text?.includes('pong')).length, 1);
+    assert.equal((await synced(apiA)).length, 2);
+    assert.equal((await synced(apiB)).length, 2);
+  });
+});
