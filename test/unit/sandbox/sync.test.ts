@@ -5,6 +5,8 @@ import * as assert from 'node:assert/strict';
 import * as azdev from 'azure-devops-node-api';
 import type { IWorkItemTrackingApi } from 'azure-devops-node-api/WorkItemTrackingApi';
 import type { AcceptInvitationResponse, Connection, InitiateResponse, SyncedPage, SyncErrorList, SyncQueue, SyncTriggerList } from '../../../src/shared/api';
+import { NotFoundError, ConflictError, InvalidError } from '../../../src/exalate/errors';
+import { createExalateClient } from '../../../src/exalate/httpClient';
 import { startSandbox, type RunningSandbox } from '../../../src/sandbox/sandbox';
 import { cleanupTempDirs, client, initiateBody, tempDir, waitFor } from './helpers';
 
@@ -73,6 +75,7 @@ describe('sandbox: work item sync (two in-process nodes, private connection)', f
     const pairA = await twinOn(apiA, pairB.localId);
     assert.equal(pairA.localId, w.id);
     assert.equal(pairA.localTitle, 'Checkout fails');
+    assert.equal(pairA.remoteTitle, null, 'B did not send its twin back (only the link)');
 
     // A change on A (a user through REST) goes to the same twin: no second work item.
     await witA.updateWorkItem(null, [{ op: 'replace', path: '/fields/System.Title', value: 'Checkout fails for EU' }], w.id!);
@@ -170,6 +173,19 @@ describe('sandbox: work item sync (two in-process nodes, private connection)', f
     assert.equal((await apiA('POST', `/api/v1/connections/${id}/triggers/${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}/bulk`)).status, 404);
   });
 
+  it('sends the twin back once when the incoming script asks for syncBackAfterProcessing()', async () => {
+    const rule = (await apiB<{ script: string; version: number }>('GET', `/api/v1/connections/${id}/rules/incoming`)).json;
+    await apiB('PUT', `/api/v1/connections/${id}/rules/incoming`, { script: `${rule.script}\nif (firstSync) syncHelper.syncBackAfterProcessing()\n` }, { headers: { 'if-match': `"${rule.version}"` } });
+    const w = await witA.createWorkItem(null, [add('System.Title', 'Echo me once')], 'Payments', 'Task');
+    await apiA('POST', `/api/v1/connections/${id}/sync`, { workItemId: w.id });
+    const pairA = await waitFor(async () => (await synced(apiA)).find((p) => p.localId === w.id && p.remoteTitle === 'Echo me once'), 20_000, 'B sent its twin back');
+    assert.ok(pairA.remoteId);
+    await waitFor(async () => (await apiA<SyncQueue>('GET', `/api/v1/connections/${id}/queue`)).json.items.length === 0 && (await apiB<SyncQueue>('GET', `/api/v1/connections/${id}/queue`)).json.items.length === 0, 20_000, 'queues settle (no ping-pong)');
+    const rev = (await witA.getWorkItem(w.id!)).rev;
+    await apiB('PUT', `/api/v1/connections/${id}/rules/incoming`, { script: rule.script }, { headers: { 'if-match': `"${rule.version + 1}"` } });
+    assert.equal((await witA.getWorkItem(w.id!)).rev, rev);
+  });
+
   it('answers 404 for a work item outside the project and 409 on a deactivated connection', async () => {
     const mobile = await witA.createWorkItem(null, [add('System.Title', 'Mobile only')], 'Mobile App', 'Task');
     const r = await apiA<{ error: { code: string } }>('POST', `/api/v1/connections/${id}/sync`, { workItemId: mobile.id });
@@ -182,6 +198,38 @@ describe('sandbox: work item sync (two in-process nodes, private connection)', f
     assert.equal(off.status, 409);
     assert.equal(off.json.error.code, 'conflict');
     await apiA('PATCH', `/api/v1/connections/${id}`, { status: 'active' });
+  });
+
+  it('is driven the same through the ExalateClient (the contract the extension uses)', async () => {
+    const ca = createExalateClient({ nodeUrl: a.url, token: TOKEN_A });
+    const cb = createExalateClient({ nodeUrl: b.url, token: TOKEN_B });
+    const w = await witA.createWorkItem(null, [add('System.Title', 'Through the client')], 'Payments', 'Task');
+    assert.deepEqual(await ca.syncWorkItem(id, w.id!), { workItemId: w.id, queued: true });
+    await assert.rejects(ca.syncWorkItem(id, 999_999), NotFoundError);
+    const pair = await waitFor(async () => (await cb.listSynced(id, { limit: 500 })).items.find((p) => p.remoteId === String(w.id)), 20_000, 'twin via client');
+    assert.equal(pair.localTitle, 'Through the client');
+    const page1 = await cb.listSynced(id, { limit: 1 });
+    assert.equal(page1.items.length, 1);
+    assert.ok(page1.nextCursor);
+    const page2 = await cb.listSynced(id, { limit: 1, cursor: page1.nextCursor });
+    assert.notEqual(page2.items[0].localId, page1.items[0].localId);
+    assert.deepEqual(await cb.getSyncQueue(id), []);
+    assert.deepEqual(await cb.listSyncErrors(id), []);
+    await assert.rejects(cb.retrySyncError(id, 'no-such-error'), NotFoundError);
+    await assert.rejects(cb.resolveSyncError(id, 'no-such-error'), NotFoundError);
+    const before = await ca.getTriggers(id);
+    const err = await ca.putTriggers(id, [{ query: 'SELECT nonsense', active: true }]).catch((e: unknown) => e);
+    assert.ok(err instanceof InvalidError, String(err));
+    assert.ok((err as InvalidError).fields['items.0.query']);
+    assert.deepEqual(await ca.getTriggers(id), before);
+    const saved = await ca.putTriggers(id, [...before, { query: `SELECT [System.Id] FROM WorkItems WHERE [System.Title] CONTAINS 'Through the client'`, active: false }]);
+    const t = saved[saved.length - 1];
+    assert.equal(await ca.bulkExalate(id, t.id), 1);
+    await ca.putTriggers(id, before);
+    await ca.patchConnection(id, { status: 'deactivated' });
+    await assert.rejects(ca.syncWorkItem(id, w.id!), ConflictError);
+    await ca.patchConnection(id, { status: 'active' });
+    assert.deepEqual((await ca.getConnection(id)).sync?.errors, 0);
   });
 
   it('refuses peer sync calls without a valid node-to-node token before reading the body', async () => {
