@@ -597,19 +597,33 @@ export class SyncEngine {
       const inEntry = this.nextIncoming(cs);
       if (inEntry) {
         did = true;
-        await this.guard(rec, () => this.applyIncoming(rec, cs, inEntry));
+        await this.guard(rec, cs, keys.in(cs.id, inEntry.seq), inEntry, { direction: 'incoming', workItemId: cs.byRemote.get(inEntry.remoteId) ?? null, remoteId: inEntry.remoteId }, () =>
+          this.applyIncoming(rec, cs, inEntry),
+        );
       }
       const d = [...cs.dirty.values()].find((x) => !x.blocked);
       if (d) {
         did = true;
-        await this.guard(rec, () => this.runOutgoingFor(rec, cs, d));
+        await this.guard(rec, cs, keys.dirty(cs.id, d.workItemId), d, { direction: 'outgoing', workItemId: d.workItemId, remoteId: cs.pairs.get(d.workItemId)?.remoteId ?? null }, () =>
+          this.runOutgoingFor(rec, cs, d),
+        );
       }
     }
     return did;
   }
 
-  /** Storage failures stop the worker for now (retried on the next kick); nothing else escapes. */
-  private async guard(rec: ConnRecord, work: () => Promise<void>): Promise<void> {
+  /**
+   * Storage failures stop the worker for now (it tries again 5 s later); any other exception (a replica that is not
+   * JSON, a helper that threw outside the script) becomes a sync error on the entry, so the worker never spins on it.
+   */
+  private async guard(
+    rec: ConnRecord,
+    cs: ConnSync,
+    ref: string,
+    entry: DirtyEntry | InEntry,
+    where: Pick<ErrorRecord, 'direction' | 'workItemId' | 'remoteId'>,
+    work: () => Promise<void>,
+  ): Promise<void> {
     try {
       await work();
     } catch (e) {
@@ -618,7 +632,8 @@ export class SyncEngine {
         if (!this.stopped) setTimeout(() => this.kick(), 5_000).unref();
         throw e;
       }
-      throw e;
+      if (this.gone(cs) || this.ctx.store.get('sync', ref) === undefined) return;
+      this.commit(this.errorOps(rec, cs, ref, entry, { ...where, message: (e as Error)?.message ?? String(e), line: null, column: null }));
     }
   }
 
@@ -693,7 +708,7 @@ export class SyncEngine {
       id: randomUUID(),
       seq,
       workItemId: d.workItemId,
-      yourId: pair ? Number(pair.remoteId) : null,
+      yourId: pair && /^\d{1,10}$/.test(pair.remoteId) ? Number(pair.remoteId) : null,
       replica: res.json,
       images: pair?.imported ?? {},
       createdAt: this.ctx.nowIso(),
