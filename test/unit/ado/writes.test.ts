@@ -246,6 +246,10 @@ describe('Azure DevOps emulator: work item writes (azure-devops-node-api)', () =
     const r = await wit.queryByWiql({ query: "SELECT [System.Id] FROM WorkItems WHERE [System.TeamProject] = @project AND [Custom.Customer] = 'Globex' ORDER BY [System.Id] DESC" }, { project: 'Payments' });
     assert.deepEqual(r.workItems?.map((w) => w.id), [6, 2]);
     assert.deepEqual(s.emulator.queryWiql('Payments', "SELECT [System.Id] FROM WorkItems WHERE [System.Title] CONTAINS 'payout'"), [6]);
+    await wit.updateWorkItem(null, [add('System.AssignedTo', 'chen.li@contoso.com')], 6);
+    for (const who of ['chen.li@contoso.com', 'Chen Li', 'Chen Li <chen.li@contoso.com>']) {
+      assert.deepEqual(s.emulator.queryWiql('Payments', `SELECT [System.Id] FROM WorkItems WHERE [System.TeamProject] = @project AND [System.AssignedTo] = '${who}'`), [6], who);
+    }
     assert.throws(() => s.emulator.queryWiql('Payments', 'SELECT [System.Id] FROM WorkItems WHERE [Custom.Nope] = 1'), (e: Error & { status?: number }) => e.status === 400 && /TF51535/.test(e.message));
     assert.throws(() => s.emulator.queryWiql('Payments', 'SELECT nothing'), (e: Error & { typeKey?: string }) => e.typeKey === 'WorkItemQueryInvalidException');
   });
