@@ -24,7 +24,7 @@ import {
 } from './queries';
 import { SEED_PROJECTS, patOwner, seedPeople, seedWorkItems, stableUuid, type AdoComment, type AdoIdentity, type AdoProject, type AdoRelation, type AdoWorkItem } from './seed';
 import { parseWiql, runWiql, wiqlBody, type WiqlQuery } from './wiql';
-import { AdoError as VssError, FRAMEWORK, VSS, WIT, badRequest, notFound } from './errors';
+import { AdoError as VssError, FRAMEWORK, VSS, WIT, badRequest, notFound, workItemNotFound } from './errors';
 import type { JsonPatchOp } from './patch';
 import { DEFAULT_MAX_ATTACHMENT_BYTES, WorkItemBook, storeFailure, type AdoAttachment, type AdoPersistence, type AdoRevision, type WorkItemChange, type WriteOptions } from './workItems';
 
@@ -406,7 +406,20 @@ class Emulator implements AdoEmulator {
       );
     }
     this.checkFields(fields);
-    sendJson(c.res, 200, this.workItemJson(this.requireWorkItem(c, c.params[0]), c, fields, $expand), locationById(LOCATION_IDS.workItems), c);
+    const w = this.asOf(this.requireWorkItem(c, c.params[0]), q.value.asOf);
+    sendJson(c.res, 200, this.workItemJson(w, c, fields, $expand), locationById(LOCATION_IDS.workItems), c);
+  }
+
+  /**
+   * The work item as it was at `asOf` (its last revision changed at or before then); a time before its first known
+   * revision is a 404 like an unknown id.
+   */
+  private asOf(w: AdoWorkItem, asOf: string | undefined): Pick<AdoWorkItem, 'id' | 'rev' | 'projectId' | 'fields' | 'relations'> {
+    if (asOf === undefined) return w;
+    const t = Date.parse(asOf);
+    const hit = this.revisionList(w).filter((r) => Date.parse(String(r.fields['System.ChangedDate'])) <= t).at(-1);
+    if (!hit) throw workItemNotFound(w.id);
+    return { ...hit, projectId: w.projectId };
   }
 
   /** `GET {project}/_apis/wit/workitems?ids=1,2` (getWorkItems): the items in the order asked, 200 at most. */
@@ -420,7 +433,7 @@ class Emulator implements AdoEmulator {
     this.checkFields(fields);
     const items = ids.map((id) => {
       try {
-        return this.workItemJson(this.requireWorkItem(c, String(id)), c, fields, $expand);
+        return this.workItemJson(this.asOf(this.requireWorkItem(c, String(id)), q.value.asOf), c, fields, $expand);
       } catch (e) {
         if (errorPolicy === 'omit' && e instanceof VssError && e.status === 404) return null;
         throw e;

@@ -102,6 +102,10 @@ describe('Azure DevOps emulator: work item writes (azure-devops-node-api)', () =
     assert.equal(revs[0].fields!['System.Title'], 'Refund fails for partially captured card payments');
     assert.equal(revs[1].fields!['System.Title'], 'Refund fails for partial captures');
     assert.equal((await wit.getRevision(1, before.rev! + 1)).fields!['System.State'], 'Resolved');
+    // asOf: the work item as it was then.
+    const then = await wit.getWorkItem(1, undefined, before.fields!['System.ChangedDate']);
+    assert.equal(then.fields!['System.Title'], 'Refund fails for partially captured card payments');
+    assert.equal((await wit.getWorkItem(1, undefined, updated.fields!['System.ChangedDate'])).rev, before.rev! + 1);
   });
 
   it('refuses bad patches with the service\'s errors and applies nothing', async () => {
@@ -252,6 +256,53 @@ describe('Azure DevOps emulator: work item writes (azure-devops-node-api)', () =
     }
     assert.throws(() => s.emulator.queryWiql('Payments', 'SELECT [System.Id] FROM WorkItems WHERE [Custom.Nope] = 1'), (e: Error & { status?: number }) => e.status === 400 && /TF51535/.test(e.message));
     assert.throws(() => s.emulator.queryWiql('Payments', 'SELECT nothing'), (e: Error & { typeKey?: string }) => e.typeKey === 'WorkItemQueryInvalidException');
+  });
+});
+
+describe('Azure DevOps emulator: random patch documents', () => {
+  let s: Served;
+  beforeEach(async () => {
+    s = await serveEmulator();
+  });
+  afterEach(async () => {
+    await s.close();
+  });
+
+  it('answers every random document with success or a 4xx AdoError that changed nothing (seeded)', async () => {
+    let seed = 0x5eed;
+    const rnd = (n: number) => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const pick = <T>(xs: readonly T[]): T => xs[rnd(xs.length)];
+    const paths = ['/fields/System.Title', '/fields/System.State', '/fields/System.Tags', '/fields/System.AssignedTo', '/fields/Microsoft.VSTS.Common.Priority', '/fields/Custom.Customer', '/fields/Custom.RegulatoryImpact',
+      '/fields/Custom.PaymentProvider', '/fields/System.AreaPath', '/fields/System.Rev', '/fields/Nope.Field', '/fields/', '/relations/-', '/relations/0', '/relations/7', '/relations/0/attributes/comment', '/rev', '/id', 'fields/System.Title', '/', ''];
+    const values: unknown[] = ['', 'Active', 'Closed', 'Doing', 'Ana Ruiz <ana.ruiz@contoso.com>', 'someone', 1, 2, 9, -1, 1.5, true, 'true', null, [], {}, { rel: 'System.LinkTypes.Related', url: 'x/_apis/wit/workItems/2' },
+      { rel: 'System.LinkTypes.Hierarchy-Reverse', url: 'x/_apis/wit/workItems/1' }, { rel: 'AttachedFile', url: 'nope' }, { rel: 'Hyperlink', url: 'https://example.com/a' }, 'Payments\\Gateway', 'x'.repeat(300), '\u0000\u202e'];
+    const ops = ['add', 'replace', 'remove', 'test', 'move', 'copy', 'frobnicate', 0, 2, 5];
+    let applied = 0;
+    let refused = 0;
+    for (let i = 0; i < 400; i++) {
+      const doc = Array.from({ length: 1 + rnd(4) }, () => {
+        const op: Record<string, unknown> = { op: pick(ops), path: pick(paths) };
+        if (rnd(5) > 0) op.value = pick(values);
+        return op;
+      });
+      const before = s.emulator.getWorkItem(1);
+      const revs = s.emulator.getRevisions(1).length;
+      try {
+        await s.emulator.updateWorkItem(1, doc as JsonPatchOp[]);
+        applied++;
+      } catch (e) {
+        refused++;
+        const err = e as Error & { status?: number; typeKey?: string };
+        assert.equal(err.name, 'AdoError', `${JSON.stringify(doc)} threw ${String(e)}`);
+        assert.ok(err.status! >= 400 && err.status! < 500 && err.typeKey, `${JSON.stringify(doc)} → ${err.status} ${err.message}`);
+        assert.deepEqual(s.emulator.getWorkItem(1), before, `${JSON.stringify(doc)} was refused but changed the work item`);
+        assert.equal(s.emulator.getRevisions(1).length, revs);
+      }
+    }
+    assert.ok(applied > 10 && refused > 10, `applied ${applied}, refused ${refused}`);
   });
 });
 
