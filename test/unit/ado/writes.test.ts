@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import type { IWorkItemTrackingApi } from 'azure-devops-node-api/WorkItemTrackingApi';
-import { CommentSortOrder, WorkItemExpand } from 'azure-devops-node-api/interfaces/WorkItemTrackingInterfaces';
+import { CommentSortOrder, WorkItemErrorPolicy, WorkItemExpand } from 'azure-devops-node-api/interfaces/WorkItemTrackingInterfaces';
 import type { JsonPatchOp, WorkItemChange } from '../../../src/sandbox/ado';
 import { PAT, failure, serveEmulator, witApi, type Served } from './helpers';
 
@@ -102,6 +102,17 @@ describe('Azure DevOps emulator: work item writes (azure-devops-node-api)', () =
     assert.equal(revs[0].fields!['System.Title'], 'Refund fails for partially captured card payments');
     assert.equal(revs[1].fields!['System.Title'], 'Refund fails for partial captures');
     assert.equal((await wit.getRevision(1, before.rev! + 1)).fields!['System.State'], 'Resolved');
+    // getUpdates: what each revision changed.
+    const updates = await wit.getUpdates(1);
+    assert.deepEqual(updates.map((u) => [u.id, u.rev]), [[1, before.rev], [2, before.rev! + 1]]);
+    assert.deepEqual(updates[1].fields!['System.Title'], { oldValue: 'Refund fails for partially captured card payments', newValue: 'Refund fails for partial captures' });
+    assert.deepEqual(updates[1].fields!['System.Tags'], { oldValue: 'Customer Reported; Refunds' });
+    assert.equal(updates[1].fields!['System.ChangedBy'].newValue.uniqueName, 'emulator@contoso.example');
+    assert.ok(updates[1].revisedDate instanceof Date);
+    assert.equal((await wit.getUpdate(1, 2)).rev, before.rev! + 1);
+    // getWorkItemsBatch: the same items, the request in the body.
+    const batch = await wit.getWorkItemsBatch({ ids: [1, 999, 2], fields: ['System.Title', 'System.Rev'], errorPolicy: WorkItemErrorPolicy.Omit });
+    assert.deepEqual(batch.map((w) => w && [w.id, w.fields?.['System.Title'], w.fields?.['System.Rev']]), [[1, 'Refund fails for partial captures', before.rev! + 1], null, [2, 'Support Apple Pay in the hosted checkout', 3]]);
     // asOf: the work item as it was then.
     const then = await wit.getWorkItem(1, undefined, before.fields!['System.ChangedDate']);
     assert.equal(then.fields!['System.Title'], 'Refund fails for partially captured card payments');
