@@ -83,6 +83,9 @@ export class WorkItemBook {
   private readonly origins = new Map<string, OriginHit>();
   private readonly attachments = new Map<string, StoredAttachment>();
   private readonly listeners = new Set<(c: WorkItemChange) => void>();
+  /** Changes not yet told to the listeners (a listener that writes queues its change behind the current ones). */
+  private readonly pending: WorkItemChange[] = [];
+  private delivering = false;
   private nextId = 1;
   private lastChange = 0;
   private readonly key: string;
@@ -100,7 +103,12 @@ export class WorkItemBook {
     this.key = org.toLowerCase();
     for (const w of seed) this.items.set(w.id, w);
     if (store) this.load(store);
-    for (const id of this.items.keys()) this.nextId = Math.max(this.nextId, id + 1);
+    for (const w of this.items.values()) {
+      this.nextId = Math.max(this.nextId, w.id + 1);
+      // Changed dates keep increasing after a restart even if the clock went back.
+      const changed = Date.parse(String(w.fields['System.ChangedDate']));
+      if (Number.isFinite(changed)) this.lastChange = Math.max(this.lastChange, changed);
+    }
   }
 
   // ---- persistence -------------------------------------------------------------------------------------------
@@ -167,20 +175,33 @@ export class WorkItemBook {
     }
     if (origin !== null && first) this.origins.set(origin, { id: first.item.id, rev: first.item.rev, ...(first.commentId !== undefined ? { commentId: first.commentId } : {}) });
     for (const p of planned) {
-      const change: WorkItemChange = {
+      this.pending.push({
         id: p.item.id,
         rev: p.item.rev,
         projectName: this.projects.byId(p.item.projectId)?.name ?? String(p.item.fields['System.TeamProject'] ?? ''),
         origin,
         changedDate: String(p.item.fields['System.ChangedDate']),
-      };
-      for (const l of [...this.listeners]) {
-        try {
-          l(change);
-        } catch {
-          /* a listener's failure is its own; the write is done */
+      });
+    }
+    this.deliver();
+  }
+
+  /** Tells every listener every pending change, in commit order (also when a listener writes). */
+  private deliver(): void {
+    if (this.delivering) return;
+    this.delivering = true;
+    try {
+      for (let change = this.pending.shift(); change; change = this.pending.shift()) {
+        for (const l of [...this.listeners]) {
+          try {
+            l(change);
+          } catch {
+            /* a listener's failure is its own; the write is done */
+          }
         }
       }
+    } finally {
+      this.delivering = false;
     }
   }
 

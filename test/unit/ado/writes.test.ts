@@ -365,6 +365,24 @@ describe('Azure DevOps emulator: in-process API', () => {
     assert.equal(s.emulator.getWorkItem(w.id)!.fields['System.Title'], 'Dark mode everywhere');
   });
 
+  it('tells every listener every change in commit order, also when a listener writes', async () => {
+    const seenA: number[] = [];
+    const seenB: number[] = [];
+    s.emulator.onChange((c) => {
+      seenA.push(c.rev);
+      if (c.rev === 6) void s.emulator.updateWorkItem(1, [add('System.Title', 'written by a listener')], { origin: 'listener' });
+    });
+    s.emulator.onChange(() => {
+      throw new Error('a failing listener does not undo the write nor stop the others');
+    });
+    s.emulator.onChange((c) => seenB.push(c.rev));
+    const w = await s.emulator.updateWorkItem(1, [add('System.Title', 'first')]);
+    assert.equal(w.rev, 6);
+    assert.deepEqual(seenA, [6, 7]);
+    assert.deepEqual(seenB, [6, 7], 'the second listener saw rev 6 before the listener-written rev 7');
+    assert.equal(s.emulator.getWorkItem(1)!.fields['System.Title'], 'written by a listener');
+  });
+
   it('links in-process with host-independent URLs and attaches files', async () => {
     const a = await s.emulator.createAttachment('Payments', 'notes.txt', Buffer.from('hello'));
     const w = await s.emulator.updateWorkItem(1, [
