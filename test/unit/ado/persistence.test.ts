@@ -121,6 +121,17 @@ describe('Azure DevOps emulator: persistence in the node store', function () {
     assert.equal((await r.wit.createWorkItem(null, [add('System.Title', 'room again')], 'Payments', 'Task')).id, 6);
   });
 
+  it('refuses to start on a stored record that does not fit its schema, naming it', async () => {
+    const dir = tempDir('ado-bad');
+    const store = Store.open(dir);
+    try {
+      store.commit([{ c: 'adoItems', k: 'contoso:9', v: { id: 9, rev: 'one', projectId: 'p', fields: {}, comments: [], relations: [] } }]);
+      await assert.rejects(serveEmulator({ store }), /The stored Azure DevOps emulator record adoItems\/contoso:9 is not valid \(rev: /);
+    } finally {
+      store.close();
+    }
+  });
+
   it('answers 503 when the disk fails and applies nothing', async () => {
     const dir = tempDir('ado-io');
     let failNext = false;
