@@ -21,10 +21,11 @@ import {
   workItemListQuery,
   workItemQuery,
   workItemWriteQuery,
+  workItemsBatchBody,
 } from './queries';
-import { SEED_PROJECTS, patOwner, seedPeople, seedWorkItems, stableUuid, type AdoComment, type AdoIdentity, type AdoProject, type AdoRelation, type AdoWorkItem } from './seed';
+import { SEED_PROJECTS, patOwner, seedPeople, seedWorkItems, stableUuid, type AdoComment, type AdoFieldValue, type AdoIdentity, type AdoProject, type AdoRelation, type AdoWorkItem } from './seed';
 import { parseWiql, runWiql, wiqlBody, type WiqlQuery } from './wiql';
-import { AdoError as VssError, FRAMEWORK, VSS, WIT, badRequest, notFound } from './errors';
+import { AdoError as VssError, FRAMEWORK, VSS, WIT, badRequest, notFound, workItemNotFound } from './errors';
 import type { JsonPatchOp } from './patch';
 import { DEFAULT_MAX_ATTACHMENT_BYTES, WorkItemBook, storeFailure, type AdoAttachment, type AdoPersistence, type AdoRevision, type WorkItemChange, type WriteOptions } from './workItems';
 
@@ -177,6 +178,9 @@ class Emulator implements AdoEmulator {
       { method: 'GET', path: ['wit', 'workitems', '*', 'comments', '*'], projectScoped: true, location: LOCATION_IDS.comments, run: (c) => this.getComment(c) },
       { method: 'POST', path: ['wit', 'workitems', '*'], projectScoped: true, location: LOCATION_IDS.workItemsCreate, run: (c) => this.restCreateWorkItem(c) },
       { method: 'PATCH', path: ['wit', 'workitems', '*'], projectScoped: true, location: LOCATION_IDS.workItems, run: (c) => this.restUpdateWorkItem(c) },
+      { method: 'POST', path: ['wit', 'workitemsbatch'], projectScoped: true, location: LOCATION_IDS.workItemsBatch, run: (c) => this.getWorkItemsBatch(c) },
+      { method: 'GET', path: ['wit', 'workitems', '*', 'updates'], projectScoped: true, location: LOCATION_IDS.updates, run: (c) => this.restGetUpdates(c) },
+      { method: 'GET', path: ['wit', 'workitems', '*', 'updates', '*'], projectScoped: true, location: LOCATION_IDS.updates, run: (c) => this.restGetUpdates(c) },
       { method: 'GET', path: ['wit', 'workitems', '*', 'revisions'], projectScoped: true, location: LOCATION_IDS.revisions, run: (c) => this.restGetRevisions(c) },
       { method: 'GET', path: ['wit', 'workitems', '*', 'revisions', '*'], projectScoped: true, location: LOCATION_IDS.revisions, run: (c) => this.restGetRevision(c) },
       { method: 'POST', path: ['wit', 'workitems', '*', 'comments'], projectScoped: true, location: LOCATION_IDS.comments, run: (c) => this.restAddComment(c) },
@@ -406,27 +410,58 @@ class Emulator implements AdoEmulator {
       );
     }
     this.checkFields(fields);
-    sendJson(c.res, 200, this.workItemJson(this.requireWorkItem(c, c.params[0]), c, fields, $expand), locationById(LOCATION_IDS.workItems), c);
+    const w = this.asOf(this.requireWorkItem(c, c.params[0]), q.value.asOf);
+    sendJson(c.res, 200, this.workItemJson(w, c, fields, $expand), locationById(LOCATION_IDS.workItems), c);
+  }
+
+  /**
+   * The work item as it was at `asOf` (its last revision changed at or before then); a time before its first known
+   * revision is a 404 like an unknown id.
+   */
+  private asOf(w: AdoWorkItem, asOf: string | undefined): Pick<AdoWorkItem, 'id' | 'rev' | 'projectId' | 'fields' | 'relations'> {
+    if (asOf === undefined) return w;
+    const t = Date.parse(asOf);
+    const hit = this.revisionList(w).filter((r) => Date.parse(String(r.fields['System.ChangedDate'])) <= t).at(-1);
+    if (!hit) throw workItemNotFound(w.id);
+    return { ...hit, projectId: w.projectId };
   }
 
   /** `GET {project}/_apis/wit/workitems?ids=1,2` (getWorkItems): the items in the order asked, 200 at most. */
   private getWorkItemList(c: Ctx): void {
     const q = parseQuery(workItemListQuery, c.url);
     if (!q.ok) throw badRequest(q.message);
-    const { ids, fields, $expand, errorPolicy } = q.value;
+    sendJson(c.res, 200, this.workItemsAnswer(c, q.value), locationById(LOCATION_IDS.workItems), c);
+  }
+
+  /** `POST [{project}/]_apis/wit/workitemsbatch` (getWorkItemsBatch): the same answer, the request in the body. */
+  private getWorkItemsBatch(c: Ctx): void {
+    const body = workItemsBatchBody.safeParse(parseJson(c.body, '{ "ids": [1, 2], "fields"?: [...], "$expand"?: …, "errorPolicy"?: … }'));
+    if (!body.success) {
+      const i = body.error.issues[0];
+      throw badRequest(`Invalid work items batch request: ${i?.path.join('.') || 'body'}: ${i?.message ?? 'invalid'}.`);
+    }
+    const b = body.data;
+    if (b.fields !== undefined && b.fields.length === 0) throw badRequest('Invalid work items batch request: fields: at least one field is required when fields is given.');
+    sendJson(c.res, 200, this.workItemsAnswer(c, b), locationById(LOCATION_IDS.workItemsBatch), c);
+  }
+
+  private workItemsAnswer(
+    c: Ctx,
+    { ids, fields, $expand, errorPolicy, asOf }: { ids: number[]; fields?: string[]; $expand?: string; errorPolicy?: string; asOf?: string },
+  ): { count: number; value: unknown[] } {
     if (fields && $expand && $expand !== 'none') {
       throw badRequest(`The expand parameter can not be used with the fields parameter.`, 'ConflictingParametersException');
     }
     this.checkFields(fields);
     const items = ids.map((id) => {
       try {
-        return this.workItemJson(this.requireWorkItem(c, String(id)), c, fields, $expand);
+        return this.workItemJson(this.asOf(this.requireWorkItem(c, String(id)), asOf), c, fields, $expand);
       } catch (e) {
         if (errorPolicy === 'omit' && e instanceof VssError && e.status === 404) return null;
         throw e;
       }
     });
-    sendJson(c.res, 200, { count: items.length, value: items }, locationById(LOCATION_IDS.workItems), c);
+    return { count: items.length, value: items };
   }
 
   /** Parses and runs a WIQL query (REST and in-process): the query and the matching ids, or an AdoError. */
@@ -669,6 +704,55 @@ class Emulator implements AdoEmulator {
     if (!r) throw new VssError(404, `TF401233: Revision ${c.params[1]} of work item ${w.id} does not exist.`, 'WorkItemRevisionNotFoundException', `${WIT}.WorkItemRevisionNotFoundException, ${WIT}`);
     const url = `${c.orgUrl}/${w.projectId}/_apis/wit/workItems/${w.id}/revisions/${r.rev}`;
     sendJson(c.res, 200, this.workItemJson({ ...r, projectId: w.projectId }, c, undefined, q.value.$expand, false, url), locationById(LOCATION_IDS.revisions), c);
+  }
+
+  /**
+   * `GET [{project}/]_apis/wit/workItems/{id}/updates[/{n}]` (getUpdates, getUpdate): the difference each recorded
+   * revision made to the one before (the first recorded revision: every field as new).
+   */
+  private restGetUpdates(c: Ctx): void {
+    const q = parseQuery(revisionsQuery, c.url);
+    if (!q.ok) throw badRequest(q.message);
+    const w = this.requireWorkItem(c, c.params[0]);
+    const revs = this.revisionList(w);
+    const url = `${c.orgUrl}/${w.projectId}/_apis/wit/workItems/${w.id}/updates`;
+    const value = (v: AdoFieldValue | undefined) => (v !== undefined && typeof v === 'object' ? this.identityJson(v, c.orgUrl) : v);
+    const updates = revs.map((r, i) => {
+      const prev = revs[i - 1];
+      const fields: Record<string, { oldValue?: unknown; newValue?: unknown }> = {};
+      for (const k of new Set([...Object.keys(prev?.fields ?? {}), ...Object.keys(r.fields)])) {
+        const a = prev?.fields[k];
+        const b = r.fields[k];
+        if (JSON.stringify(a) === JSON.stringify(b)) continue;
+        fields[k] = { ...(a !== undefined ? { oldValue: value(a) } : {}), ...(b !== undefined ? { newValue: value(b) } : {}) };
+      }
+      fields['System.Rev'] = { ...(prev ? { oldValue: prev.rev } : {}), newValue: r.rev };
+      const key = (x: AdoRelation) => JSON.stringify([x.rel, x.workItemId, x.attachmentId, x.url]);
+      const before = new Set((prev?.relations ?? []).map(key));
+      const after = new Set(r.relations.map(key));
+      const added = r.relations.filter((x) => !before.has(key(x))).map((x) => this.relationJson(x, c.orgUrl));
+      const removed = (prev?.relations ?? []).filter((x) => !after.has(key(x))).map((x) => this.relationJson(x, c.orgUrl));
+      return {
+        id: i + 1,
+        workItemId: w.id,
+        rev: r.rev,
+        revisedBy: value(r.fields['System.ChangedBy']),
+        revisedDate: r.fields['System.ChangedDate'],
+        fields,
+        ...(added.length || removed.length ? { relations: { ...(added.length ? { added } : {}), ...(removed.length ? { removed } : {}) } } : {}),
+        url: `${url}/${i + 1}`,
+      };
+    });
+    if (c.params[1] !== undefined) {
+      const n = positiveId.safeParse(c.params[1]);
+      const one = n.success ? updates[n.data - 1] : undefined;
+      if (!one) throw new VssError(404, `Update ${c.params[1]} of work item ${w.id} does not exist.`, 'WorkItemUpdateNotFoundException', `${WIT}.WorkItemUpdateNotFoundException, ${WIT}`);
+      sendJson(c.res, 200, one, locationById(LOCATION_IDS.updates), c);
+      return;
+    }
+    const start = q.value.$skip ?? 0;
+    const page = updates.slice(start, start + (q.value.$top ?? 200));
+    sendJson(c.res, 200, { count: page.length, value: page }, locationById(LOCATION_IDS.updates), c);
   }
 
   private commentBody(c: Ctx): unknown {

@@ -36,6 +36,8 @@ export const LOCATION_IDS = {
   revisions: 'a00c85a5-80fa-4565-99c3-bcd2181434bb',
   commentVersions: '49e03b34-3be0-42e3-8a5d-e8dfb88ac954',
   attachments: 'e07b5fa4-1499-494d-a496-64b860fd64ff',
+  workItemsBatch: '908509b6-4248-4475-a1cd-829139ba419f',
+  updates: '6570bf97-d02c-4a91-8d93-3abe9895b1a9',
 } as const;
 
 /** The newest REST API version this emulator (like the service it imitates) understands. */
@@ -168,6 +170,26 @@ const LOCATIONS: readonly ApiResourceLocation[] = [
     resourceName: 'attachments',
     routeTemplate: '{project}/_apis/{area}/{resource}/{id}',
     resourceVersion: 3,
+    minVersion: '1.0',
+    maxVersion: MAX_API_VERSION,
+    releasedVersion: '7.1',
+  },
+  {
+    id: LOCATION_IDS.workItemsBatch,
+    area: 'wit',
+    resourceName: 'workItemsBatch',
+    routeTemplate: '{project}/_apis/{area}/{resource}',
+    resourceVersion: 1,
+    minVersion: '4.1',
+    maxVersion: MAX_API_VERSION,
+    releasedVersion: '7.1',
+  },
+  {
+    id: LOCATION_IDS.updates,
+    area: 'wit',
+    resourceName: 'updates',
+    routeTemplate: '{project}/_apis/{area}/workItems/{id}/{resource}/{updateNumber}',
+    resourceVersion: 4,
     minVersion: '1.0',
     maxVersion: MAX_API_VERSION,
     releasedVersion: '7.1',

@@ -244,7 +244,7 @@ export function applyPatch(base: AdoWorkItem, ops: JsonPatchOp[], env: PatchEnv)
         }
         continue;
       }
-      if (COMPUTED.has(ref.toLowerCase()) || (def.readOnly && ref !== 'System.Id')) {
+      if (COMPUTED.has(ref.toLowerCase()) || def.readOnly) {
         throw ruleError(ref, def.name, ['ReadOnly', 'InvalidNotOldValue'], `The field '${def.name}' is read-only: the service sets it.`);
       }
       if (ref === 'System.History') {

@@ -129,6 +129,24 @@ export const revisionsQuery = z.object({
   $expand: expandParam.optional(),
 });
 
+/** An enum value in a JSON body: its name (any case) or its number. */
+function enumValue<const T extends string>(byName: Record<T, number>) {
+  return z.union([z.string(), z.number().int()]).transform(String).pipe(enumParam(byName));
+}
+
+/** Body of `POST …/wit/workitemsbatch` (getWorkItemsBatch, WorkItemBatchGetRequest). */
+export const workItemsBatchBody = z.object({
+  ids: z.array(z.number().int().min(1).max(INT32_MAX)).min(1, 'at least one id is required').max(200, 'at most 200 ids are allowed'),
+  fields: z.array(z.string().min(1)).max(1000).nullish().transform((v) => v ?? undefined),
+  $expand: enumValue({ none: 0, relations: 1, fields: 2, links: 3, all: 4 }).nullish().transform((v) => v ?? undefined),
+  errorPolicy: enumValue({ fail: 1, omit: 2 }).nullish().transform((v) => v ?? undefined),
+  asOf: z
+    .string()
+    .refine((v) => !Number.isNaN(Date.parse(v)), 'must be a date and time')
+    .nullish()
+    .transform((v) => v ?? undefined),
+});
+
 /** `POST …/wit/attachments` (createAttachment). */
 export const attachmentUploadQuery = z.object({
   fileName: z.string().optional(),

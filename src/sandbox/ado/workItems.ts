@@ -8,6 +8,7 @@
 // throws (quota, disk) changed nothing, and a write that returned survives kill -9. Attachment bytes are store blobs
 // (base64 text, written and fsync'd before the commit that refers to them).
 import { randomUUID } from 'node:crypto';
+import * as z from 'zod';
 import { StoreError, blobHash, type Store, type StoreOp } from '../store';
 import { AdoError, FRAMEWORK, badRequest, witError, workItemNotFound } from './errors';
 import { findType } from './fields';
@@ -73,6 +74,65 @@ interface Planned {
   commentId?: number;
 }
 
+// Schemas of the stored records: what the store hands back on start is checked like any other input.
+const Identity = z.object({ id: z.string(), displayName: z.string(), uniqueName: z.string() });
+const FieldValue = z.union([z.string(), z.number(), z.boolean(), Identity]);
+const Relation = z.object({
+  rel: z.string(),
+  workItemId: z.number().int().optional(),
+  attachmentId: z.string().optional(),
+  url: z.string().optional(),
+  attributes: z.record(z.string(), z.unknown()),
+});
+const Version = z.object({ version: z.number().int(), text: z.string(), modifiedBy: Identity, modifiedDate: z.string(), isDeleted: z.boolean().optional() });
+const Comment = z.object({
+  id: z.number().int().positive(),
+  version: z.number().int().positive(),
+  text: z.string(),
+  createdBy: Identity,
+  createdDate: z.string(),
+  modifiedBy: Identity,
+  modifiedDate: z.string(),
+  isDeleted: z.boolean().optional(),
+  previous: z.array(Version).optional(),
+});
+const ItemRecord = z.object({
+  id: z.number().int().positive(),
+  rev: z.number().int().positive(),
+  projectId: z.string(),
+  fields: z.record(z.string(), FieldValue),
+  comments: z.array(Comment),
+  relations: z.array(Relation),
+});
+const RevisionRecord = z.object({
+  id: z.number().int().positive(),
+  rev: z.number().int().positive(),
+  fields: z.record(z.string(), FieldValue),
+  relations: z.array(Relation),
+  origin: z.string().nullable(),
+});
+const OriginRecord = z.object({ id: z.number().int().positive(), rev: z.number().int().positive(), commentId: z.number().int().positive().optional() });
+const FileRecord = z.object({
+  id: z.string(),
+  fileName: z.string(),
+  size: z.number().int().nonnegative(),
+  bytes: z.number().int().nonnegative(),
+  projectId: z.string(),
+  createdDate: z.string(),
+  createdBy: Identity,
+  blob: z.string(),
+});
+
+/** A stored record checked against its schema; a mismatch stops the start with the collection and key named. */
+function checked<S extends z.ZodType>(schema: S, collection: string, key: string, value: unknown): z.output<S> {
+  const r = schema.safeParse(value);
+  if (!r.success) {
+    const i = r.error.issues[0];
+    throw new Error(`The stored Azure DevOps emulator record ${collection}/${key} is not valid (${i?.path.join('.') || 'value'}: ${i?.message ?? 'invalid'}); the store cannot be loaded`);
+  }
+  return r.data;
+}
+
 function clone<T>(v: T): T {
   return structuredClone(v);
 }
@@ -83,6 +143,9 @@ export class WorkItemBook {
   private readonly origins = new Map<string, OriginHit>();
   private readonly attachments = new Map<string, StoredAttachment>();
   private readonly listeners = new Set<(c: WorkItemChange) => void>();
+  /** Changes not yet told to the listeners (a listener that writes queues its change behind the current ones). */
+  private readonly pending: WorkItemChange[] = [];
+  private delivering = false;
   private nextId = 1;
   private lastChange = 0;
   private readonly key: string;
@@ -100,7 +163,12 @@ export class WorkItemBook {
     this.key = org.toLowerCase();
     for (const w of seed) this.items.set(w.id, w);
     if (store) this.load(store);
-    for (const id of this.items.keys()) this.nextId = Math.max(this.nextId, id + 1);
+    for (const w of this.items.values()) {
+      this.nextId = Math.max(this.nextId, w.id + 1);
+      // Changed dates keep increasing after a restart even if the clock went back.
+      const changed = Date.parse(String(w.fields['System.ChangedDate']));
+      if (Number.isFinite(changed)) this.lastChange = Math.max(this.lastChange, changed);
+    }
   }
 
   // ---- persistence -------------------------------------------------------------------------------------------
@@ -111,21 +179,30 @@ export class WorkItemBook {
 
   private load(store: AdoPersistence): void {
     const prefix = `${this.key}:`;
-    for (const [k, v] of store.entries<AdoWorkItem>('adoItems')) if (k.startsWith(prefix)) this.items.set(v.id, v);
-    for (const [k, v] of store.entries<AdoRevision>('adoRevs')) {
+    for (const [k, raw] of store.entries<unknown>('adoItems')) {
       if (!k.startsWith(prefix)) continue;
+      const v = checked(ItemRecord, 'adoItems', k, raw);
+      this.items.set(v.id, v);
+    }
+    for (const [k, raw] of store.entries<unknown>('adoRevs')) {
+      if (!k.startsWith(prefix)) continue;
+      const v = checked(RevisionRecord, 'adoRevs', k, raw);
       const list = this.revisions.get(v.id) ?? [];
       list.push(v);
       this.revisions.set(v.id, list);
     }
     for (const list of this.revisions.values()) list.sort((a, b) => a.rev - b.rev);
-    for (const [k, v] of store.entries<OriginHit>('adoOrigins')) if (k.startsWith(prefix)) this.origins.set(k.slice(prefix.length), v);
-    // Stored with `size` = the blob's size (the store's quota accounting) and `bytes` = the attachment's.
-    for (const [k, v] of store.entries<StoredAttachment & { bytes: number }>('adoFiles')) {
-      if (k.startsWith(prefix)) this.attachments.set(v.id, { ...v, size: v.bytes });
+    for (const [k, raw] of store.entries<unknown>('adoOrigins')) {
+      if (k.startsWith(prefix)) this.origins.set(k.slice(prefix.length), checked(OriginRecord, 'adoOrigins', k, raw));
     }
-    const next = store.get<number>('meta', `ado:${this.key}:nextId`);
-    if (typeof next === 'number') this.nextId = Math.max(this.nextId, next);
+    // Stored with `size` = the blob's size (the store's quota accounting) and `bytes` = the attachment's.
+    for (const [k, raw] of store.entries<unknown>('adoFiles')) {
+      if (!k.startsWith(prefix)) continue;
+      const { bytes, ...v } = checked(FileRecord, 'adoFiles', k, raw);
+      this.attachments.set(v.id, { ...v, size: bytes });
+    }
+    const next = store.get<unknown>('meta', `ado:${this.key}:nextId`);
+    if (next !== undefined) this.nextId = Math.max(this.nextId, checked(z.number().int().positive(), 'meta', `ado:${this.key}:nextId`, next));
   }
 
   /** Commits the planned changes durably (one store commit), then applies them in memory and tells the listeners. */
@@ -167,20 +244,33 @@ export class WorkItemBook {
     }
     if (origin !== null && first) this.origins.set(origin, { id: first.item.id, rev: first.item.rev, ...(first.commentId !== undefined ? { commentId: first.commentId } : {}) });
     for (const p of planned) {
-      const change: WorkItemChange = {
+      this.pending.push({
         id: p.item.id,
         rev: p.item.rev,
         projectName: this.projects.byId(p.item.projectId)?.name ?? String(p.item.fields['System.TeamProject'] ?? ''),
         origin,
         changedDate: String(p.item.fields['System.ChangedDate']),
-      };
-      for (const l of [...this.listeners]) {
-        try {
-          l(change);
-        } catch {
-          /* a listener's failure is its own; the write is done */
+      });
+    }
+    this.deliver();
+  }
+
+  /** Tells every listener every pending change, in commit order (also when a listener writes). */
+  private deliver(): void {
+    if (this.delivering) return;
+    this.delivering = true;
+    try {
+      for (let change = this.pending.shift(); change; change = this.pending.shift()) {
+        for (const l of [...this.listeners]) {
+          try {
+            l(change);
+          } catch {
+            /* a listener's failure is its own; the write is done */
+          }
         }
       }
+    } finally {
+      this.delivering = false;
     }
   }
 

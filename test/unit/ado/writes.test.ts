@@ -2,53 +2,11 @@
 // create / update with JSON Patch, field rules and ADO's error shapes, relations and reciprocal links, revisions,
 // comments with versions, attachments, WIQL over created items; and the in-process API (origin tags, onChange).
 import * as assert from 'node:assert/strict';
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
-import * as azdev from 'azure-devops-node-api';
 import type { IWorkItemTrackingApi } from 'azure-devops-node-api/WorkItemTrackingApi';
-import { CommentSortOrder, WorkItemExpand } from 'azure-devops-node-api/interfaces/WorkItemTrackingInterfaces';
-import { createAdoEmulator, type AdoEmulator, type AdoEmulatorOptions, type JsonPatchOp, type WorkItemChange } from '../../../src/sandbox/ado';
-
-const PAT = 'writes-pat-0123456789abcdefghijklmnopqrstuvwxyz';
-
-export interface Served {
-  emulator: AdoEmulator;
-  orgUrl: string;
-  close(): Promise<void>;
-}
-
-export async function serveEmulator(options: Partial<AdoEmulatorOptions> = {}): Promise<Served> {
-  const emulator = createAdoEmulator({ org: 'contoso', pat: PAT, seed: true, ...options });
-  let base = '';
-  const server = http.createServer((req, res) => void emulator.handle(req, res, base));
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/ado`;
-  return {
-    emulator,
-    orgUrl: emulator.orgUrl(base),
-    close: () =>
-      new Promise<void>((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
-  };
-}
-
-export async function witApi(orgUrl: string, pat = PAT): Promise<IWorkItemTrackingApi> {
-  return new azdev.WebApi(orgUrl, azdev.getPersonalAccessTokenHandler(pat)).getWorkItemTrackingApi();
-}
-
-type Failure = Error & { statusCode?: number; result?: { message?: string; typeKey?: string; customProperties?: Record<string, unknown> } };
-
-export async function failure(p: Promise<unknown>): Promise<Failure> {
-  try {
-    await p;
-  } catch (e) {
-    return e as Failure;
-  }
-  assert.fail('expected the call to fail');
-}
+import { CommentSortOrder, WorkItemErrorPolicy, WorkItemExpand } from 'azure-devops-node-api/interfaces/WorkItemTrackingInterfaces';
+import type { JsonPatchOp, WorkItemChange } from '../../../src/sandbox/ado';
+import { PAT, failure, serveEmulator, witApi, type Served } from './helpers';
 
 const add = (field: string, value: unknown): JsonPatchOp => ({ op: 'add', path: `/fields/${field}`, value });
 
@@ -144,6 +102,21 @@ describe('Azure DevOps emulator: work item writes (azure-devops-node-api)', () =
     assert.equal(revs[0].fields!['System.Title'], 'Refund fails for partially captured card payments');
     assert.equal(revs[1].fields!['System.Title'], 'Refund fails for partial captures');
     assert.equal((await wit.getRevision(1, before.rev! + 1)).fields!['System.State'], 'Resolved');
+    // getUpdates: what each revision changed.
+    const updates = await wit.getUpdates(1);
+    assert.deepEqual(updates.map((u) => [u.id, u.rev]), [[1, before.rev], [2, before.rev! + 1]]);
+    assert.deepEqual(updates[1].fields!['System.Title'], { oldValue: 'Refund fails for partially captured card payments', newValue: 'Refund fails for partial captures' });
+    assert.deepEqual(updates[1].fields!['System.Tags'], { oldValue: 'Customer Reported; Refunds' });
+    assert.equal(updates[1].fields!['System.ChangedBy'].newValue.uniqueName, 'emulator@contoso.example');
+    assert.ok(updates[1].revisedDate instanceof Date);
+    assert.equal((await wit.getUpdate(1, 2)).rev, before.rev! + 1);
+    // getWorkItemsBatch: the same items, the request in the body.
+    const batch = await wit.getWorkItemsBatch({ ids: [1, 999, 2], fields: ['System.Title', 'System.Rev'], errorPolicy: WorkItemErrorPolicy.Omit });
+    assert.deepEqual(batch.map((w) => w && [w.id, w.fields?.['System.Title'], w.fields?.['System.Rev']]), [[1, 'Refund fails for partial captures', before.rev! + 1], null, [2, 'Support Apple Pay in the hosted checkout', 3]]);
+    // asOf: the work item as it was then.
+    const then = await wit.getWorkItem(1, undefined, before.fields!['System.ChangedDate']);
+    assert.equal(then.fields!['System.Title'], 'Refund fails for partially captured card payments');
+    assert.equal((await wit.getWorkItem(1, undefined, updated.fields!['System.ChangedDate'])).rev, before.rev! + 1);
   });
 
   it('refuses bad patches with the service\'s errors and applies nothing', async () => {
@@ -288,8 +261,59 @@ describe('Azure DevOps emulator: work item writes (azure-devops-node-api)', () =
     const r = await wit.queryByWiql({ query: "SELECT [System.Id] FROM WorkItems WHERE [System.TeamProject] = @project AND [Custom.Customer] = 'Globex' ORDER BY [System.Id] DESC" }, { project: 'Payments' });
     assert.deepEqual(r.workItems?.map((w) => w.id), [6, 2]);
     assert.deepEqual(s.emulator.queryWiql('Payments', "SELECT [System.Id] FROM WorkItems WHERE [System.Title] CONTAINS 'payout'"), [6]);
+    await wit.updateWorkItem(null, [add('System.AssignedTo', 'chen.li@contoso.com')], 6);
+    for (const who of ['chen.li@contoso.com', 'Chen Li', 'Chen Li <chen.li@contoso.com>']) {
+      assert.deepEqual(s.emulator.queryWiql('Payments', `SELECT [System.Id] FROM WorkItems WHERE [System.TeamProject] = @project AND [System.AssignedTo] = '${who}'`), [6], who);
+    }
     assert.throws(() => s.emulator.queryWiql('Payments', 'SELECT [System.Id] FROM WorkItems WHERE [Custom.Nope] = 1'), (e: Error & { status?: number }) => e.status === 400 && /TF51535/.test(e.message));
     assert.throws(() => s.emulator.queryWiql('Payments', 'SELECT nothing'), (e: Error & { typeKey?: string }) => e.typeKey === 'WorkItemQueryInvalidException');
+  });
+});
+
+describe('Azure DevOps emulator: random patch documents', () => {
+  let s: Served;
+  beforeEach(async () => {
+    s = await serveEmulator();
+  });
+  afterEach(async () => {
+    await s.close();
+  });
+
+  it('answers every random document with success or a 4xx AdoError that changed nothing (seeded)', async () => {
+    let seed = 0x5eed;
+    const rnd = (n: number) => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const pick = <T>(xs: readonly T[]): T => xs[rnd(xs.length)];
+    const paths = ['/fields/System.Title', '/fields/System.State', '/fields/System.Tags', '/fields/System.AssignedTo', '/fields/Microsoft.VSTS.Common.Priority', '/fields/Custom.Customer', '/fields/Custom.RegulatoryImpact',
+      '/fields/Custom.PaymentProvider', '/fields/System.AreaPath', '/fields/System.Rev', '/fields/Nope.Field', '/fields/', '/relations/-', '/relations/0', '/relations/7', '/relations/0/attributes/comment', '/rev', '/id', 'fields/System.Title', '/', ''];
+    const values: unknown[] = ['', 'Active', 'Closed', 'Doing', 'Ana Ruiz <ana.ruiz@contoso.com>', 'someone', 1, 2, 9, -1, 1.5, true, 'true', null, [], {}, { rel: 'System.LinkTypes.Related', url: 'x/_apis/wit/workItems/2' },
+      { rel: 'System.LinkTypes.Hierarchy-Reverse', url: 'x/_apis/wit/workItems/1' }, { rel: 'AttachedFile', url: 'nope' }, { rel: 'Hyperlink', url: 'https://example.com/a' }, 'Payments\\Gateway', 'x'.repeat(300), '\u0000\u202e'];
+    const ops = ['add', 'replace', 'remove', 'test', 'move', 'copy', 'frobnicate', 0, 2, 5];
+    let applied = 0;
+    let refused = 0;
+    for (let i = 0; i < 400; i++) {
+      const doc = Array.from({ length: 1 + rnd(4) }, () => {
+        const op: Record<string, unknown> = { op: pick(ops), path: pick(paths) };
+        if (rnd(5) > 0) op.value = pick(values);
+        return op;
+      });
+      const before = s.emulator.getWorkItem(1);
+      const revs = s.emulator.getRevisions(1).length;
+      try {
+        await s.emulator.updateWorkItem(1, doc as JsonPatchOp[]);
+        applied++;
+      } catch (e) {
+        refused++;
+        const err = e as Error & { status?: number; typeKey?: string };
+        assert.equal(err.name, 'AdoError', `${JSON.stringify(doc)} threw ${String(e)}`);
+        assert.ok(err.status! >= 400 && err.status! < 500 && err.typeKey, `${JSON.stringify(doc)} → ${err.status} ${err.message}`);
+        assert.deepEqual(s.emulator.getWorkItem(1), before, `${JSON.stringify(doc)} was refused but changed the work item`);
+        assert.equal(s.emulator.getRevisions(1).length, revs);
+      }
+    }
+    assert.ok(applied > 10 && refused > 10, `applied ${applied}, refused ${refused}`);
   });
 });
 
@@ -339,6 +363,24 @@ describe('Azure DevOps emulator: in-process API', () => {
     const copy = s.emulator.getWorkItem(w.id)!;
     copy.fields['System.Title'] = 'mutated';
     assert.equal(s.emulator.getWorkItem(w.id)!.fields['System.Title'], 'Dark mode everywhere');
+  });
+
+  it('tells every listener every change in commit order, also when a listener writes', async () => {
+    const seenA: number[] = [];
+    const seenB: number[] = [];
+    s.emulator.onChange((c) => {
+      seenA.push(c.rev);
+      if (c.rev === 6) void s.emulator.updateWorkItem(1, [add('System.Title', 'written by a listener')], { origin: 'listener' });
+    });
+    s.emulator.onChange(() => {
+      throw new Error('a failing listener does not undo the write nor stop the others');
+    });
+    s.emulator.onChange((c) => seenB.push(c.rev));
+    const w = await s.emulator.updateWorkItem(1, [add('System.Title', 'first')]);
+    assert.equal(w.rev, 6);
+    assert.deepEqual(seenA, [6, 7]);
+    assert.deepEqual(seenB, [6, 7], 'the second listener saw rev 6 before the listener-written rev 7');
+    assert.equal(s.emulator.getWorkItem(1)!.fields['System.Title'], 'written by a listener');
   });
 
   it('links in-process with host-independent URLs and attaches files', async () => {

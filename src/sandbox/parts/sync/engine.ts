@@ -190,12 +190,14 @@ export class SyncEngine {
     const [id, kind, rest] = op.k.split('|');
     const cs = this.cs(id);
     if (op.v !== undefined) {
-      if (kind === 'o') {
-        cs.out.push(op.v as OutMessage);
-        return;
-      }
-      if (kind === 'i') {
-        cs.inbox.push(op.v as InEntry);
+      if (kind === 'o' || kind === 'i') {
+        // Replaces the entry of that seq, or inserts it in seq order (usually at the end).
+        const list: Array<{ seq: number }> = kind === 'o' ? cs.out : cs.inbox;
+        const v = op.v as OutMessage & InEntry;
+        const at = list.findIndex((m) => m.seq >= v.seq);
+        if (at === -1) list.push(v);
+        else if (list[at].seq === v.seq) list[at] = v;
+        else list.splice(at, 0, v);
         return;
       }
       if (kind === 'p') {
@@ -570,9 +572,8 @@ export class SyncEngine {
       do {
         this.again = false;
         await new Promise((r) => setImmediate(r));
-        while (!this.stopped && (await this.step())) {
-          /* one unit of work per step */
-        }
+        // One unit of work per connection per step, and the event loop runs between steps (requests are served).
+        while (!this.stopped && (await this.step())) await new Promise((r) => setImmediate(r));
       } while (this.again && !this.stopped);
     })()
       .catch((e: unknown) => this.ctx.opts.log(`sync worker failed: ${(e as Error)?.stack ?? String(e)}`))
@@ -596,19 +597,33 @@ export class SyncEngine {
       const inEntry = this.nextIncoming(cs);
       if (inEntry) {
         did = true;
-        await this.guard(rec, () => this.applyIncoming(rec, cs, inEntry));
+        await this.guard(rec, cs, keys.in(cs.id, inEntry.seq), inEntry, { direction: 'incoming', workItemId: cs.byRemote.get(inEntry.remoteId) ?? null, remoteId: inEntry.remoteId }, () =>
+          this.applyIncoming(rec, cs, inEntry),
+        );
       }
       const d = [...cs.dirty.values()].find((x) => !x.blocked);
       if (d) {
         did = true;
-        await this.guard(rec, () => this.runOutgoingFor(rec, cs, d));
+        await this.guard(rec, cs, keys.dirty(cs.id, d.workItemId), d, { direction: 'outgoing', workItemId: d.workItemId, remoteId: cs.pairs.get(d.workItemId)?.remoteId ?? null }, () =>
+          this.runOutgoingFor(rec, cs, d),
+        );
       }
     }
     return did;
   }
 
-  /** Storage failures stop the worker for now (retried on the next kick); nothing else escapes. */
-  private async guard(rec: ConnRecord, work: () => Promise<void>): Promise<void> {
+  /**
+   * Storage failures stop the worker for now (it tries again 5 s later); any other exception (a replica that is not
+   * JSON, a helper that threw outside the script) becomes a sync error on the entry, so the worker never spins on it.
+   */
+  private async guard(
+    rec: ConnRecord,
+    cs: ConnSync,
+    ref: string,
+    entry: DirtyEntry | InEntry,
+    where: Pick<ErrorRecord, 'direction' | 'workItemId' | 'remoteId'>,
+    work: () => Promise<void>,
+  ): Promise<void> {
     try {
       await work();
     } catch (e) {
@@ -617,7 +632,8 @@ export class SyncEngine {
         if (!this.stopped) setTimeout(() => this.kick(), 5_000).unref();
         throw e;
       }
-      throw e;
+      if (this.gone(cs) || this.ctx.store.get('sync', ref) === undefined) return;
+      this.commit(this.errorOps(rec, cs, ref, entry, { ...where, message: (e as Error)?.message ?? String(e), line: null, column: null }));
     }
   }
 
@@ -692,7 +708,7 @@ export class SyncEngine {
       id: randomUUID(),
       seq,
       workItemId: d.workItemId,
-      yourId: pair ? Number(pair.remoteId) : null,
+      yourId: pair && /^\d{1,10}$/.test(pair.remoteId) ? Number(pair.remoteId) : null,
       replica: res.json,
       images: pair?.imported ?? {},
       createdAt: this.ctx.nowIso(),
