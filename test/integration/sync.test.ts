@@ -310,6 +310,39 @@ describe('Work item sync in VS Code', function () {
     }
   });
 
+  it('Sync Work Item reports a failure of the outgoing script with its line; Open Script at Line (by error id) opens the outgoing script there; Retry after the fix', async () => {
+    const current = await clientA.getSyncRule(connA.id, 'outgoing');
+    const fixed = current.script;
+    await clientA.putSyncRule(connA.id, 'outgoing', `// broken for the integration test\nthrow new IllegalStateException("outgoing broken on purpose")\n${fixed}`, current.version);
+    try {
+      const res = await vscode.commands.executeCommand('exalate.syncWorkItem', { nodeUrl: a.url, connectionId: connA.id, workItemId: 2 });
+      assert.deepEqual(res, { workItemId: 2, queued: true });
+      await until('the failure is reported', () => ui.errors.some((m) => /^Sync of #2\b.* over “Sync IT \d+” failed: outgoing broken on purpose \(line 2\)$/.test(m)), 30_000);
+      assert.ok(!ui.infos.some((m) => /#2 was sent/.test(m)), 'not reported as sent');
+      const node = (await clientA.listSyncErrors(connA.id)).find((e) => /outgoing broken on purpose/.test(e.message));
+      assert.ok(node);
+      const item = (await sectionItems(a, connA, 'Errors')).find((e) => /outgoing broken on purpose/.test(e.label));
+      assert.ok(item, 'listed under Errors on contoso');
+      assert.match(item.description, /^line 2(:\d+)? · outgoing · #2/);
+
+      await vscode.commands.executeCommand('exalate.openSyncErrorScript', { nodeUrl: a.url, connectionId: connA.id, errorId: node.id });
+      const editor = vscode.window.activeTextEditor!;
+      assert.match(editor.document.uri.path, /\/outgoing\.groovy$/);
+      assert.equal(new URLSearchParams(editor.document.uri.query).get('id'), connA.id);
+      assert.equal(editor.selection.active.line, 1);
+      assert.match(editor.document.lineAt(1).text, /outgoing broken on purpose/);
+
+      const again = await clientA.getSyncRule(connA.id, 'outgoing');
+      await clientA.putSyncRule(connA.id, 'outgoing', fixed, again.version);
+      assert.equal(await vscode.commands.executeCommand('exalate.retrySyncError', { nodeUrl: a.url, connectionId: connA.id, errorId: node.id }), true);
+      await until('the retry outcome is reported', () => ui.infos.some((m) => /^#2\b.* synced over “Sync IT \d+” after the retry\.$/.test(m)));
+      assert.deepEqual(await clientA.listSyncErrors(connA.id), []);
+    } finally {
+      const now = await clientA.getSyncRule(connA.id, 'outgoing');
+      if (now.script !== fixed) await clientA.putSyncRule(connA.id, 'outgoing', fixed, now.version);
+    }
+  });
+
   it('Edit Sync Triggers…: bad WIQL shows the node\'s message in the box and stores nothing; add, deactivate, bulk exalate, delete', async () => {
     const row = await connectionRow(a, connA);
     const bad = "SELECT [System.Id] FROM WorkItems WHERE [System.NoSuchField] = 'x'";
