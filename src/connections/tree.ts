@@ -84,6 +84,8 @@ export interface ConnectionChildren<T extends ContributedElement = ContributedEl
   getTreeItem(element: T): vscode.TreeItem;
   /** The parent element, or undefined when the parent is the connection itself. */
   getParent(element: T): T | undefined;
+  /** The node's list was reloaded (or the node removed: an empty set): drop what belongs to other connections. */
+  retain(nodeUrl: string, connectionIds: ReadonlySet<string>): void;
   /** The tree reloads a node (or every node): reload what was shown of it. */
   refresh(nodeUrl?: string): Promise<void>;
   /** Fires with an element (or undefined for the whole tree) whose items changed. */
@@ -126,6 +128,8 @@ export class ConnectionsTree implements vscode.TreeDataProvider<Element>, vscode
   readonly onDidChangeModels = this.modelChanged.event;
   private readonly contributors: ConnectionChildren[] = [];
   private readonly contributorSubs: vscode.Disposable[] = [];
+  /** Nodes whose connections contributors were told about (told again with none when the node goes). */
+  private readonly contributedNodes = new Set<string>();
 
   constructor(
     private readonly nodes: NodeRegistry,
@@ -190,6 +194,11 @@ export class ConnectionsTree implements vscode.TreeDataProvider<Element>, vscode
       }
     }
     for (const url of this.connElements.keys()) if (!urls.has(url)) this.connElements.delete(url);
+    for (const url of this.contributedNodes) {
+      if (urls.has(url)) continue;
+      for (const c of this.contributors) c.retain(url, new Set());
+      this.contributedNodes.delete(url);
+    }
     this.changed.fire(undefined);
     this.modelChanged.fire();
   }
@@ -218,6 +227,11 @@ export class ConnectionsTree implements vscode.TreeDataProvider<Element>, vscode
     if (m && elements && !m.loading) {
       const present = new Set(m.connections.map((c) => c.id));
       for (const id of elements.keys()) if (!present.has(id)) elements.delete(id);
+    }
+    if (m && m.state.kind === 'loaded' && !m.loading) {
+      const present = new Set(m.connections.map((c) => c.id));
+      this.contributedNodes.add(nodeUrl);
+      for (const c of this.contributors) c.retain(nodeUrl, present);
     }
     if (m?.state.kind === 'error') this.log.warn(`Loading connections of ${nodeUrl} failed: ${describe(m.state.error)}`);
     if (m?.moreError) this.log.warn(`Loading more connections of ${nodeUrl} failed: ${describe(m.moreError)}`);

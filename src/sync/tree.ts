@@ -131,14 +131,23 @@ export class SyncTree implements vscode.Disposable {
     await Promise.all([m.queue.refresh(), m.errors.refresh(), m.synced.loaded ? m.synced.refresh() : Promise.resolve()]);
   }
 
-  /** Drops the models of connections that are gone (the node's list no longer has them). */
-  forget(nodeUrl: string, keep: ReadonlySet<string>): void {
+  /** Drops the lists of connections that are gone (deleted, or their node removed), so nothing reloads them. */
+  retain(nodeUrl: string, connectionIds: ReadonlySet<string>): void {
     for (const [k, m] of this.models) {
-      if (m.nodeUrl === nodeUrl && !keep.has(m.connectionId)) {
+      if (m.nodeUrl === nodeUrl && !connectionIds.has(m.connectionId)) {
         m.dispose();
         this.models.delete(k);
+        this.summaries.delete(k);
+        for (const s of SYNC_SECTIONS) this.sections.delete(`${k}#${s}`);
+        this.directions.delete(`${k}#outgoing`);
+        this.directions.delete(`${k}#incoming`);
       }
     }
+  }
+
+  /** Lists kept (tests: they must not only grow). */
+  get modelCount(): number {
+    return this.models.size;
   }
 
   private onListChange(nodeUrl: string, connectionId: string, section: SyncSection): void {

@@ -449,6 +449,21 @@ describe('Work item sync in VS Code', function () {
     assert.equal(submitted.length, before);
   });
 
+  it('drops the sync lists of a deleted connection, so the auto-refresh stops asking for them', async () => {
+    const extra = (
+      await clientA.initiateConnection(
+        { destinationUrl: null, mode: 'script', localShortName: 'contoso', remoteShortName: 'nobody', name: `Doomed ${Date.now()}`, project: 'Payments' },
+        newIdempotencyKey(),
+      )
+    ).connection;
+    await vscode.commands.executeCommand('exalate.refresh');
+    const row = await connectionRow(a, extra);
+    for (const s of await children(row.element)) if (s.contextValue?.startsWith('syncSection')) await children(s.element);
+    const withIt = full.sync.tree.modelCount;
+    await clientA.deleteConnection(extra.id);
+    await until('the lists of the deleted connection are dropped', () => full.sync.tree.modelCount === withIt - 1);
+  });
+
   it('refuses bad arguments with a specific message and does nothing', async () => {
     await vscode.commands.executeCommand('exalate.syncWorkItem', { nodeUrl: a.url, connectionId: '../../admin' });
     assert.match(ui.errors.at(-1) ?? '', /invalid argument: connectionId: connectionId must be a connection id \(a UUID\)/);
