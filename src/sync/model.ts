@@ -165,7 +165,8 @@ export class ConnectionSync {
     readonly connectionId: string,
     getClient: () => Promise<SyncClient>,
     onChange: (section: SyncSection) => void,
-    pageSize = SYNCED_PAGE_SIZE,
+    /** Synced items per request (read at each request). */
+    pageSize: () => number = () => SYNCED_PAGE_SIZE,
   ) {
     this.queue = new RemoteList(
       async (_cursor, signal) => ({ items: await (await getClient()).getSyncQueue(connectionId, { signal }), nextCursor: null }),
@@ -178,7 +179,7 @@ export class ConnectionSync {
       (e) => e.id,
     );
     this.synced = new RemoteList(
-      async (cursor, signal) => (await getClient()).listSynced(connectionId, { limit: pageSize, cursor, signal }),
+      async (cursor, signal) => (await getClient()).listSynced(connectionId, { limit: pageSize(), cursor, signal }),
       () => onChange('synced'),
       (s) => `${s.localId}|${s.remoteId}`,
     );

@@ -7,6 +7,7 @@ import type { Connection, SyncDirection, SyncError, SyncQueueItem, SyncedItem } 
 import { Commands } from '../shared/commands';
 import {
   ConnectionSync,
+  SYNCED_PAGE_SIZE,
   SYNC_SECTIONS,
   describeError,
   loadErrorTitle,
@@ -100,6 +101,8 @@ export class SyncTree implements vscode.Disposable {
   private readonly models = new Map<string, ConnectionSync>();
   private readonly sections = new Map<string, SyncSectionElement>();
   private readonly directions = new Map<string, QueueDirectionElement>();
+  /** Synced items per request ("Load more…" past it); the tests make it small. */
+  pageSize = SYNCED_PAGE_SIZE;
   /** The connection summaries last shown (for section counts before a list is loaded). */
   private readonly summaries = new Map<string, Connection['sync']>();
 
@@ -114,7 +117,13 @@ export class SyncTree implements vscode.Disposable {
     const k = key(nodeUrl, connectionId);
     let m = this.models.get(k);
     if (!m) {
-      m = new ConnectionSync(nodeUrl, connectionId, () => this.getClient(nodeUrl), (section) => this.onListChange(nodeUrl, connectionId, section));
+      m = new ConnectionSync(
+        nodeUrl,
+        connectionId,
+        () => this.getClient(nodeUrl),
+        (section) => this.onListChange(nodeUrl, connectionId, section),
+        () => this.pageSize,
+      );
       this.models.set(k, m);
     }
     return m;

@@ -449,6 +449,28 @@ describe('Work item sync in VS Code', function () {
     assert.equal(submitted.length, before);
   });
 
+  it('pages Synced items like the connection list: "Load more…" loads the next page', async () => {
+    const pairs = (await clientA.listSynced(connA.id)).items;
+    assert.ok(pairs.length >= 2, `two pairs synced by now: ${JSON.stringify(pairs)}`);
+    const previous = full.sync.tree.pageSize;
+    full.sync.tree.pageSize = 1;
+    try {
+      // A refresh keeps as many as were shown: start over (as for a connection shown for the first time).
+      full.sync.tree.retain(a.url, new Set());
+      let items = await sectionItems(a, connA, 'Synced items');
+      assert.deepEqual(items.map((i) => i.label), [`#${pairs[0].localId} ↔ ${pairs[0].remoteId}`, 'Load more…']);
+      assert.equal(items[1].description, '1 shown');
+      assert.equal((await section(a, connA, 'Synced items')).description, '1+');
+      const more = items[1].command!;
+      assert.equal(more.command, 'exalate.loadMoreSyncedItems');
+      await vscode.commands.executeCommand(more.command, ...(more.arguments ?? []));
+      items = await sectionItems(a, connA, 'Synced items');
+      assert.deepEqual(items.slice(0, 2).map((i) => i.label), pairs.slice(0, 2).map((p) => `#${p.localId} ↔ ${p.remoteId}`));
+    } finally {
+      full.sync.tree.pageSize = previous;
+    }
+  });
+
   it('drops the sync lists of a deleted connection, so the auto-refresh stops asking for them', async () => {
     const extra = (
       await clientA.initiateConnection(

@@ -175,7 +175,7 @@ describe('sync/model ConnectionSync', () => {
       },
     } as unknown as Pick<ExalateClient, 'getSyncQueue' | 'listSyncErrors' | 'listSynced'>;
     const changed: string[] = [];
-    const m = new ConnectionSync('http://127.0.0.1:1', 'c1', async () => client, (s) => changed.push(s), 50);
+    const m = new ConnectionSync('http://127.0.0.1:1', 'c1', async () => client, (s) => changed.push(s), () => 50);
     await m.errors.ensureLoaded();
     await m.synced.ensureLoaded();
     assert.deepEqual(calls, ['errors c1', 'synced c1 50 null']);
