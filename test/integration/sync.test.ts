@@ -343,7 +343,7 @@ describe('Work item sync in VS Code', function () {
     }
   });
 
-  it('Edit Sync Triggers…: bad WIQL shows the node\'s message in the box and stores nothing; add, deactivate, bulk exalate, delete', async () => {
+  it('Edit Sync Triggers…: bad WIQL shows the node\'s message in the box and stores nothing; add, deactivate, bulk exalate, edit, activate, delete', async () => {
     const row = await connectionRow(a, connA);
     const bad = "SELECT [System.Id] FROM WorkItems WHERE [System.NoSuchField] = 'x'";
     const good = "SELECT [System.Id] FROM WorkItems WHERE [System.TeamProject] = 'Payments' AND [System.WorkItemType] = 'Bug'";
@@ -378,6 +378,21 @@ describe('Work item sync in VS Code', function () {
     assert.deepEqual(await clientA.getTriggers(connA.id), final);
     assert.ok(ui.infos.some((m) => /^\d+ work items? (is|are) queued for sync over “Sync IT \d+”\.$/.test(m)), ui.infos.join(' | '));
     assert.deepEqual(ui.errors, []);
+
+    // Edit the query: the box starts with the stored query; a refused edit keeps the stored one.
+    const edited = "SELECT [System.Id] FROM WorkItems WHERE [System.TeamProject] = 'Payments' AND [System.State] = 'Active'";
+    ui.picks.push(byLabel('SELECT [System.Id]'), byLabel('Edit Query'));
+    ui.queries.push(async (o) => {
+      assert.equal(o.value, good);
+      assert.match((await o.submit(bad)) ?? '', /NoSuchField/i);
+      assert.equal((await clientA.getTriggers(connA.id))[0].query, good, 'the refused edit stored nothing');
+      assert.equal(await o.submit(edited), undefined);
+      return edited;
+    });
+    ui.picks.push(byLabel('SELECT [System.Id]'), byLabel('Activate'), cancel);
+    const afterEdit = (await vscode.commands.executeCommand('exalate.editSyncTriggers', { nodeUrl: a.url, connectionId: connA.id })) as typeof final;
+    assert.deepEqual(afterEdit.map((x) => [x.id, x.query, x.active]), [[final[0].id, edited, true]]);
+    assert.deepEqual(await clientA.getTriggers(connA.id), afterEdit);
 
     // Delete (after a confirmation).
     ui.picks.push(byLabel('SELECT [System.Id]'), byLabel('Delete'), cancel);
