@@ -149,6 +149,27 @@ export class SyncEngine {
       }
     }
     if (ops.length) this.commitDirty(ops);
+    // Likewise a new work item a trigger matches, changed after the last change a trigger queued, that is in no
+    // queue and has no twin: its change event may have been lost with the crash.
+    for (const cs of this.conns.values()) {
+      const rec = this.index.conns.get(cs.id);
+      if (!rec || !rec.accepted || rec.demo || cs.state.seen === undefined) continue;
+      const seen = cs.state.seen;
+      for (const t of cs.triggers) {
+        if (!t.active) continue;
+        let ids: number[];
+        try {
+          ids = emulator.queryWiql(rec.project, t.query);
+        } catch {
+          continue;
+        }
+        for (const wid of ids) {
+          if (cs.pairs.has(wid) || cs.dirty.has(wid) || cs.out.some((m) => m.workItemId === wid)) continue;
+          const changed = emulator.getWorkItem(wid)?.fields['System.ChangedDate'];
+          if (typeof changed === 'string' && changed > seen) this.commitDirty(this.dirtyOps(cs, wid, changed));
+        }
+      }
+    }
     this.kick();
   }
 
@@ -170,9 +191,10 @@ export class SyncEngine {
 
   // ---- marking work items dirty ------------------------------------------------------------------------------
 
-  private dirtyOps(cs: ConnSync, workItemId: number): StoreOp[] {
+  private dirtyOps(cs: ConnSync, workItemId: number, changedDate?: string): StoreOp[] {
     const d: DirtyEntry = { workItemId, order: cs.state.order + 1, createdAt: this.ctx.nowIso(), blocked: null };
     const state: SyncState = { ...cs.state, order: d.order };
+    if (changedDate !== undefined && (cs.state.seen === undefined || changedDate > cs.state.seen)) state.seen = changedDate;
     return [
       { c: 'sync', k: keys.dirty(cs.id, workItemId), v: d },
       { c: 'sync', k: keys.state(cs.id), v: state },
@@ -264,7 +286,7 @@ export class SyncEngine {
       const paired = cs?.pairs.has(c.id) ?? false;
       if (cs?.dirty.has(c.id)) continue;
       if (!paired && !this.matchesTrigger(rec, cs, c)) continue;
-      ops = ops.concat(this.dirtyOps(this.cs(rec.id), c.id));
+      ops = ops.concat(this.dirtyOps(this.cs(rec.id), c.id, paired ? undefined : c.changedDate));
       // dirtyOps reads cs.state.order: commit per connection so the next one sees its own counter.
       try {
         this.commitDirty(ops);
