@@ -139,16 +139,14 @@ export class SyncEngine {
     this.unsubscribe = emulator.onChange((c) => this.onChange(c));
     // A change acknowledged just before a crash may not have been marked dirty: a twin whose revision is newer than
     // the engine's last look at it is synced again (sending the same state twice is harmless).
-    const ops: StoreOp[] = [];
     for (const cs of this.conns.values()) {
       const rec = this.index.conns.get(cs.id);
       if (!rec) continue;
       for (const p of cs.pairs.values()) {
         const w = emulator.getWorkItem(p.localId);
-        if (w && p.localRev !== null && w.rev > p.localRev && !cs.dirty.has(p.localId)) ops.push(...this.dirtyOps(cs, p.localId));
+        if (w && p.localRev !== null && w.rev > p.localRev && !cs.dirty.has(p.localId)) this.commitDirty(this.dirtyOps(cs, p.localId));
       }
     }
-    if (ops.length) this.commitDirty(ops);
     // Likewise a new work item a trigger matches, changed after the last change a trigger queued, that is in no
     // queue and has no twin: its change event may have been lost with the crash.
     for (const cs of this.conns.values()) {
