@@ -38,6 +38,17 @@ import type { SyncEmulator, WorkItemChange } from './emulator';
 import { commentHtml, incomingWrites, scriptWorkItem } from './model';
 import { MAX_REPLICA_CHARS, keys, type DirtyEntry, type ErrorRecord, type InEntry, type OutMessage, type Pair, type SyncState, type Trigger } from './records';
 
+/**
+ * The trigger query narrowed to one work item (`[System.Id] = id` as its first condition), so checking a change costs
+ * one cheap comparison per work item instead of the whole query. Flat `SELECT … FROM WorkItems [WHERE …] [ORDER BY …]`
+ * queries (conditions joined by AND) only; anything else is returned unchanged.
+ */
+export function narrowToWorkItem(wiql: string, id: number): string {
+  const m = /^(SELECT .+? FROM WorkItems)(?: WHERE (.+?))?( ORDER BY .+)?$/i.exec(wiql.trim().replace(/\s+/g, ' '));
+  if (!m || (m[2] !== undefined && /\bOR\b|\(/i.test(m[2].replace(/'(?:[^']|'')*'/g, "''")))) return wiql;
+  return `${m[1]} WHERE [System.Id] = ${id}${m[2] ? ` AND ${m[2]}` : ''}${m[3] ?? ''}`;
+}
+
 /** Everything the engine keeps in memory for one connection (mirrors its store records). */
 export class ConnSync {
   state: SyncState = { outSeq: 0, inSeq: 0, order: 0 };
@@ -301,7 +312,7 @@ export class SyncEngine {
     for (const t of cs.triggers) {
       if (!t.active) continue;
       try {
-        if (this.em.queryWiql(rec.project, t.query).includes(c.id)) return true;
+        if (this.em.queryWiql(rec.project, narrowToWorkItem(t.query, c.id)).includes(c.id)) return true;
       } catch (e) {
         this.ctx.opts.log(`sync: trigger ${t.id} of "${rec.name}" failed (${(e as Error).message})`);
       }
