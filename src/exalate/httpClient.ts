@@ -316,7 +316,14 @@ export class HttpExalateClient implements ExalateClient {
     );
   }
 
-  putSyncRule(
+  getLatestSyncRule(id: string, dir: RuleDirection, opts?: CallOptions): Promise<SyncRule> {
+    return this.#call(
+      { method: 'GET', path: `${rulePath(id, dir)}/latest`, schema: SyncRuleSchema, retry: 'safe', resource: ruleResource(id, dir) },
+      opts,
+    );
+  }
+
+  saveDraft(
     id: string,
     dir: RuleDirection,
     script: string,
@@ -328,19 +335,37 @@ export class HttpExalateClient implements ExalateClient {
     if (author) headers[AUTHOR_HEADER] = author;
     return this.#call(
       {
-        method: 'PUT',
-        path: rulePath(id, dir),
+        method: 'POST',
+        path: `${rulePath(id, dir)}/drafts`,
         body: { script },
         headers,
         schema: SyncRuleSchema,
-        retry: 'safe',
+        retry: 'safe', // If-Match makes a repeat harmless: it can only land once
         resource: ruleResource(id, dir),
         ifMatch: ifMatchVersion,
-        // A 412 after a retry whose current rule is our script at the next version: our first attempt landed.
+        // A 412 after a retry whose newest version is our script at the next version: our first attempt landed.
         recoverAfterRetry: (status, body) => {
           const cur = body?.error.current;
           return status === 412 && cur && cur.version === ifMatchVersion + 1 && cur.script === script ? cur : undefined;
         },
+      },
+      opts,
+    );
+  }
+
+  publishVersion(id: string, dir: RuleDirection, version: number, opts: PutSyncRuleOptions = {}): Promise<SyncRule> {
+    const headers: Record<string, string> = {};
+    const author = opts.author ? authorHeader(opts.author) : '';
+    if (author) headers[AUTHOR_HEADER] = author;
+    return this.#call(
+      {
+        method: 'POST',
+        path: `${rulePath(id, dir)}/versions/${encodeURIComponent(String(version))}/publish`,
+        body: {},
+        headers,
+        schema: SyncRuleSchema,
+        retry: 'safe', // publishing the active version again changes nothing
+        resource: `Version ${version} of the ${dir} sync rule of connection "${id}"`,
       },
       opts,
     );
