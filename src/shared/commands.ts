@@ -25,6 +25,8 @@ export const Commands = {
   restoreSyncRules: 'exalate.restoreSyncRules',
   exportSyncRules: 'exalate.exportSyncRules',
   publishSyncRulesFromFile: 'exalate.publishSyncRulesFromFile',
+  /** A saved draft becomes the rule the connection runs. */
+  publishSyncRules: 'exalate.publishSyncRules',
   /** Ctrl+S / Cmd+S in a sync-rule editor (keybinding). */
   saveSyncRules: 'exalate.saveSyncRules',
   /** Registered by src/testRun. */

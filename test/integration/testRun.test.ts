@@ -238,7 +238,8 @@ describe('Test Run in VS Code', function () {
       const accepted = await partnerClient.acceptInvitation({ invitationCode: init.invitationCode, project: 'Mobile App' });
       assert.equal(accepted.id, init.connection.id, 'both ends share the connection id');
       const rule = await partnerClient.getSyncRule(accepted.id, 'outgoing');
-      await partnerClient.putSyncRule(accepted.id, 'outgoing', 'replica.summary = "Partner: " + workItem.summary\nreplica.key = workItem.key\n', rule.version);
+      const draft = await partnerClient.saveDraft(accepted.id, 'outgoing', 'replica.summary = "Partner: " + workItem.summary\nreplica.key = workItem.key\n', rule.version);
+      await partnerClient.publishVersion(accepted.id, 'outgoing', draft.version);
 
       const [editor] = (await vscode.commands.executeCommand('exalate.openSyncRules', { nodeUrl: node.url, connectionId: init.connection.id, direction: 'incoming' })) as vscode.TextEditor[];
       await setText(editor.document, 'workItem.summary = replica.summary\nworkItem."Custom.RemoteKey" = replica.key\n');
