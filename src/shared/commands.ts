@@ -32,6 +32,8 @@ export const Commands = {
   /** Registered by src/testRun. */
   testRun: 'exalate.testRun',
   testRunAgain: 'exalate.testRunAgain',
+  /** Test Run on a connection of the Connections view (asks the direction). */
+  testRunConnection: 'exalate.testRunConnection',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];
