@@ -9,8 +9,8 @@
 //    plain `fetch` (server + HTTP cost) and once through HttpExalateClient (adds zod validation of every page).
 // 5. Prints throughput, p50/p99 per page and the sandbox/bare ratio of each.
 // 6. Concurrency: 50 clients list at once; p99 per page (goal: < 20 ms per page of 500).
-// 7. Under write load: p99 of GET (a page of 500) while one client PUTs --puts rule versions of 512 KiB, next to the
-//    idle p99 of the same GET (goal: ≤ 2×). Every PUT is a new script, so the store writes and fsyncs 512 KiB each
+// 7. Under write load: p99 of GET (a page of 500) while one client saves --puts rule versions (drafts) of 512 KiB, next to the
+//    idle p99 of the same GET (goal: ≤ 2×). Every save is a new script, so the store writes and fsyncs 512 KiB each
 //    time and compacts now and then.
 //
 // Flags: --count <n> (default 10000), --limit <n> (default 500), --rounds <n> (default 10),
@@ -282,8 +282,8 @@ async function main(): Promise<void> {
       const t0 = performance.now();
       try {
         for (let i = 0; i < puts; i++) {
-          const res = await api('PUT', `/api/v1/connections/${id}/rules/outgoing`, { script: `// ${i}\n${filler}`.slice(0, 512 * 1024) }, { 'if-match': `"${version}"` });
-          if (res.status !== 200) throw new Error(`PUT ${i + 1} answered HTTP ${res.status}: ${await res.text()}`);
+          const res = await api('POST', `/api/v1/connections/${id}/rules/outgoing/drafts`, { script: `// ${i}\n${filler}`.slice(0, 512 * 1024) }, { 'if-match': `"${version}"` });
+          if (res.status !== 201) throw new Error(`Draft save ${i + 1} answered HTTP ${res.status}: ${await res.text()}`);
           version = ((await res.json()) as { version: number }).version;
         }
       } finally {
