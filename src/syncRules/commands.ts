@@ -351,7 +351,7 @@ export class SyncRuleCommands {
     const named = { ...head, connectionName: connection.name };
     const what = describeRule(ref.direction, connection.name);
     const target = version ?? this.fs.ruleStatus(head)?.version ?? (await client.getLatestSyncRule(ref.connectionId, ref.direction)).version;
-    const before = this.fs.ruleStatus(head)?.activeVersion;
+    const before = this.fs.ruleStatus(head)?.activeVersion ?? (await client.getSyncRule(ref.connectionId, ref.direction)).version;
     const rule = await this.fs.publishVersion(named, target);
     if (before === rule.version) {
       this.messages.info(vscode.l10n.t('Version {0} of {1} is already active; nothing to publish.', rule.version, what));
