@@ -320,6 +320,27 @@ describe('sandbox: Node API', function () {
       assert.equal((await A.api<SyncRule>('GET', `/api/v1/connections/${cid}/rules/incoming`)).json.version, 1);
     });
 
+    it('retention with drafts: keeps every published version, the active one, the newest and the last N drafts', async () => {
+      const { s: r, api } = await node('retain', { keepDrafts: 2 });
+      const cid = (await api<InitiateResponse>('POST', '/api/v1/connections', initiateBody({ name: 'Retention' }))).json.connection.id;
+      const p = `/api/v1/connections/${cid}/rules/outgoing`;
+      const save = async (n: number) => {
+        const res = await api<SyncRule>('POST', `${p}/drafts`, { script: `v${n}` }, { headers: { 'if-match': `"${n - 1}"` } });
+        assert.equal(res.status, 201);
+      };
+      const listed = async () => (await api<RuleVersionList>('GET', `${p}/versions`)).json.items.map((v) => `${v.version}${v.active ? '*' : v.state === 'draft' ? 'd' : 'p'}`);
+      await save(2);
+      await save(3);
+      assert.equal((await api('POST', `${p}/versions/3/publish`)).status, 200);
+      for (const n of [4, 5, 6, 7]) await save(n);
+      assert.deepEqual(await listed(), ['7d', '6d', '5d', '3*', '1p'], 'drafts 2 and 4 pruned; published 3 kept');
+      assert.equal((await api('POST', `${p}/versions/7/publish`)).status, 200);
+      for (const n of [8, 9]) await save(n);
+      assert.deepEqual(await listed(), ['9d', '8d', '7*', '6d', '3p', '1p']);
+      assert.equal((await api('GET', `${p}/versions/5`)).status, 404);
+      assert.equal(r.node.activeRule(cid, 'outgoing').script, 'v7');
+    });
+
     it('answers an old client\'s PUT with 410 client_outdated and stores nothing', async () => {
       const p = `/api/v1/connections/${id}/rules/outgoing`;
       const before = (await A.api<RuleVersionList>('GET', `${p}/versions`)).json.items.length;
