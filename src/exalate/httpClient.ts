@@ -100,6 +100,8 @@ interface CallSpec<T> {
   remoteUrl?: string | null;
   /** Extra context for 412 messages. */
   ifMatch?: number;
+  /** A route nodes from before drafts do not have: their "No such endpoint" 404 says to update the node. */
+  needsDrafts?: boolean;
 }
 
 interface Answer {
@@ -318,7 +320,7 @@ export class HttpExalateClient implements ExalateClient {
 
   getLatestSyncRule(id: string, dir: RuleDirection, opts?: CallOptions): Promise<SyncRule> {
     return this.#call(
-      { method: 'GET', path: `${rulePath(id, dir)}/latest`, schema: SyncRuleSchema, retry: 'safe', resource: ruleResource(id, dir) },
+      { method: 'GET', path: `${rulePath(id, dir)}/latest`, schema: SyncRuleSchema, retry: 'safe', resource: ruleResource(id, dir), needsDrafts: true },
       opts,
     );
   }
@@ -343,6 +345,7 @@ export class HttpExalateClient implements ExalateClient {
         retry: 'safe', // If-Match makes a repeat harmless: it can only land once
         resource: ruleResource(id, dir),
         ifMatch: ifMatchVersion,
+        needsDrafts: true,
         // A 412 after a retry whose newest version is our script at the next version: our first attempt landed.
         recoverAfterRetry: (status, body) => {
           const cur = body?.error.current;
@@ -366,6 +369,7 @@ export class HttpExalateClient implements ExalateClient {
         schema: SyncRuleSchema,
         retry: 'safe', // publishing the active version again changes nothing
         resource: `Version ${version} of the ${dir} sync rule of connection "${id}"`,
+        needsDrafts: true,
       },
       opts,
     );
@@ -522,6 +526,13 @@ export class HttpExalateClient implements ExalateClient {
 
     if (status === 401) return new UnauthorizedError(init);
     if (status === 404) {
+      if (spec.needsDrafts && /^No such endpoint/.test(detail ?? '')) {
+        return new NotFoundError(
+          spec.resource,
+          init,
+          `The node at ${this.nodeUrl} does not know sync rule drafts (it is older than this extension). Update the node, then try again.`,
+        );
+      }
       if (code === 'invitation_unknown') {
         return new NotFoundError(
           'The connection of this invitation',

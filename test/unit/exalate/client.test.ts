@@ -256,6 +256,23 @@ describe('ExalateClient against a real sandbox process', function () {
       await rejectsWith(ca.publishVersion(connection.id, 'incoming', 7), NotFoundError, (e) => assert.match(e.message, /Version 7 of the incoming sync rule/));
     });
 
+    it('a node from before drafts: saving a draft says to update the node', async () => {
+      // What such a node answers for a route it does not have (its router's 404), from a stub standing in for it.
+      const old = new HttpExalateClient({
+        nodeUrl: 'http://127.0.0.1:9',
+        token: 'tok-123456',
+        fetch: (async (input: string | URL | Request) =>
+          new Response(JSON.stringify({ error: { code: 'not_found', message: `No such endpoint: POST ${new URL(String(input)).pathname}` } }), {
+            status: 404,
+            headers: { 'content-type': 'application/json' },
+          })) as typeof fetch,
+      });
+      const id = '3f2b8c1e-9a4d-4e2f-8b1a-0c5d6e7f8a9b';
+      for (const call of [old.saveDraft(id, 'outgoing', 'x', 1), old.publishVersion(id, 'outgoing', 2), old.getLatestSyncRule(id, 'incoming')]) {
+        await rejectsWith(call, NotFoundError, (e) => assert.match(e.message, /does not know sync rule drafts \(it is older than this extension\)\. Update the node/));
+      }
+    });
+
     it("an old client's PUT gets 410 client_outdated telling it to update", async () => {
       const { connection } = await ca.initiateConnection(privateReq('Old client'), newIdempotencyKey());
       const res = await fetch(`${a.url}/api/v1/connections/${connection.id}/rules/outgoing`, {
