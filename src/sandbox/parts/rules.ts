@@ -77,23 +77,38 @@ export class RuleVersions {
     // The script's blob is written first, off the event loop (quota checked before). Then, with no await until the
     // commit, everything is checked again: the connection may be gone or the rule changed meanwhile.
     await this.ctx.store.prepareBlob(req.script);
-    const rec = this.index.record(id);
-    const head = this.checkPrecondition(id, dir, ifMatch);
-    const next: RuleVersionRecord = {
-      version: head + 1,
-      updatedAt: this.ctx.nowIso(),
-      author,
-      blob: blobHash(req.script),
-      size: utf8ByteLength(req.script),
-      state: 'published', // saving makes it the current rule (drafts come with a later API)
-    };
-    const ops: StoreOp[] = [{ c: 'rules', k: `${id}|${dir}|${next.version}`, v: next }];
-    for (const n of this.prunable(id, dir, next)) ops.push({ c: 'rules', k: `${id}|${dir}|${n}` });
-    // Throws StoreError (quota, disk) before anything is applied; the head moves only after the durable write.
-    this.ctx.store.commit(ops, [req.script]);
-    this.ruleHeads.set(`${id}|${dir}`, next.version);
-    this.ctx.opts.log(`"${rec.name}": ${dir} rule v${next.version} by ${author}`);
-    return { script: req.script, version: next.version, updatedAt: next.updatedAt, author: next.author };
+    // In the store's write queue everything is checked again: the connection may be gone or the rule changed
+    // meanwhile. The journal's fsync runs off the event loop; the head moves when the version is durable.
+    return this.ctx.store.transact(() => {
+      const rec = this.index.record(id);
+      const head = this.checkPrecondition(id, dir, ifMatch);
+      const next: RuleVersionRecord = {
+        version: head + 1,
+        updatedAt: this.ctx.nowIso(),
+        author,
+        blob: blobHash(req.script),
+        size: utf8ByteLength(req.script),
+        state: 'published', // saving makes it the current rule (drafts come with a later API)
+      };
+      const ops: StoreOp[] = [{ c: 'rules', k: `${id}|${dir}|${next.version}`, v: next }];
+      for (const n of this.prunable(id, dir, next)) ops.push({ c: 'rules', k: `${id}|${dir}|${n}` });
+      return {
+        ops,
+        blobs: [req.script],
+        result: { script: req.script, version: next.version, updatedAt: next.updatedAt, author: next.author },
+        applied: () => {
+          try {
+            this.index.record(id);
+          } catch (gone) {
+            // Deleted while this version was being synced: the deletion did not know it, so it goes now.
+            this.ctx.store.commit([{ c: 'rules', k: `${id}|${dir}|${next.version}` }]);
+            throw gone;
+          }
+          this.ruleHeads.set(`${id}|${dir}`, next.version);
+          this.ctx.opts.log(`"${rec.name}": ${dir} rule v${next.version} by ${author}`);
+        },
+      };
+    });
   }
 
   /** Stored versions of one direction that the retention policy drops once `added` is saved. */
