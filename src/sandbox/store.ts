@@ -29,8 +29,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as z from 'zod';
 
-export type Collection = 'meta' | 'connections' | 'rules' | 'idem';
-const COLLECTIONS: Collection[] = ['meta', 'connections', 'rules', 'idem'];
+// ado*: the Azure DevOps emulator's work items, revisions, origin tags and attachments (src/sandbox/ado/workItems.ts).
+export type Collection = 'meta' | 'connections' | 'rules' | 'idem' | 'adoItems' | 'adoRevs' | 'adoOrigins' | 'adoFiles';
+const COLLECTIONS: Collection[] = ['meta', 'connections', 'rules', 'idem', 'adoItems', 'adoRevs', 'adoOrigins', 'adoFiles'];
 
 /** A put (`v` present) or a delete (`v` absent) of one key. */
 export interface StoreOp {
@@ -40,7 +41,7 @@ export interface StoreOp {
 }
 
 
-const CollectionSchema = z.enum(['meta', 'connections', 'rules', 'idem']);
+const CollectionSchema = z.enum(COLLECTIONS);
 const OpSchema = z.strictObject({ c: CollectionSchema, k: z.string(), v: z.unknown().optional() });
 /** One journal line. */
 const JournalLineSchema = z.strictObject({ ops: z.array(OpSchema) });
