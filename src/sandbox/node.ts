@@ -229,7 +229,7 @@ export class SandboxNode {
     return this.rules.saveDraft(id, dir, body, ifMatch, author);
   }
 
-  publishRule(id: string, dir: RuleDirection, version: number, author: string): SyncRule {
+  publishRule(id: string, dir: RuleDirection, version: number, author: string): Promise<SyncRule> {
     return this.rules.publish(id, dir, version, author);
   }
 

@@ -218,7 +218,7 @@ function routes(o: HandlerOptions): Route[] {
       n.get(params[0]);
       const who = author(req);
       parse(PublishRuleRequestSchema, await body());
-      const rule = n.publishRule(params[0], d, v, who);
+      const rule = await n.publishRule(params[0], d, v, who);
       return { status: 200, body: rule, headers: { etag: ruleEtag(rule.version) } };
     }),
     // The node checks the node-to-node JWT before it reads the body (it gets the reader, not the body).

@@ -122,53 +122,76 @@ export class RuleVersions {
   async saveDraft(id: string, dir: RuleDirection, body: unknown, ifMatch: number | null, author: string): Promise<SyncRule> {
     const req = parse(PutSyncRuleRequestSchema, body);
     this.checkPrecondition(id, dir, ifMatch);
-    // The script's blob is written first, off the event loop (quota checked before). Then, with no await until the
-    // commit, everything is checked again: the connection may be gone or the rule changed meanwhile.
+    // The script's blob is written first, off the event loop (quota checked before).
     await this.ctx.store.prepareBlob(req.script);
-    const rec = this.index.record(id);
-    const head = this.checkPrecondition(id, dir, ifMatch);
-    const next: RuleVersionRecord = {
-      version: head + 1,
-      updatedAt: this.ctx.nowIso(),
-      author,
-      blob: blobHash(req.script),
-      size: utf8ByteLength(req.script),
-      state: 'draft',
-    };
-    const ops: StoreOp[] = [{ c: 'rules', k: `${id}|${dir}|${next.version}`, v: next }];
-    for (const n of this.prunable(id, dir, next)) ops.push({ c: 'rules', k: `${id}|${dir}|${n}` });
-    // Throws StoreError (quota, disk) before anything is applied; the head moves only after the durable write.
-    this.ctx.store.commit(ops, [req.script]);
-    this.ruleHeads.set(`${id}|${dir}`, next.version);
-    this.ctx.opts.log(`"${rec.name}": ${dir} rule draft v${next.version} by ${author}`);
-    return this.toRule(id, dir, req.script, next);
+    // In the store's write queue everything is checked again: the connection may be gone or the rule changed
+    // meanwhile. The journal's fsync runs off the event loop; the head moves when the version is durable.
+    return this.ctx.store.transact(() => {
+      const rec = this.index.record(id);
+      const head = this.checkPrecondition(id, dir, ifMatch);
+      const next: RuleVersionRecord = {
+        version: head + 1,
+        updatedAt: this.ctx.nowIso(),
+        author,
+        blob: blobHash(req.script),
+        size: utf8ByteLength(req.script),
+        state: 'draft',
+      };
+      const ops: StoreOp[] = [{ c: 'rules', k: `${id}|${dir}|${next.version}`, v: next }];
+      for (const n of this.prunable(id, dir, next)) ops.push({ c: 'rules', k: `${id}|${dir}|${n}` });
+      return {
+        ops,
+        blobs: [req.script],
+        result: this.toRule(id, dir, req.script, next),
+        applied: () => {
+          try {
+            this.index.record(id);
+          } catch (gone) {
+            // Deleted while this version was being synced: the deletion did not know it, so it goes now.
+            this.ctx.store.commit([{ c: 'rules', k: `${id}|${dir}|${next.version}` }]);
+            throw gone;
+          }
+          this.ruleHeads.set(`${id}|${dir}`, next.version);
+          this.ctx.opts.log(`"${rec.name}": ${dir} rule draft v${next.version} by ${author}`);
+        },
+      };
+    });
   }
 
   /**
    * `POST …/rules/{dir}/versions/{n}/publish`: version `n` becomes the active rule. Publishing the active version
    * again changes nothing; a version older than the active one cannot become active (409: restore it as a new
-   * draft and publish that), so history reads the same way it ran.
+   * draft and publish that), so history reads the same way it ran. Runs in the store's write queue, after every
+   * earlier save (whose retention could otherwise delete the version being published).
    */
-  publish(id: string, dir: RuleDirection, n: number, author: string): SyncRule {
-    const rec = this.index.record(id);
-    const active = this.active(id, dir);
-    if (n > this.head(id, dir)) throw notFound(`Version ${n} of the ${dir} rule`);
-    const key = `${id}|${dir}|${n}`;
-    const v = n === 1 ? undefined : this.ctx.store.get<RuleVersionRecord>('rules', key);
-    if (n !== 1 && !v) throw notFound(`Version ${n} of the ${dir} rule`);
-    if (n === active) return this.activeRule(id, dir);
-    if (n < active) {
-      throw new ApiError(
-        409,
-        'conflict',
-        `Version ${n} of the ${dir} rule is older than the active version ${active}, so it cannot be published. Restore it (a new draft with its text), then publish that draft.`,
-      );
-    }
-    const published: RuleVersionRecord = { ...v!, state: 'published', publishedAt: this.ctx.nowIso(), publishedBy: author };
-    this.ctx.store.commit([{ c: 'rules', k: key, v: published }], []);
-    this.activeHeads.set(`${id}|${dir}`, n);
-    this.ctx.opts.log(`"${rec.name}": ${dir} rule v${n} published by ${author} (was v${active})`);
-    return this.toRule(id, dir, this.ctx.store.readBlob(published.blob), published);
+  publish(id: string, dir: RuleDirection, n: number, author: string): Promise<SyncRule> {
+    this.index.record(id);
+    return this.ctx.store.transact(() => {
+      const rec = this.index.record(id);
+      const active = this.active(id, dir);
+      if (n > this.head(id, dir)) throw notFound(`Version ${n} of the ${dir} rule`);
+      const key = `${id}|${dir}|${n}`;
+      const v = n === 1 ? undefined : this.ctx.store.get<RuleVersionRecord>('rules', key);
+      if (n !== 1 && !v) throw notFound(`Version ${n} of the ${dir} rule`);
+      if (n === active) return { ops: [], result: this.activeRule(id, dir) };
+      if (n < active) {
+        throw new ApiError(
+          409,
+          'conflict',
+          `Version ${n} of the ${dir} rule is older than the active version ${active}, so it cannot be published. Restore it (a new draft with its text), then publish that draft.`,
+        );
+      }
+      const published: RuleVersionRecord = { ...v!, state: 'published', publishedAt: this.ctx.nowIso(), publishedBy: author };
+      const script = this.ctx.store.readBlob(published.blob);
+      return {
+        ops: [{ c: 'rules', k: key, v: published }],
+        result: { ...this.toRule(id, dir, script, published), active: true, activeVersion: n },
+        applied: () => {
+          this.activeHeads.set(`${id}|${dir}`, n);
+          this.ctx.opts.log(`"${rec.name}": ${dir} rule v${n} published by ${author} (was v${active})`);
+        },
+      };
+    });
   }
 
   /** Stored versions of one direction that the retention policy drops once `added` is saved. */
