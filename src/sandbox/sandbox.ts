@@ -15,6 +15,8 @@ import { Store, ensurePrivateDir, writeFileDurable, type StoreIo } from './store
 export interface SandboxOptions {
   /** Directory for the store and the node key (created if missing). */
   dataDir: string;
+  /** Draft versions kept per connection and direction besides the published ones (default 20; tests use fewer). */
+  keepDrafts?: number;
   /** Bearer token every Node API call must carry. */
   token: string;
   /** Instance short name of this node. */
@@ -126,6 +128,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       peerTimeoutMs: options.peerTimeoutMs ?? DEFAULT_PEER_TIMEOUT_MS,
       log,
       now: options.now,
+      keepDrafts: options.keepDrafts,
     });
     const org = options.org ?? DEFAULT_ORG;
     // The emulator keeps its work items in the node's store (collections ado*), durable like everything else.

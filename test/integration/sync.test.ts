@@ -138,16 +138,21 @@ describe('Work item sync in VS Code', function () {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   }
 
-  /** B's incoming script with a throw on line 2 (column 3); returns the script to put back. */
+  /** Saves `script` as a draft and publishes it: the version the node's sync engine runs (drafts do not run). */
+  async function activate(client: ExalateClient, connectionId: string, direction: 'incoming' | 'outgoing', script: string): Promise<void> {
+    const latest = await client.getLatestSyncRule(connectionId, direction);
+    const draft = await client.saveDraft(connectionId, direction, script, latest.version);
+    await client.publishVersion(connectionId, direction, draft.version);
+  }
+
+  /** B's active incoming script with a throw on line 2 (column 3); returns the script to put back. */
   async function breakIncoming(): Promise<string> {
     const current = await clientB.getSyncRule(connB.id, 'incoming');
-    const broken = `// broken for the integration test\n  throw new RuntimeException("broken on purpose")\n${current.script}`;
-    await clientB.putSyncRule(connB.id, 'incoming', broken, current.version);
+    await activate(clientB, connB.id, 'incoming', `// broken for the integration test\n  throw new RuntimeException("broken on purpose")\n${current.script}`);
     return current.script;
   }
   async function restoreIncoming(script: string): Promise<void> {
-    const current = await clientB.getSyncRule(connB.id, 'incoming');
-    await clientB.putSyncRule(connB.id, 'incoming', script, current.version);
+    await activate(clientB, connB.id, 'incoming', script);
   }
 
   /** Changes a work item's title in a node's Azure DevOps emulator, as a user would through the REST API. */
@@ -311,9 +316,8 @@ describe('Work item sync in VS Code', function () {
   });
 
   it('Sync Work Item reports a failure of the outgoing script with its line; Open Script at Line (by error id) opens the outgoing script there; Retry after the fix', async () => {
-    const current = await clientA.getSyncRule(connA.id, 'outgoing');
-    const fixed = current.script;
-    await clientA.putSyncRule(connA.id, 'outgoing', `// broken for the integration test\nthrow new IllegalStateException("outgoing broken on purpose")\n${fixed}`, current.version);
+    const fixed = (await clientA.getSyncRule(connA.id, 'outgoing')).script;
+    await activate(clientA, connA.id, 'outgoing', `// broken for the integration test\nthrow new IllegalStateException("outgoing broken on purpose")\n${fixed}`);
     try {
       const res = await vscode.commands.executeCommand('exalate.syncWorkItem', { nodeUrl: a.url, connectionId: connA.id, workItemId: 2 });
       assert.deepEqual(res, { workItemId: 2, queued: true });
@@ -332,14 +336,12 @@ describe('Work item sync in VS Code', function () {
       assert.equal(editor.selection.active.line, 1);
       assert.match(editor.document.lineAt(1).text, /outgoing broken on purpose/);
 
-      const again = await clientA.getSyncRule(connA.id, 'outgoing');
-      await clientA.putSyncRule(connA.id, 'outgoing', fixed, again.version);
+      await activate(clientA, connA.id, 'outgoing', fixed);
       assert.equal(await vscode.commands.executeCommand('exalate.retrySyncError', { nodeUrl: a.url, connectionId: connA.id, errorId: node.id }), true);
       await until('the retry outcome is reported', () => ui.infos.some((m) => /^#2\b.* synced over “Sync IT \d+” after the retry\.$/.test(m)));
       assert.deepEqual(await clientA.listSyncErrors(connA.id), []);
     } finally {
-      const now = await clientA.getSyncRule(connA.id, 'outgoing');
-      if (now.script !== fixed) await clientA.putSyncRule(connA.id, 'outgoing', fixed, now.version);
+      if ((await clientA.getSyncRule(connA.id, 'outgoing')).script !== fixed) await activate(clientA, connA.id, 'outgoing', fixed);
     }
   });
 

@@ -19,6 +19,24 @@ export async function wit(s: RunningSandbox, token: string): Promise<IWorkItemTr
 
 const add = (field: string, value: unknown) => ({ op: 'add', path: `/fields/${field}`, value });
 
+/**
+ * Makes `script` the active rule of a direction: a draft published at once on a node with drafts
+ * (`GET …/latest` exists), a PUT on a node from before drafts.
+ */
+async function activate(api: ReturnType<typeof client>, id: string, dir: 'outgoing' | 'incoming', script: string): Promise<void> {
+  const base = `/api/v1/connections/${id}/rules/${dir}`;
+  const latest = await api<{ version: number }>('GET', `${base}/latest`);
+  if (latest.status === 200) {
+    const draft = await api<{ version: number }>('POST', `${base}/drafts`, { script }, { headers: { 'if-match': `"${latest.json.version}"` } });
+    assert.equal(draft.status, 201, JSON.stringify(draft.json));
+    assert.equal((await api('POST', `${base}/versions/${draft.json.version}/publish`, {})).status, 200);
+    return;
+  }
+  const cur = await api<{ version: number }>('GET', base);
+  const put = await api('PUT', base, { script }, { headers: { 'if-match': `"${cur.json.version}"` } });
+  assert.equal(put.status, 200, JSON.stringify(put.json));
+}
+
 describe('sandbox: work item sync (two in-process nodes, private connection)', function () {
   this.timeout(120_000);
   let a: RunningSandbox;
@@ -109,8 +127,7 @@ describe('sandbox: work item sync (two in-process nodes, private connection)', f
   it('records a script error with its line, blocks that work item, retries with the fixed script and resolves', async () => {
     const rule = (await apiB<{ script: string; version: number }>('GET', `/api/v1/connections/${id}/rules/incoming`)).json;
     const broken = `workItem.summary = replica.summary\nthrow new RuntimeException("broken on purpose")\n`;
-    const put = await apiB('PUT', `/api/v1/connections/${id}/rules/incoming`, { script: broken }, { headers: { 'if-match': `"${rule.version}"` } });
-    assert.equal(put.status, 200);
+    await activate(apiB, id, 'incoming', broken);
     const w = await witA.createWorkItem(null, [add('System.Title', 'Needs the fixed script')], 'Payments', 'Task');
     assert.equal((await apiA('POST', `/api/v1/connections/${id}/sync`, { workItemId: w.id })).status, 202);
     const err = await waitFor(async () => (await apiB<SyncErrorList>('GET', `/api/v1/connections/${id}/errors`)).json.items[0], 20_000, 'sync error on B');
@@ -123,7 +140,7 @@ describe('sandbox: work item sync (two in-process nodes, private connection)', f
     assert.equal((await apiB<Connection>('GET', `/api/v1/connections/${id}`)).json.sync?.errors, 1);
 
     // Fix the script, retry: the twin is created.
-    await apiB('PUT', `/api/v1/connections/${id}/rules/incoming`, { script: rule.script }, { headers: { 'if-match': `"${rule.version + 1}"` } });
+    await activate(apiB, id, 'incoming', rule.script);
     assert.equal((await apiB('POST', `/api/v1/connections/${id}/errors/${err.id}/retry`)).status, 202);
     const pair = await twinOn(apiB, w.id!);
     assert.equal((await witB.getWorkItem(pair.localId)).fields!['System.Title'], 'Needs the fixed script');
@@ -132,7 +149,7 @@ describe('sandbox: work item sync (two in-process nodes, private connection)', f
 
     // An outgoing error on A, resolved: the message is dropped, nothing arrives.
     const out = (await apiA<{ script: string; version: number }>('GET', `/api/v1/connections/${id}/rules/outgoing`)).json;
-    await apiA('PUT', `/api/v1/connections/${id}/rules/outgoing`, { script: `replica.summary = workItem.summary\ndebug.error("no")\n` }, { headers: { 'if-match': `"${out.version}"` } });
+    await activate(apiA, id, 'outgoing', `replica.summary = workItem.summary\ndebug.error("no")\n`);
     const w2 = await witA.createWorkItem(null, [add('System.Title', 'Never sent')], 'Payments', 'Task');
     await apiA('POST', `/api/v1/connections/${id}/sync`, { workItemId: w2.id });
     const e2 = await waitFor(async () => (await apiA<SyncErrorList>('GET', `/api/v1/connections/${id}/errors`)).json.items[0], 20_000, 'outgoing error on A');
@@ -141,7 +158,7 @@ describe('sandbox: work item sync (two in-process nodes, private connection)', f
     assert.equal(e2.line, 2);
     assert.equal((await apiA('POST', `/api/v1/connections/${id}/errors/${e2.id}/resolve`)).status, 204);
     assert.equal((await apiA<SyncQueue>('GET', `/api/v1/connections/${id}/queue`)).json.items.length, 0);
-    await apiA('PUT', `/api/v1/connections/${id}/rules/outgoing`, { script: out.script }, { headers: { 'if-match': `"${out.version + 1}"` } });
+    await activate(apiA, id, 'outgoing', out.script);
   });
 
   it('validates trigger queries with the emulator, syncs matching changes automatically, and bulk-exalates', async () => {
@@ -175,14 +192,14 @@ describe('sandbox: work item sync (two in-process nodes, private connection)', f
 
   it('sends the twin back once when the incoming script asks for syncBackAfterProcessing()', async () => {
     const rule = (await apiB<{ script: string; version: number }>('GET', `/api/v1/connections/${id}/rules/incoming`)).json;
-    await apiB('PUT', `/api/v1/connections/${id}/rules/incoming`, { script: `${rule.script}\nif (firstSync) syncHelper.syncBackAfterProcessing()\n` }, { headers: { 'if-match': `"${rule.version}"` } });
+    await activate(apiB, id, 'incoming', `${rule.script}\nif (firstSync) syncHelper.syncBackAfterProcessing()\n`);
     const w = await witA.createWorkItem(null, [add('System.Title', 'Echo me once')], 'Payments', 'Task');
     await apiA('POST', `/api/v1/connections/${id}/sync`, { workItemId: w.id });
     const pairA = await waitFor(async () => (await synced(apiA)).find((p) => p.localId === w.id && p.remoteTitle === 'Echo me once'), 20_000, 'B sent its twin back');
     assert.ok(pairA.remoteId);
     await waitFor(async () => (await apiA<SyncQueue>('GET', `/api/v1/connections/${id}/queue`)).json.items.length === 0 && (await apiB<SyncQueue>('GET', `/api/v1/connections/${id}/queue`)).json.items.length === 0, 20_000, 'queues settle (no ping-pong)');
     const rev = (await witA.getWorkItem(w.id!)).rev;
-    await apiB('PUT', `/api/v1/connections/${id}/rules/incoming`, { script: rule.script }, { headers: { 'if-match': `"${rule.version + 1}"` } });
+    await activate(apiB, id, 'incoming', rule.script);
     assert.equal((await witA.getWorkItem(w.id!)).rev, rev);
   });
 

@@ -7,7 +7,7 @@ import type { AdoWorkItem } from '../../../src/sandbox/ado/seed';
 import { ConnectionIndex } from '../../../src/sandbox/parts/connections';
 import { NodeContext, type ConnRecord } from '../../../src/sandbox/parts/context';
 import { RuleVersions } from '../../../src/sandbox/parts/rules';
-import { SyncEngine } from '../../../src/sandbox/parts/sync/engine';
+import { SyncEngine, narrowToWorkItem } from '../../../src/sandbox/parts/sync/engine';
 import { commentHtml, incomingWrites, scriptWorkItem } from '../../../src/sandbox/parts/sync/model';
 import type { OutMessage } from '../../../src/sandbox/parts/sync/records';
 import { Store } from '../../../src/sandbox/store';
@@ -133,5 +133,17 @@ describe('sandbox sync: receiving and acknowledging messages', () => {
     m.engine.acknowledge(id, 3);
     assert.deepEqual(m.engine.cs(id).out.map((x) => x.seq), [4, 5]);
     m.store.close();
+  });
+});
+
+describe('sandbox sync: trigger check of one work item', () => {
+  it('narrows a flat query to the changed work item, keeping its conditions and order', () => {
+    assert.equal(
+      narrowToWorkItem("SELECT [System.Id] FROM WorkItems WHERE [System.Title] CONTAINS 'a  where b' ORDER BY [System.Id]", 7),
+      "SELECT [System.Id] FROM WorkItems WHERE [System.Id] = 7 AND [System.Title] CONTAINS 'a where b' ORDER BY [System.Id]",
+    );
+    assert.equal(narrowToWorkItem('select [System.Id] from WorkItems', 3), 'select [System.Id] from WorkItems WHERE [System.Id] = 3');
+    const withOr = "SELECT [System.Id] FROM WorkItems WHERE [System.State] = 'New' OR [System.State] = 'Active'";
+    assert.equal(narrowToWorkItem(withOr, 3), withOr);
   });
 });

@@ -141,12 +141,12 @@ describe('sandbox: work item sync survives kill -9 of either process during a st
     while (at.size < kills) at.add(1 + Math.floor(Math.random() * (total - 2)));
     let round = 0;
     let witA = await witOf(n.a, TOKEN_A);
-    const created: number[] = [];
-    const acked = new Map<string, number>(); // comment token → A's work item
-    const unacked = new Set<string>();
-    for (let i = 0; i < total; i++) {
-      if (at.has(i)) {
-        const victim = round++ % 2 === 0 ? 'a' : 'b';
+    // A kill runs alongside the stream, after a random 0–30 ms, so it can land in the middle of a write (on A) or of
+    // a pull and an apply (on B); the stream goes on while the node restarts.
+    let killing: Promise<void> | null = null;
+    const kill = (victim: 'a' | 'b') =>
+      (async () => {
+        await new Promise((r) => setTimeout(r, Math.random() * 30));
         if (victim === 'a') {
           await n.a.kill9();
           n.a = await spawnSandbox(argsA(n.dirA, n.portA));
@@ -155,17 +155,25 @@ describe('sandbox: work item sync survives kill -9 of either process during a st
           await n.b.kill9();
           n.b = await spawnSandbox(argsB(n.dirB));
         }
+      })();
+    const created: number[] = [];
+    const acked = new Map<string, number>(); // comment token → A's work item
+    const unacked = new Set<string>();
+    for (let i = 0; i < total; i++) {
+      if (at.has(i)) {
+        await killing;
+        killing = kill(round++ % 2 === 0 ? 'a' : 'b');
       }
       if (i < items) {
-        // Creations are retried until acknowledged (a refused or lost attempt may still have created one: then
-        // both are work items of A and both must have a twin).
+        // Creations are retried until acknowledged (an attempt whose answer was lost may still have created one:
+        // then both are work items of A and both must have a twin).
         for (;;) {
           try {
             const w = await witA.createWorkItem(null, [add('System.Title', `stream item ${i}`)], PROJECT_A, 'Task');
             created.push(w.id!);
             break;
           } catch {
-            await new Promise((r) => setTimeout(r, 100));
+            await killing;
           }
         }
         continue;
@@ -177,8 +185,10 @@ describe('sandbox: work item sync survives kill -9 of either process during a st
         acked.set(token, target);
       } catch {
         unacked.add(token);
+        await killing;
       }
     }
+    await killing;
     assert.equal(round, kills);
     assert.ok(acked.size > total - items - kills * 2, `most comments acknowledged (${acked.size})`);
 

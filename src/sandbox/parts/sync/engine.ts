@@ -38,6 +38,17 @@ import type { SyncEmulator, WorkItemChange } from './emulator';
 import { commentHtml, incomingWrites, scriptWorkItem } from './model';
 import { MAX_REPLICA_CHARS, keys, type DirtyEntry, type ErrorRecord, type InEntry, type OutMessage, type Pair, type SyncState, type Trigger } from './records';
 
+/**
+ * The trigger query narrowed to one work item (`[System.Id] = id` as its first condition), so checking a change costs
+ * one cheap comparison per work item instead of the whole query. Flat `SELECT … FROM WorkItems [WHERE …] [ORDER BY …]`
+ * queries (conditions joined by AND) only; anything else is returned unchanged.
+ */
+export function narrowToWorkItem(wiql: string, id: number): string {
+  const m = /^(SELECT .+? FROM WorkItems)(?: WHERE (.+?))?( ORDER BY .+)?$/i.exec(wiql.trim().replace(/\s+/g, ' '));
+  if (!m || (m[2] !== undefined && /\bOR\b|\(/i.test(m[2].replace(/'(?:[^']|'')*'/g, "''")))) return wiql;
+  return `${m[1]} WHERE [System.Id] = ${id}${m[2] ? ` AND ${m[2]}` : ''}${m[3] ?? ''}`;
+}
+
 /** Everything the engine keeps in memory for one connection (mirrors its store records). */
 export class ConnSync {
   state: SyncState = { outSeq: 0, inSeq: 0, order: 0 };
@@ -66,6 +77,8 @@ export interface SyncEvents {
 }
 
 const AST_CACHE_SIZE = 32;
+/** Work items whose outgoing scripts run before one commit. */
+const OUT_BATCH = 32;
 
 export class SyncEngine {
   readonly conns = new Map<string, ConnSync>();
@@ -139,16 +152,35 @@ export class SyncEngine {
     this.unsubscribe = emulator.onChange((c) => this.onChange(c));
     // A change acknowledged just before a crash may not have been marked dirty: a twin whose revision is newer than
     // the engine's last look at it is synced again (sending the same state twice is harmless).
-    const ops: StoreOp[] = [];
     for (const cs of this.conns.values()) {
       const rec = this.index.conns.get(cs.id);
       if (!rec) continue;
       for (const p of cs.pairs.values()) {
         const w = emulator.getWorkItem(p.localId);
-        if (w && p.localRev !== null && w.rev > p.localRev && !cs.dirty.has(p.localId)) ops.push(...this.dirtyOps(cs, p.localId));
+        if (w && p.localRev !== null && w.rev > p.localRev && !cs.dirty.has(p.localId)) this.commitDirty(this.dirtyOps(cs, p.localId));
       }
     }
-    if (ops.length) this.commitDirty(ops);
+    // Likewise a new work item a trigger matches, changed after the last change a trigger queued, that is in no
+    // queue and has no twin: its change event may have been lost with the crash.
+    for (const cs of this.conns.values()) {
+      const rec = this.index.conns.get(cs.id);
+      if (!rec || !rec.accepted || rec.demo || cs.state.seen === undefined) continue;
+      const seen = cs.state.seen;
+      for (const t of cs.triggers) {
+        if (!t.active) continue;
+        let ids: number[];
+        try {
+          ids = emulator.queryWiql(rec.project, t.query);
+        } catch {
+          continue;
+        }
+        for (const wid of ids) {
+          if (cs.pairs.has(wid) || cs.dirty.has(wid) || cs.out.some((m) => m.workItemId === wid)) continue;
+          const changed = emulator.getWorkItem(wid)?.fields['System.ChangedDate'];
+          if (typeof changed === 'string' && changed > seen) this.commitDirty(this.dirtyOps(cs, wid, changed));
+        }
+      }
+    }
     this.kick();
   }
 
@@ -170,9 +202,10 @@ export class SyncEngine {
 
   // ---- marking work items dirty ------------------------------------------------------------------------------
 
-  private dirtyOps(cs: ConnSync, workItemId: number): StoreOp[] {
+  private dirtyOps(cs: ConnSync, workItemId: number, changedDate?: string): StoreOp[] {
     const d: DirtyEntry = { workItemId, order: cs.state.order + 1, createdAt: this.ctx.nowIso(), blocked: null };
     const state: SyncState = { ...cs.state, order: d.order };
+    if (changedDate !== undefined && (cs.state.seen === undefined || changedDate > cs.state.seen)) state.seen = changedDate;
     return [
       { c: 'sync', k: keys.dirty(cs.id, workItemId), v: d },
       { c: 'sync', k: keys.state(cs.id), v: state },
@@ -264,7 +297,7 @@ export class SyncEngine {
       const paired = cs?.pairs.has(c.id) ?? false;
       if (cs?.dirty.has(c.id)) continue;
       if (!paired && !this.matchesTrigger(rec, cs, c)) continue;
-      ops = ops.concat(this.dirtyOps(this.cs(rec.id), c.id));
+      ops = ops.concat(this.dirtyOps(this.cs(rec.id), c.id, paired ? undefined : c.changedDate));
       // dirtyOps reads cs.state.order: commit per connection so the next one sees its own counter.
       try {
         this.commitDirty(ops);
@@ -281,7 +314,7 @@ export class SyncEngine {
     for (const t of cs.triggers) {
       if (!t.active) continue;
       try {
-        if (this.em.queryWiql(rec.project, t.query).includes(c.id)) return true;
+        if (this.em.queryWiql(rec.project, narrowToWorkItem(t.query, c.id)).includes(c.id)) return true;
       } catch (e) {
         this.ctx.opts.log(`sync: trigger ${t.id} of "${rec.name}" failed (${(e as Error).message})`);
       }
@@ -601,12 +634,15 @@ export class SyncEngine {
           this.applyIncoming(rec, cs, inEntry),
         );
       }
-      const d = [...cs.dirty.values()].find((x) => !x.blocked);
-      if (d) {
+      const ready: DirtyEntry[] = [];
+      for (const d of cs.dirty.values()) {
+        if (d.blocked) continue;
+        ready.push(d);
+        if (ready.length >= OUT_BATCH) break;
+      }
+      if (ready.length) {
         did = true;
-        await this.guard(rec, cs, keys.dirty(cs.id, d.workItemId), d, { direction: 'outgoing', workItemId: d.workItemId, remoteId: cs.pairs.get(d.workItemId)?.remoteId ?? null }, () =>
-          this.runOutgoingFor(rec, cs, d),
-        );
+        this.runOutgoingBatch(rec, cs, ready);
       }
     }
     return did;
@@ -678,14 +714,18 @@ export class SyncEngine {
     ];
   }
 
-  private async runOutgoingFor(rec: ConnRecord, cs: ConnSync, d: DirtyEntry): Promise<void> {
+  /**
+   * The store ops for one outgoing run (the caller commits a batch of them at once): the outgoing script on the work
+   * item's current state → an outbox message with the next sequence number of `state`; a script error → a sync
+   * error blocking the entry; a work item that is gone → the entry is dropped.
+   */
+  private outgoingOps(rec: ConnRecord, cs: ConnSync, d: DirtyEntry, state: SyncState): { ops: StoreOp[]; state: SyncState; sent: boolean } {
     const ref = keys.dirty(cs.id, d.workItemId);
     cs.attempts.set(`d-${d.workItemId}`, (cs.attempts.get(`d-${d.workItemId}`) ?? 0) + 1);
     const w = this.em.getWorkItem(d.workItemId);
     if (!w) {
       this.ctx.opts.log(`sync: work item ${d.workItemId} no longer exists; not sent over "${rec.name}"`);
-      this.commit([{ c: 'sync', k: ref }]);
-      return;
+      return { ops: [{ c: 'sync', k: ref }], state, sent: false };
     }
     const pair = cs.pairs.get(d.workItemId);
     const rule = this.rules.activeRule(rec.id, 'outgoing');
@@ -694,15 +734,12 @@ export class SyncEngine {
     const base = { direction: 'outgoing' as const, workItemId: d.workItemId, remoteId: pair?.remoteId ?? null };
     if (res.error || res.json === null) {
       const err = res.error;
-      this.commit(this.errorOps(rec, cs, ref, d, { ...base, message: err?.message ?? 'the outgoing script produced no replica', line: err?.line ?? null, column: err?.column ?? null }));
-      return;
+      return { ops: this.errorOps(rec, cs, ref, d, { ...base, message: err?.message ?? 'the outgoing script produced no replica', line: err?.line ?? null, column: err?.column ?? null }), state, sent: false };
     }
     if (res.json.length > MAX_REPLICA_CHARS) {
-      this.commit(this.errorOps(rec, cs, ref, d, { ...base, message: `The replica is larger than ${MAX_REPLICA_CHARS / 1024} KiB; send less (e.g. fewer or shorter comments)`, line: null, column: null }));
-      return;
+      return { ops: this.errorOps(rec, cs, ref, d, { ...base, message: `The replica is larger than ${MAX_REPLICA_CHARS / 1024} KiB; send less (e.g. fewer or shorter comments)`, line: null, column: null }), state, sent: false };
     }
-    // The entry may have been re-marked or resolved meanwhile? No: nothing awaited since it was read.
-    const seq = cs.state.outSeq + 1;
+    const seq = state.outSeq + 1;
     const msg: OutMessage = {
       type: 'replica',
       id: randomUUID(),
@@ -715,13 +752,44 @@ export class SyncEngine {
     };
     const ops: StoreOp[] = [
       { c: 'sync', k: keys.out(cs.id, seq), v: msg },
-      { c: 'sync', k: keys.state(cs.id), v: { ...cs.state, outSeq: seq } },
       { c: 'sync', k: ref },
     ];
     if (pair) ops.push({ c: 'sync', k: keys.pair(cs.id, pair.localId), v: { ...pair, localRev: w.rev } });
-    this.commit(ops);
-    cs.attempts.delete(`d-${d.workItemId}`);
-    this.events.outboxChanged(cs.id);
+    return { ops, state: { ...state, outSeq: seq }, sent: true };
+  }
+
+  /**
+   * Runs the outgoing script of up to {@link OUT_BATCH} queued work items and commits the results together (one
+   * fsync for the batch). No await between reading the entries and the commit, so nothing changes them meanwhile.
+   */
+  private runOutgoingBatch(rec: ConnRecord, cs: ConnSync, ready: DirtyEntry[]): void {
+    let state = cs.state;
+    const ops: StoreOp[] = [];
+    let sent = false;
+    for (const d of ready) {
+      try {
+        const r = this.outgoingOps(rec, cs, d, state);
+        ops.push(...r.ops);
+        state = r.state;
+        sent ||= r.sent;
+      } catch (e) {
+        // Not the script (its errors are results): e.g. a helper that threw outside it. Recorded, never a spin.
+        const where = { direction: 'outgoing' as const, workItemId: d.workItemId, remoteId: cs.pairs.get(d.workItemId)?.remoteId ?? null };
+        ops.push(...this.errorOps(rec, cs, keys.dirty(cs.id, d.workItemId), d, { ...where, message: (e as Error)?.message ?? String(e), line: null, column: null }));
+      }
+    }
+    if (state !== cs.state) ops.push({ c: 'sync', k: keys.state(cs.id), v: state });
+    try {
+      this.commit(ops);
+    } catch (e) {
+      if (e instanceof StoreError) {
+        this.ctx.opts.log(`sync: "${rec.name}": could not save (${e.message}); retrying later`);
+        if (!this.stopped) setTimeout(() => this.kick(), 5_000).unref();
+      }
+      throw e;
+    }
+    for (const d of ready) if (!cs.dirty.has(d.workItemId)) cs.attempts.delete(`d-${d.workItemId}`);
+    if (sent) this.events.outboxChanged(cs.id);
   }
 
   private async applyIncoming(rec: ConnRecord, cs: ConnSync, entry: InEntry): Promise<void> {

@@ -19,6 +19,11 @@ export interface SyncState {
   inSeq: number;
   /** Order of dirty entries and pairs (queue and listing order). */
   order: number;
+  /**
+   * `System.ChangedDate` of the last change queued by a trigger (this node's own clock): after a crash, work items
+   * a trigger matches that changed later and are nowhere in the queues are queued again.
+   */
+  seen?: string;
 }
 
 export interface DirtyEntry {
