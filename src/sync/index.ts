@@ -12,6 +12,7 @@ import { WiqlSchema, WorkItemIdSchema, type Connection, type SyncDirection, type
 import { Commands } from '../shared/commands';
 import { nodeUrlSchema } from '../shared/validation';
 import { loadAdo } from '../ado/load';
+import { syncRuleUriComponents } from '../syncRules/uri';
 import { applyTriggerEdit, describeError, firstLine, presentTrigger, scriptPosition, triggerQueryProblem, workItemRef, type TriggerEdit } from './model';
 import { SyncErrorElement, SyncTree, type SyncElement } from './tree';
 import { windowSyncUi, type SyncUi } from './ui';
@@ -291,9 +292,30 @@ export function registerSync(services: Services, host: SyncHost): SyncTestApi {
     const { nodeUrl, connectionId, error } = await resolveError(arg, t('Open Script at Line'));
     const pos = scriptPosition(error);
     if (!pos) throw new BadArgument(t('This sync error is not in a script line: {0}', firstLine(error.message, 300)));
-    const editors = (await vscode.commands.executeCommand(Commands.openSyncRules, { nodeUrl, connectionId, direction: error.direction })) as vscode.TextEditor[] | undefined;
-    const editor = editors?.[0];
-    if (!editor) return undefined; // Open Sync Rules reported why
+    // The error is in the version the node runs. When a newer draft is what the editor holds, its lines may differ:
+    // show the active version (read-only) at the line instead, and say where to fix it.
+    const client = await clientOf(nodeUrl);
+    const active = await client.getSyncRule(connectionId, error.direction);
+    const latest = await client.getLatestSyncRule(connectionId, error.direction).catch((e: unknown) => {
+      if (isExalateError(e, 'notFound')) return active; // a node from before drafts: the current rule is the active one
+      throw e;
+    });
+    let editor: vscode.TextEditor | undefined;
+    if (latest.version !== active.version) {
+      const name = (await host.connections(nodeUrl)).find((c) => c.id === connectionId)?.name;
+      let doc = await vscode.workspace.openTextDocument(
+        vscode.Uri.from(syncRuleUriComponents({ nodeUrl, connectionId, direction: error.direction, connectionName: name, version: active.version })),
+      );
+      if (doc.languageId !== 'groovy') doc = await vscode.languages.setTextDocumentLanguage(doc, 'groovy');
+      editor = await vscode.window.showTextDocument(doc, { preview: false });
+      void ui.info(
+        t('The error is in the active version v{0}, shown read-only at its line. The editable script is the draft v{1}: fix it there, publish, then Retry.', active.version, latest.version),
+      );
+    } else {
+      const editors = (await vscode.commands.executeCommand(Commands.openSyncRules, { nodeUrl, connectionId, direction: error.direction })) as vscode.TextEditor[] | undefined;
+      editor = editors?.[0];
+      if (!editor) return undefined; // Open Sync Rules reported why
+    }
     const doc = editor.document;
     const line = Math.min(pos.line, Math.max(doc.lineCount - 1, 0));
     const character = Math.min(pos.character, doc.lineAt(line).text.length);

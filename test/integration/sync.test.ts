@@ -315,7 +315,7 @@ describe('Work item sync in VS Code', function () {
     }
   });
 
-  it('Sync Work Item reports a failure of the outgoing script with its line; Open Script at Line (by error id) opens the outgoing script there; Retry after the fix', async () => {
+  it('Sync Work Item reports a failure of the outgoing script with its line; with a newer draft, Open Script at Line (by error id) opens the active version read-only at the line; Retry after the fix', async () => {
     const fixed = (await clientA.getSyncRule(connA.id, 'outgoing')).script;
     await activate(clientA, connA.id, 'outgoing', `// broken for the integration test\nthrow new IllegalStateException("outgoing broken on purpose")\n${fixed}`);
     try {
@@ -329,12 +329,18 @@ describe('Work item sync in VS Code', function () {
       assert.ok(item, 'listed under Errors on contoso');
       assert.match(item.description, /^line 2(:\d+)? · outgoing · #2/);
 
+      // A newer draft (two lines longer at the top) is what the editor would hold: the active version opens instead,
+      // read-only, at the error's line.
+      const activeVersion = (await clientA.getSyncRule(connA.id, 'outgoing')).version;
+      const latest = await clientA.getLatestSyncRule(connA.id, 'outgoing');
+      const draft = await clientA.saveDraft(connA.id, 'outgoing', `// a draft\n// being edited\n${latest.script}`, latest.version);
       await vscode.commands.executeCommand('exalate.openSyncErrorScript', { nodeUrl: a.url, connectionId: connA.id, errorId: node.id });
       const editor = vscode.window.activeTextEditor!;
-      assert.match(editor.document.uri.path, /\/outgoing\.groovy$/);
+      assert.match(editor.document.uri.path, new RegExp(`/outgoing@v${activeVersion}\\.groovy$`));
       assert.equal(new URLSearchParams(editor.document.uri.query).get('id'), connA.id);
       assert.equal(editor.selection.active.line, 1);
       assert.match(editor.document.lineAt(1).text, /outgoing broken on purpose/);
+      assert.match(ui.infos.at(-1) ?? '', new RegExp(`^The error is in the active version v${activeVersion}, shown read-only at its line\\. The editable script is the draft v${draft.version}`));
 
       await activate(clientA, connA.id, 'outgoing', fixed);
       assert.equal(await vscode.commands.executeCommand('exalate.retrySyncError', { nodeUrl: a.url, connectionId: connA.id, errorId: node.id }), true);
