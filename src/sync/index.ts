@@ -123,9 +123,9 @@ export function registerSync(services: Services, host: SyncHost): SyncTestApi {
   const resolveConnection = async (arg: unknown, title: string, fits: (c: Connection) => boolean): Promise<{ nodeUrl: string; connection: Connection }> => {
     if (arg !== undefined && arg !== null) {
       const { nodeUrl, connectionId } = parseArg(ConnectionArgSchema, arg, title);
+      // Asked fresh: the view's copy may be older than the connection's status on the node.
       const client = await clientOf(nodeUrl);
-      const known = (await host.connections(nodeUrl)).find((c) => c.id === connectionId);
-      return { nodeUrl, connection: known ?? (await client.getConnection(connectionId)) };
+      return { nodeUrl, connection: await client.getConnection(connectionId) };
     }
     const list = nodes.list();
     if (list.length === 0) throw new BadArgument(t('No Exalate node is configured yet. Start the local sandbox or add a node first.'));
@@ -263,7 +263,7 @@ export function registerSync(services: Services, host: SyncHost): SyncTestApi {
     const title = t('Retry Sync');
     const { nodeUrl, connectionId, error } = await resolveError(arg, title);
     const client = await clientOf(nodeUrl);
-    const connection = (await host.connections(nodeUrl)).find((c) => c.id === connectionId) ?? (await client.getConnection(connectionId));
+    const connection = await client.getConnection(connectionId);
     const others = new Set((await client.listSyncErrors(connectionId)).map((e) => e.id));
     await withProgress(t('Retrying the sync of {0}…', workItemRef(error.workItemId, error.remoteId, t)), (signal) => client.retrySyncError(connectionId, error.id, { signal }));
     log.info(`Retried sync error ${error.id} of ${connectionId} on ${nodeUrl}`);
