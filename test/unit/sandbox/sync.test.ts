@@ -203,6 +203,21 @@ describe('sandbox: work item sync (two in-process nodes, private connection)', f
     assert.equal((await witA.getWorkItem(w.id!)).rev, rev);
   });
 
+  it('syncs a change made while the first replica waits for its twin (no link yet)', async () => {
+    const rule = (await apiB<{ script: string }>('GET', `/api/v1/connections/${id}/rules/incoming`)).json;
+    await activate(apiB, id, 'incoming', 'debug.error("hold")\n');
+    const w = await witA.createWorkItem(null, [add('System.Title', 'Changed before linked')], 'Payments', 'Task');
+    await apiA('POST', `/api/v1/connections/${id}/sync`, { workItemId: w.id });
+    const err = await waitFor(async () => (await apiB<SyncErrorList>('GET', `/api/v1/connections/${id}/errors`)).json.items.find((e) => e.remoteId === String(w.id)), 20_000, 'held on B');
+    // Not linked yet on either side; a comment on A must still be sent.
+    await witA.addComment({ text: 'Added while unlinked' }, 'Payments', w.id!);
+    await waitFor(async () => (await apiB<SyncQueue>('GET', `/api/v1/connections/${id}/queue`)).json.items.filter((q) => q.remoteId === String(w.id)).length === 2, 20_000, 'second message queued behind the first on B');
+    await activate(apiB, id, 'incoming', rule.script);
+    assert.equal((await apiB('POST', `/api/v1/connections/${id}/errors/${err.id}/retry`)).status, 202);
+    const pair = await twinOn(apiB, w.id!);
+    await waitFor(async () => (await witB.getComments('Mobile App', pair.localId)).comments?.some((c) => c.text?.includes('Added while unlinked')), 20_000, 'comment on B');
+  });
+
   it('answers 404 for a work item outside the project and 409 on a deactivated connection', async () => {
     const mobile = await witA.createWorkItem(null, [add('System.Title', 'Mobile only')], 'Mobile App', 'Task');
     const r = await apiA<{ error: { code: string } }>('POST', `/api/v1/connections/${id}/sync`, { workItemId: mobile.id });

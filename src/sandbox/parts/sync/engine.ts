@@ -36,7 +36,7 @@ import { parse, type ConnRecord, type NodeContext } from '../context';
 import type { RuleVersions } from '../rules';
 import type { SyncEmulator, WorkItemChange } from './emulator';
 import { commentHtml, incomingWrites, scriptWorkItem } from './model';
-import { MAX_REPLICA_CHARS, keys, type DirtyEntry, type ErrorRecord, type InEntry, type OutMessage, type Pair, type SyncState, type Trigger } from './records';
+import { MAX_REPLICA_CHARS, keys, type SentRecord, type DirtyEntry, type ErrorRecord, type InEntry, type OutMessage, type Pair, type SyncState, type Trigger } from './records';
 
 /**
  * The trigger query narrowed to one work item (`[System.Id] = id` as its first condition), so checking a change costs
@@ -61,6 +61,8 @@ export class ConnSync {
   readonly pairs = new Map<number, Pair>();
   readonly byRemote = new Map<string, number>();
   triggers: Trigger[] = [];
+  /** Work items sent before their twin link exists: work item → the revision the replica was built from. */
+  readonly sent = new Map<number, number>();
   /** Delivery attempts per message id (this process's lifetime). */
   readonly attempts = new Map<string, number>();
 
@@ -88,6 +90,9 @@ export class SyncEngine {
   private again = false;
   private stopped = false;
   private readonly asts = new Map<string, Script>();
+  /** Changes marked by {@link onChange}, not committed yet: connection → work item → its ChangedDate (trigger) or null (twin). */
+  private readonly marks = new Map<string, Map<number, string | null>>();
+  private flushing: NodeJS.Immediate | null = null;
   events: SyncEvents = { outboxChanged: () => undefined };
 
   constructor(
@@ -134,6 +139,11 @@ export class SyncEngine {
       case 't':
         cs.triggers = v as Trigger[];
         break;
+      case 's': {
+        const r = v as SentRecord;
+        cs.sent.set(r.workItemId, r.rev);
+        break;
+      }
     }
   }
 
@@ -158,6 +168,10 @@ export class SyncEngine {
       for (const p of cs.pairs.values()) {
         const w = emulator.getWorkItem(p.localId);
         if (w && p.localRev !== null && w.rev > p.localRev && !cs.dirty.has(p.localId)) this.commitDirty(this.dirtyOps(cs, p.localId));
+      }
+      for (const [wid, rev] of cs.sent) {
+        const w = emulator.getWorkItem(wid);
+        if (w && w.rev > rev && !cs.dirty.has(wid) && !cs.pairs.has(wid)) this.commitDirty(this.dirtyOps(cs, wid));
       }
     }
     // Likewise a new work item a trigger matches, changed after the last change a trigger queued, that is in no
@@ -277,6 +291,9 @@ export class SyncEngine {
       case 't':
         cs.triggers = [];
         break;
+      case 's':
+        cs.sent.delete(Number(rest));
+        break;
     }
   }
 
@@ -286,25 +303,62 @@ export class SyncEngine {
     for (const op of ops) this.applyOp(op);
   }
 
-  /** Emulator change listener: synchronous, so the dirty mark is durable before the writer's answer goes out. */
+  /**
+   * Emulator change listener. A change to a work item under sync on a connection (its twin link, or an active
+   * trigger's query) is marked here and queued durably right after, one commit for all changes of one event-loop
+   * turn. A crash between the write's answer and that commit loses no change: on start, twins with a newer revision
+   * and trigger matches changed after the last queued one are queued again (see {@link attach}).
+   */
   private onChange(c: WorkItemChange): void {
     if (this.stopped) return;
-    let ops: StoreOp[] = [];
     for (const rec of this.index.ordered) {
       if (!rec.accepted || rec.demo) continue;
       if (c.origin !== null && c.origin.startsWith(`sync:${rec.id}:`)) continue; // caused by this connection's sync
       const cs = this.conns.get(rec.id);
-      const paired = cs?.pairs.has(c.id) ?? false;
       if (cs?.dirty.has(c.id)) continue;
-      if (!paired && !this.matchesTrigger(rec, cs, c)) continue;
-      ops = ops.concat(this.dirtyOps(this.cs(rec.id), c.id, paired ? undefined : c.changedDate));
-      // dirtyOps reads cs.state.order: commit per connection so the next one sees its own counter.
-      try {
-        this.commitDirty(ops);
-      } catch (e) {
-        this.ctx.opts.log(`sync: could not queue work item ${c.id} for "${rec.name}" (${(e as Error).message})`);
+      let pending = this.marks.get(rec.id);
+      const marked = pending?.get(c.id);
+      if (marked !== undefined) {
+        if (marked !== null && c.changedDate > marked) pending!.set(c.id, c.changedDate);
+        continue;
       }
-      ops = [];
+      // Under sync: linked, or sent and waiting for the link notice.
+      const paired = (cs?.pairs.has(c.id) || cs?.sent.has(c.id)) ?? false;
+      if (!paired && !this.matchesTrigger(rec, cs, c)) continue;
+      if (!pending) this.marks.set(rec.id, (pending = new Map()));
+      pending.set(c.id, paired ? null : c.changedDate);
+    }
+    if (this.marks.size > 0 && !this.flushing) this.flushing = setImmediate(() => this.flushMarks());
+  }
+
+  /** Commits the marked changes as queue entries, one commit per connection. */
+  private flushMarks(): void {
+    this.flushing = null;
+    for (const [id, items] of [...this.marks]) {
+      this.marks.delete(id);
+      if (!this.index.conns.has(id)) continue;
+      const cs = this.cs(id);
+      let state = cs.state;
+      const ops: StoreOp[] = [];
+      const now = this.ctx.nowIso();
+      for (const [wid, changed] of items) {
+        if (cs.dirty.has(wid)) continue;
+        state = { ...state, order: state.order + 1 };
+        if (changed !== null && (state.seen === undefined || changed > state.seen)) state.seen = changed;
+        ops.push({ c: 'sync', k: keys.dirty(id, wid), v: { workItemId: wid, order: state.order, createdAt: now, blocked: null } satisfies DirtyEntry });
+      }
+      if (ops.length === 0) continue;
+      ops.push({ c: 'sync', k: keys.state(id), v: state });
+      try {
+        this.commit(ops);
+      } catch (e) {
+        // Kept for another try (and found again on start if the node stops first).
+        this.ctx.opts.log(`sync: could not queue ${items.size} changed work items (${(e as Error).message}); trying again`);
+        const again = this.marks.get(id) ?? new Map<number, string | null>();
+        for (const [wid, changed] of items) if (!again.has(wid)) again.set(wid, changed);
+        this.marks.set(id, again);
+        if (!this.stopped) setTimeout(() => this.flushMarks(), 1_000).unref();
+      }
     }
     this.kick();
   }
@@ -531,6 +585,7 @@ export class SyncEngine {
     let order = cs.state.order;
     const now = this.ctx.nowIso();
     const pairs = new Map<number, Pair>();
+    const dirtied = new Set<number>();
     for (const m of messages) {
       if (m.seq <= inSeq) continue;
       if (m.seq !== inSeq + 1) break;
@@ -539,10 +594,20 @@ export class SyncEngine {
         // The partner created (or found) the twin of our work item `yourId`: record the link.
         if (m.yourId === null) continue;
         const old = pairs.get(m.yourId) ?? cs.pairs.get(m.yourId);
+        const sentRev = cs.sent.get(m.yourId);
+        const rev = this.emulator?.getWorkItem(m.yourId)?.rev ?? null;
         const p: Pair = old
           ? { ...old, remoteId: String(m.workItemId), lastSyncAt: now }
-          : { localId: m.yourId, remoteId: String(m.workItemId), order: ++order, lastSyncAt: now, remoteTitle: null, localRev: this.emulator?.getWorkItem(m.yourId)?.rev ?? null, imported: {} };
+          : { localId: m.yourId, remoteId: String(m.workItemId), order: ++order, lastSyncAt: now, remoteTitle: null, localRev: sentRev ?? rev, imported: {} };
         pairs.set(p.localId, p);
+        if (sentRev !== undefined) {
+          ops.push({ c: 'sync', k: keys.sent(id, m.yourId) });
+          // Changed after its replica was built, and not queued (a crash lost the mark): send it again.
+          if (rev !== null && rev > sentRev && !cs.dirty.has(m.yourId) && !dirtied.has(m.yourId)) {
+            dirtied.add(m.yourId);
+            ops.push({ c: 'sync', k: keys.dirty(id, m.yourId), v: { workItemId: m.yourId, order: ++order, createdAt: now, blocked: null } satisfies DirtyEntry });
+          }
+        }
         continue;
       }
       const entry: InEntry = {
@@ -755,6 +820,7 @@ export class SyncEngine {
       { c: 'sync', k: ref },
     ];
     if (pair) ops.push({ c: 'sync', k: keys.pair(cs.id, pair.localId), v: { ...pair, localRev: w.rev } });
+    else ops.push({ c: 'sync', k: keys.sent(cs.id, d.workItemId), v: { workItemId: d.workItemId, rev: w.rev } satisfies SentRecord });
     return { ops, state: { ...state, outSeq: seq }, sent: true };
   }
 
@@ -904,8 +970,12 @@ export class SyncEngine {
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
     this.unsubscribe?.();
+    if (this.flushing) {
+      clearImmediate(this.flushing);
+      this.flushMarks();
+    }
+    this.stopped = true;
     await this.idle();
   }
 }

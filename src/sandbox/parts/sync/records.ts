@@ -9,6 +9,7 @@
 //   <c>|e|<errorId>    ErrorRecord: a sync error; the entry it names is blocked until retry/resolve
 //   <c>|p|<localId>    Pair: twin link local work item ↔ the partner's work item
 //   <c>|t              Trigger[]: the connection's triggers
+//   <c>|s|<workItem>   SentRecord: a work item sent before it has a twin link (the link notice is on its way)
 import * as z from 'zod';
 import type { SyncDirection } from '../../../shared/api';
 
@@ -87,6 +88,12 @@ export interface Pair {
   imported: Record<string, string>;
 }
 
+/** A work item whose first replica left before the partner's link notice came back: the revision it was built from. */
+export interface SentRecord {
+  workItemId: number;
+  rev: number;
+}
+
 export interface Trigger {
   id: string;
   query: string;
@@ -103,6 +110,7 @@ export const keys = {
   error: (c: string, id: string) => `${c}|e|${id}`,
   pair: (c: string, localId: number) => `${c}|p|${localId}`,
   triggers: (c: string) => `${c}|t`,
+  sent: (c: string, workItemId: number) => `${c}|s|${workItemId}`,
 };
 
 /** Largest replica (JSON text, UTF-16 code units ≈ bytes for ASCII) a message may carry. */
