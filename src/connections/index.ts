@@ -12,7 +12,7 @@ import type { Connection, RuleDirection } from '../shared/api';
 import { Commands } from '../shared/commands';
 import type { Services } from '../services';
 import { LocalSandbox } from './localSandbox';
-import { presentConnection } from './model';
+import { badgeCount, presentConnection } from './model';
 import { windowPrompter, type Prompter } from './prompter';
 import { nodeOwnAdoUrl } from './urls';
 import { ConnectionsTree, VIEW_ID, isElement, type Element } from './tree';
@@ -79,20 +79,10 @@ export function registerConnections(services: Services): ConnectionsTestApi {
   let prompter: Prompter = windowPrompter;
   const ui = () => prompter;
 
-  // Badge: pending + error connections among those loaded.
+  // Badge: pending + error connections among those loaded, once every listed node's list has arrived.
   const updateBadge = () => {
-    let pending = 0;
-    let errors = 0;
-    const listed = new Set(nodes.list().map((n) => n.url));
-    for (const m of tree.allModels()) {
-      if (!listed.has(m.nodeUrl)) continue;
-      for (const c of m.connections) {
-        if (c.status === 'pending') pending++;
-        else if (c.status === 'error') errors++;
-      }
-    }
-    const n = pending + errors;
-    view.badge = n > 0 ? { value: n, tooltip: `${pending} pending, ${errors} in error` } : undefined;
+    const badge = badgeCount(tree.allModels(), new Set(nodes.list().map((n) => n.url)));
+    if (badge !== 'wait') view.badge = badge;
   };
 
   const autoRefresh = new AutoRefresh(view, () => void tree.refresh());
