@@ -245,6 +245,11 @@ describe('e2e: Initiate Connection wizard and Accept Invitation', function () {
     await stepTitle(frame, 'Project for the incoming sync');
     await frame.locator('#f-project vscode-radio', { hasText: 'Payments' }).waitFor({ timeout: 30_000 });
     assert.match(await frame.locator('.intro').innerText(), /summary, description, comments, labels and attachments/);
+    // Space under "Organization:" before the filter field (issue 13, defect 7).
+    assert.match(await frame.locator('#project-org').innerText(), /^Organization: http/);
+    const orgBox = (await frame.locator('#project-org').boundingBox())!;
+    const filterBox = (await frame.locator('#f-projectFilter').boundingBox())!;
+    assert.ok(filterBox.y - (orgBox.y + orgBox.height) >= 12, `gap under "Organization:" is ${filterBox.y - (orgBox.y + orgBox.height)}px`);
     await typeInto(frame, 'f-projectFilter', 'pay');
     await frame.locator('#f-project vscode-radio', { hasText: 'Mobile App' }).waitFor({ state: 'detached' });
     await frame.locator('#f-project vscode-radio', { hasText: 'Payments' }).click();
