@@ -76,7 +76,8 @@ export function registerConnections(services: Services): ConnectionsTestApi {
     if (sandbox.url !== node.url) await sandbox.start();
   });
   const view = vscode.window.createTreeView<Element>(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
-  let prompter: Prompter = windowPrompter;
+  const defaultPrompter = windowPrompter(services.ui);
+  let prompter: Prompter = defaultPrompter;
   const ui = () => prompter;
 
   // Badge: pending + error connections among those loaded, once every listed node's list has arrived.
@@ -566,7 +567,7 @@ export function registerConnections(services: Services): ConnectionsTestApi {
     view,
     sandbox,
     setPrompter: (p) => {
-      prompter = p ?? windowPrompter;
+      prompter = p ?? defaultPrompter;
     },
     get autoRefreshActive() {
       return autoRefresh.active;

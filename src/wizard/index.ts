@@ -25,7 +25,7 @@ export interface WizardTestApi {
 const NodeArgSchema = z.looseObject({ nodeUrl: z.string().min(1).max(2048) });
 
 export function registerWizard(services: Services): WizardTestApi {
-  const prompter = new SwappablePrompter();
+  const prompter = new SwappablePrompter(services.ui);
   const panels: WizardPanel[] = [];
   const track = (p: WizardPanel) => {
     panels.push(p);

@@ -2,6 +2,7 @@
 // The default talks to the real VS Code UI; integration tests (which cannot click input boxes or modal dialogs)
 // swap in a scripted one through the test API; the e2e tests click the real UI.
 import * as vscode from 'vscode';
+import type { IUserInput } from '../ui/userInput';
 
 export interface WizardPrompter {
   inputBox(options: vscode.InputBoxOptions): Thenable<string | undefined>;
@@ -15,38 +16,44 @@ export interface WizardPrompter {
   copy(text: string): Thenable<void>;
 }
 
-export const windowPrompter: WizardPrompter = {
-  inputBox: (options) => vscode.window.showInputBox({ ignoreFocusOut: true, ...options }),
-  quickPick: (items, options) => vscode.window.showQuickPick(items, { ignoreFocusOut: true, ...options }),
-  confirm: async (message, detail, action) =>
-    (await vscode.window.showWarningMessage(message, { modal: true, detail }, action)) === action,
-  error: (message, ...actions) => vscode.window.showErrorMessage(message, ...actions),
-  info: (message, ...actions) => vscode.window.showInformationMessage(message, ...actions),
-  copy: (text) => vscode.env.clipboard.writeText(text),
-};
+/** The wizard's questions over the extension's one user input (src/ui/userInput.ts). */
+export function windowPrompter(ui: IUserInput): WizardPrompter {
+  return {
+    inputBox: (options) => ui.showInputBox(options),
+    quickPick: (items, options) => ui.showQuickPick(items, options),
+    confirm: async (message, detail, action) => (await ui.showWarningMessage(message, { modal: true, detail }, action)) === action,
+    error: (message, ...actions) => ui.showErrorMessage(message, ...actions),
+    info: (message, ...actions) => ui.showInformationMessage(message, ...actions),
+    copy: (text) => vscode.env.clipboard.writeText(text),
+  };
+}
 
 /** Replaces some of the default prompter's methods (test API). */
 export class SwappablePrompter implements WizardPrompter {
   private override: Partial<WizardPrompter> = {};
+  private readonly base: WizardPrompter;
+  constructor(ui: IUserInput) {
+    this.base = windowPrompter(ui);
+  }
   set(p: Partial<WizardPrompter> | undefined): void {
     this.override = p ?? {};
   }
   inputBox(o: vscode.InputBoxOptions) {
-    return (this.override.inputBox ?? windowPrompter.inputBox)(o);
+    return (this.override.inputBox ?? this.base.inputBox)(o);
   }
   quickPick<T extends vscode.QuickPickItem>(items: T[], o: vscode.QuickPickOptions): Thenable<T | undefined> {
-    return this.override.quickPick ? this.override.quickPick(items, o) : windowPrompter.quickPick(items, o);
+    return this.override.quickPick ? this.override.quickPick(items, o) : this.base.quickPick(items, o);
   }
   confirm(m: string, d: string, a: string) {
-    return (this.override.confirm ?? windowPrompter.confirm)(m, d, a);
+    return (this.override.confirm ?? this.base.confirm)(m, d, a);
   }
   error(m: string, ...a: string[]) {
-    return (this.override.error ?? windowPrompter.error)(m, ...a);
+    return (this.override.error ?? this.base.error)(m, ...a);
   }
   info(m: string, ...a: string[]) {
-    return (this.override.info ?? windowPrompter.info)(m, ...a);
+    return (this.override.info ?? this.base.info)(m, ...a);
   }
   copy(t: string) {
-    return (this.override.copy ?? windowPrompter.copy)(t);
+    return (this.override.copy ?? this.base.copy)(t);
   }
 }

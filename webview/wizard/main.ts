@@ -13,6 +13,7 @@ import {
   vsCodeTextField,
 } from '@vscode/webview-ui-toolkit';
 import { formatDateTime } from '../../src/shared/format';
+import { sentence } from '../../src/shared/messages';
 import { TypedFields } from '../../src/shared/typedFields';
 import type { HostToWebview, ProblemAction, WebviewToHost, WizardField, WizardState, WizardStep } from '../../src/shared/wizardProtocol';
 
@@ -141,7 +142,8 @@ function errorLine(id: string): HTMLElement {
 }
 
 function setError(node: HTMLElement, message: string | undefined): void {
-  node.textContent = message ?? '';
+  // Every message ends the same way (src/shared/messages.ts).
+  node.textContent = message ? sentence(message) : '';
   node.hidden = !message;
 }
 
