@@ -64,6 +64,33 @@ export function registerWizard(services: Services): WizardTestApi {
   };
 }
 
+/** How long a restored wizard waits for its node's settings entry and token after a window reload. */
+const TOKEN_WAIT_MS = 10_000;
+
+/** Re-checks `get` on every change of the node registry until it answers, or undefined after `ms`. */
+function untilRegistryGives<T>(services: Services, get: () => Promise<T | undefined>, ms: number): Promise<T | undefined> {
+  return new Promise((resolve) => {
+    let done = false;
+    const finish = (v: T | undefined) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      sub.dispose();
+      resolve(v);
+    };
+    const timer = setTimeout(() => finish(undefined), ms);
+    const sub = services.nodes.onDidChange(() => {
+      void get().then((v) => {
+        if (v !== undefined) finish(v);
+      });
+    });
+    // A change between the first look and the subscription: look once more.
+    void get().then((v) => {
+      if (v !== undefined) finish(v);
+    });
+  });
+}
+
 async function restore(services: Services, prompter: WizardPrompter, panel: vscode.WebviewPanel, saved: unknown): Promise<WizardPanel | undefined> {
   const parsed = PersistedWizardSchema.safeParse(saved);
   if (!parsed.success) {
@@ -74,14 +101,16 @@ async function restore(services: Services, prompter: WizardPrompter, panel: vsco
   let p: PersistedWizard = parsed.data;
   const hostCopy = PersistedWizardSchema.safeParse(savedRun(services.context.workspaceState, p.idempotencyKey));
   if (hostCopy.success) p = hostCopy.data;
-  // Right after a window reload the secret storage may answer late: give the node's token a few seconds.
-  let node = services.nodes.get(p.nodeUrl);
-  let client = node && (await services.nodes.client(node.url));
-  for (let i = 0; i < 20 && (!node || !client); i++) {
-    await new Promise((r) => setTimeout(r, 500));
-    node = services.nodes.get(p.nodeUrl);
-    client = node && (await services.nodes.client(node.url));
-  }
+  // Right after a window reload the settings or the secret storage may answer late: wait for the registry to change
+  // (it fires on both), for at most TOKEN_WAIT_MS.
+  const usable = async () => {
+    const n = services.nodes.get(p.nodeUrl);
+    const c = n && (await services.nodes.client(n.url));
+    return n && c ? { node: n, client: c } : undefined;
+  };
+  const found = (await usable()) ?? (await untilRegistryGives(services, usable, TOKEN_WAIT_MS));
+  const node = found?.node;
+  const client = found?.client;
   if (!node || !client) {
     services.log.warn(`Initiate Connection: node ${p.nodeUrl} is ${node ? 'missing its API token' : 'no longer configured'}; closing the restored wizard.`);
     panel.dispose();

@@ -16,6 +16,7 @@ import { md } from '../../src/connections/model';
 import { formatDateTime, setDisplayLocale } from '../../src/shared/format';
 import type { ExalateTestApi } from '../../src/extension';
 import { startSandboxProcess, type SandboxProcess } from './support/sandbox';
+import { until } from './support/until';
 
 const EXTENSION_ID = 'exalate-vscode.exalate-connections';
 const clientFor = (p: SandboxProcess) => createExalateClient({ nodeUrl: p.url, token: p.token });
@@ -64,14 +65,6 @@ class ScriptedUser implements Prompter {
   executeCommand(command: string, ...args: unknown[]): Thenable<unknown> {
     this.executed.push({ command, args });
     return Promise.resolve(undefined);
-  }
-}
-
-async function until(what: string, cond: () => boolean | Promise<boolean>, deadlineMs = 30_000): Promise<void> {
-  const end = Date.now() + deadlineMs;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`gave up waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
   }
 }
 

@@ -9,6 +9,7 @@ import type { WizardPanel } from '../../src/wizard/panel';
 import type { WizardPrompter } from '../../src/wizard/prompter';
 import type { WizardState } from '../../src/shared/wizardProtocol';
 import { startSandboxProcess, type SandboxProcess } from './support/sandbox';
+import { until as untilTrue } from './support/until';
 
 const EXTENSION_ID = 'exalate-vscode.exalate-connections';
 
@@ -33,16 +34,13 @@ async function until(panel: WizardPanel, pred: (s: WizardState) => boolean, what
   });
 }
 
-/** Polls the node (it has no push) until the connection has `status`; fails with the last status seen after `ms`. */
+/** Re-reads the connection (the node has no push) until it has `status`; fails with the last status seen after `ms`. */
 async function waitForStatus(sp: SandboxProcess, api: ExalateTestApi, id: string, status: string, ms = 20_000): Promise<void> {
   const client = (await api.services.nodes.client(sp.url))!;
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const c = await client.getConnection(id);
-    if (c.status === status) return;
-    if (Date.now() > deadline) throw new Error(`connection ${id} on ${sp.name} is still "${c.status}" after ${ms} ms, expected "${status}"`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  let last = '';
+  await untilTrue(`connection ${id} on ${sp.name} to be "${status}"`, async () => (last = (await client.getConnection(id)).status) === status, ms).catch((e: Error) => {
+    throw new Error(`connection ${id} on ${sp.name} is still "${last}" after ${ms} ms, expected "${status}" (${e.message})`);
+  });
 }
 
 describe('wizard: Initiate Connection and Accept Invitation (real sandbox nodes)', function () {
