@@ -24,8 +24,6 @@ export interface ConnectionsTestApi {
   readonly tree: ConnectionsTree;
   readonly view: vscode.TreeView<Element>;
   readonly sandbox: LocalSandbox;
-  /** Replaces the prompts (input boxes, quick picks, modal confirmations, messages); undefined restores them. */
-  setPrompter(p: Prompter | undefined): void;
   /** True while the auto-refresh timer runs. */
   readonly autoRefreshActive: boolean;
 }
@@ -76,8 +74,8 @@ export function registerConnections(services: Services): ConnectionsTestApi {
     if (sandbox.url !== node.url) await sandbox.start();
   });
   const view = vscode.window.createTreeView<Element>(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
-  const defaultPrompter = windowPrompter(services.ui);
-  let prompter: Prompter = defaultPrompter;
+  // Questions and messages go through the extension's one user input (tests replace it: services.ui.use).
+  const prompter: Prompter = windowPrompter(services.ui);
   const ui = () => prompter;
 
   // Badge: pending + error connections among those loaded, once every listed node's list has arrived.
@@ -566,9 +564,6 @@ export function registerConnections(services: Services): ConnectionsTestApi {
     tree,
     view,
     sandbox,
-    setPrompter: (p) => {
-      prompter = p ?? defaultPrompter;
-    },
     get autoRefreshActive() {
       return autoRefresh.active;
     },

@@ -22,39 +22,38 @@ export interface IUserInput {
 type MessageFn = <T extends string>(message: string, ...rest: (vscode.MessageOptions | T)[]) => Thenable<T | undefined>;
 
 /** Every message ends the same way (src/shared/messages.ts); the modal detail too. */
-function shown(fn: MessageFn): MessageFn {
-  return (message, ...rest) => {
-    const [first, ...items] = rest;
-    if (first !== undefined && typeof first === 'object') {
-      const opts: vscode.MessageOptions = { ...first, ...(first.detail ? { detail: sentence(first.detail) } : {}) };
-      return fn(sentence(message), opts, ...items);
-    }
-    return fn(sentence(message), ...rest);
+function ended<T extends string>(message: string, rest: (vscode.MessageOptions | T)[]): [string, ...(vscode.MessageOptions | T)[]] {
+  const [first, ...items] = rest;
+  if (first !== undefined && typeof first === 'object') {
+    return [sentence(message), { ...first, ...(first.detail ? { detail: sentence(first.detail) } : {}) }, ...items];
+  }
+  return [sentence(message), ...rest];
+}
+
+/** Input-box validation messages end like every other message (synchronous answers stay synchronous). */
+function endedValidation(options: vscode.InputBoxOptions): vscode.InputBoxOptions {
+  const validate = options.validateInput;
+  if (!validate) return options;
+  const end = (r: string | vscode.InputBoxValidationMessage | undefined | null) => (typeof r === 'string' ? sentence(r) : r);
+  return {
+    ...options,
+    validateInput: (value) => {
+      const r = validate(value);
+      return r && typeof (r as Thenable<unknown>).then === 'function'
+        ? Promise.resolve(r as Thenable<string | vscode.InputBoxValidationMessage | undefined | null>).then(end)
+        : end(r as string | vscode.InputBoxValidationMessage | undefined | null);
+    },
   };
 }
 
+/** The real workbench. */
 export const windowUserInput: IUserInput = {
   showQuickPick: ((items: never, options?: vscode.QuickPickOptions) =>
     vscode.window.showQuickPick(items, { ignoreFocusOut: true, ...options })) as IUserInput['showQuickPick'],
-  showInputBox: (options) => {
-    const validate = options.validateInput;
-    return vscode.window.showInputBox({
-      ignoreFocusOut: true,
-      ...options,
-      // Validation messages end like every other message.
-      ...(validate
-        ? {
-            validateInput: async (value: string) => {
-              const r = await validate(value);
-              return typeof r === 'string' ? sentence(r) : r;
-            },
-          }
-        : {}),
-    });
-  },
-  showWarningMessage: shown(vscode.window.showWarningMessage as MessageFn) as IUserInput['showWarningMessage'],
-  showInformationMessage: shown(vscode.window.showInformationMessage as MessageFn) as IUserInput['showInformationMessage'],
-  showErrorMessage: shown(vscode.window.showErrorMessage as MessageFn) as IUserInput['showErrorMessage'],
+  showInputBox: (options) => vscode.window.showInputBox({ ignoreFocusOut: true, ...options }),
+  showWarningMessage: vscode.window.showWarningMessage,
+  showInformationMessage: vscode.window.showInformationMessage,
+  showErrorMessage: vscode.window.showErrorMessage,
   showOpenDialog: (options) => vscode.window.showOpenDialog(options),
 };
 
@@ -76,16 +75,16 @@ export class UserInput implements IUserInput {
     return this.current.showQuickPick(items, options);
   }
   showInputBox(options: vscode.InputBoxOptions): Thenable<string | undefined> {
-    return this.current.showInputBox(options);
+    return this.current.showInputBox(endedValidation(options));
   }
   showWarningMessage<T extends string>(message: string, ...rest: (vscode.MessageOptions | T)[]): Thenable<T | undefined> {
-    return (this.current.showWarningMessage as MessageFn)(message, ...rest);
+    return (this.current.showWarningMessage as MessageFn)(...ended(message, rest));
   }
   showInformationMessage<T extends string>(message: string, ...rest: (vscode.MessageOptions | T)[]): Thenable<T | undefined> {
-    return (this.current.showInformationMessage as MessageFn)(message, ...rest);
+    return (this.current.showInformationMessage as MessageFn)(...ended(message, rest));
   }
   showErrorMessage<T extends string>(message: string, ...rest: (vscode.MessageOptions | T)[]): Thenable<T | undefined> {
-    return (this.current.showErrorMessage as MessageFn)(message, ...rest);
+    return (this.current.showErrorMessage as MessageFn)(...ended(message, rest));
   }
   showOpenDialog(options: vscode.OpenDialogOptions): Thenable<vscode.Uri[] | undefined> {
     return this.current.showOpenDialog(options);

@@ -43,8 +43,9 @@ describe('messages end the same way', () => {
   it('the display points apply the rule', () => {
     const seam = fs.readFileSync(path.join(ROOT, 'src', 'ui', 'userInput.ts'), 'utf8');
     for (const fn of ['showWarningMessage', 'showInformationMessage', 'showErrorMessage']) {
-      assert.match(seam, new RegExp(`${fn}: shown\\(`), `${fn} goes through sentence()`);
+      assert.match(seam, new RegExp(`\\(this\\.current\\.${fn} as MessageFn\\)\\(\\.\\.\\.ended\\(`), `UserInput.${fn} goes through sentence()`);
     }
+    assert.match(seam, /this\.current\.showInputBox\(endedValidation\(options\)\)/, 'input-box validation goes through sentence()');
     const webview = fs.readFileSync(path.join(ROOT, 'webview', 'wizard', 'main.ts'), 'utf8');
     assert.match(webview, /node\.textContent = message \? sentence\(message\)/, 'the wizard error lines go through sentence()');
   });
