@@ -169,7 +169,7 @@ export async function chooseNode(
   } else if (nodes.length === 0) {
     const add = 'Add Node…';
     const choice = await prompter.error('No Exalate node is configured yet. Add your node first.', add);
-    if (choice === add) await vscode.commands.executeCommand('exalate.addNode');
+    if (choice === add) await vscode.commands.executeCommand(Commands.addNode);
     return undefined;
   } else if (nodes.length === 1) {
     node = nodes[0];
