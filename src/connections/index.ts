@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import * as z from 'zod';
 import type { ExalateClient } from '../exalate/client';
 import { ExalateError } from '../exalate/errors';
+import { pickNode } from '../nodes/picker';
 import { nodeDisplayName, nodeUrlProblem, normalizeNodeUrl, type NodeConfig } from '../nodes/registry';
 import { adoOrgUrlProblem } from '../nodes/settings';
 import { formatDateTime } from '../shared/format';
@@ -148,7 +149,6 @@ export function registerConnections(services: Services): ConnectionsTestApi {
 
   /** The node a command is about: from its argument, else the only node, else a quick pick. */
   const resolveNode = async (arg: unknown, command: string): Promise<NodeConfig | undefined> => {
-    const list = nodes.list();
     if (arg !== undefined && arg !== null) {
       const { nodeUrl } = isElement(arg) ? arg : parseArg(NodeArgSchema, arg, command);
       refuseRejected(nodeUrl, command);
@@ -156,21 +156,7 @@ export function registerConnections(services: Services): ConnectionsTestApi {
       if (!node) throw new BadArgument(`${command}: no Exalate node ${nodeUrl} is configured.`);
       return node;
     }
-    if (list.length === 0) {
-      void ui()
-        .error('No Exalate node is configured yet.', 'Start Local Sandbox', 'Add Node…')
-        .then((c) => {
-          if (c === 'Start Local Sandbox') void vscode.commands.executeCommand(Commands.startSandbox);
-          else if (c === 'Add Node…') void vscode.commands.executeCommand(Commands.addNode);
-        });
-      return undefined;
-    }
-    if (list.length === 1) return list[0];
-    const pick = await ui().quickPick(
-      list.map((n) => ({ label: nodeDisplayName(n), description: n.url, node: n })),
-      { title: command, placeHolder: 'Choose an Exalate node' },
-    );
-    return pick?.node;
+    return pickNode(services, { title: command });
   };
 
   /** The connection a command is about: from its argument, else a quick pick of loaded connections. */

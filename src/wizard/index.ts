@@ -1,5 +1,6 @@
 // The wizard capability: "Exalate: Initiate Connection" (a webview wizard, ./panel.ts over ./machine.ts),
 // "Exalate: Accept Invitation" (./accept.ts) and the serializer that restores a wizard after a reload.
+import { pickNode } from '../nodes/picker';
 import * as vscode from 'vscode';
 import * as z from 'zod';
 import type { ExalateClient } from '../exalate/client';
@@ -166,19 +167,8 @@ export async function chooseNode(
       void prompter.error(`${wanted.data.nodeUrl} is not a configured Exalate node. Add it first with "Exalate: Add Node…".`);
       return undefined;
     }
-  } else if (nodes.length === 0) {
-    const add = 'Add Node…';
-    const choice = await prompter.error('No Exalate node is configured yet. Add your node first.', add);
-    if (choice === add) await vscode.commands.executeCommand(Commands.addNode);
-    return undefined;
-  } else if (nodes.length === 1) {
-    node = nodes[0];
   } else {
-    const pick = await prompter.quickPick(
-      nodes.map((n) => ({ label: nodeDisplayName(n), description: n.url, node: n })),
-      { title, placeHolder: 'Choose the Exalate node' },
-    );
-    node = pick?.node;
+    node = await pickNode(services, { title });
   }
   if (!node) return undefined;
   const client = await services.nodes.client(node.url);
