@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import * as z from 'zod';
 import type { ExalateClient } from '../exalate/client';
 import { ExalateError } from '../exalate/errors';
+import { askAdoPat, MIN_PAT_LENGTH } from '../nodes/pat';
 import { pickNode } from '../nodes/picker';
 import { nodeDisplayName, nodeUrlProblem, normalizeNodeUrl, type NodeConfig } from '../nodes/registry';
 import { adoOrgUrlProblem } from '../nodes/settings';
@@ -44,12 +45,12 @@ const AddNodeArgSchema = z.strictObject({
   token: z.string({ error: 'token is required' }).trim().min(1, { error: 'token must not be empty' }),
   label: z.string().trim().min(1).optional(),
   adoOrgUrl: z.url({ protocol: /^https?$/, error: 'adoOrgUrl must be an http(s) URL' }).optional(),
-  adoPat: z.string().min(1).optional(),
+  adoPat: z.string().trim().min(MIN_PAT_LENGTH, { error: `adoPat must be the whole token (at least ${MIN_PAT_LENGTH} characters)` }).optional(),
 });
 const AdoArgSchema = z.strictObject({
   nodeUrl: z.string({ error: 'nodeUrl is required' }).min(1),
   adoOrgUrl: z.string({ error: 'adoOrgUrl is required' }),
-  adoPat: z.string().trim().min(1).optional(),
+  adoPat: z.string().trim().min(MIN_PAT_LENGTH, { error: `adoPat must be the whole token (at least ${MIN_PAT_LENGTH} characters)` }).optional(),
 });
 
 /** Why a string cannot be an Azure DevOps organization URL (plain http only on this machine), or undefined. */
@@ -373,13 +374,9 @@ export function registerConnections(services: Services): ConnectionsTestApi {
         validateInput: (v) => adoOrgUrlProblem(v),
       });
       if (orgUrl === undefined) return false;
-      pat = await ui().inputBox({
-        title: `Azure DevOps for ${nodeDisplayName(node)} (2/2)`,
-        prompt: 'Personal access token with Project (read) scope; leave empty to keep the stored one',
-        password: true,
-      });
+      pat = await askAdoPat(services, nodeUrl, { orgUrl, title: `Azure DevOps for ${nodeDisplayName(node)} (2/2)`, keepStored: true });
       if (pat === undefined) return false;
-      pat = pat.trim() || undefined;
+      pat = pat || undefined;
     }
     const problem = adoOrgUrlProblem(orgUrl);
     if (problem) throw new BadArgument(`Set Azure DevOps Organization: ${problem}`);
