@@ -1,8 +1,10 @@
 // The one "choose a node" of the extension (issue 13): the only node, else a quick pick through the user-input
 // seam (so tests script it); with none configured, says so and offers the next step.
 import * as vscode from 'vscode';
+import * as z from 'zod';
 import { Commands } from '../shared/commands';
 import type { Services } from '../services';
+import { BadArgument, parseArg } from '../ui/commandKit';
 import { nodeDisplayName, type NodeConfig } from './registry';
 
 export interface PickNodeOptions {
@@ -36,4 +38,24 @@ export function reportNoNodes(services: Services): void {
     if (c === start) void vscode.commands.executeCommand(Commands.startSandbox);
     else if (c === add) void vscode.commands.executeCommand(Commands.addNode);
   });
+}
+
+const NodeArgSchema = z.object({ nodeUrl: z.string({ error: 'nodeUrl is required' }).min(1) });
+
+/** Refuses a node the settings name but this extension will not use (e.g. plain http to another machine). */
+export function refuseRejected(services: Services, nodeUrl: string, command: string): void {
+  const rejected = services.nodes.rejected().find((r) => r.url === nodeUrl);
+  if (rejected) throw new BadArgument(`${command}: the node ${nodeUrl} is not used. ${rejected.problem}`);
+}
+
+/** The node a command is about: from its argument (`{ nodeUrl }`), else the only node, else a quick pick. */
+export async function resolveNode(services: Services, arg: unknown, command: string): Promise<NodeConfig | undefined> {
+  if (arg !== undefined && arg !== null) {
+    const { nodeUrl } = parseArg(NodeArgSchema, arg, command);
+    refuseRejected(services, nodeUrl, command);
+    const node = services.nodes.get(nodeUrl);
+    if (!node) throw new BadArgument(`${command}: no Exalate node ${nodeUrl} is configured.`);
+    return node;
+  }
+  return pickNode(services, { title: command });
 }
