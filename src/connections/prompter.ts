@@ -1,6 +1,6 @@
-// Everything the Connections commands ask the user, behind one small interface. The default talks to the real
-// VS Code UI; integration tests (which cannot click modal dialogs or input boxes) swap in a scripted one through
-// the test API, and the e2e tests click the real dialogs.
+// Everything the Connections commands ask the user, behind one small interface over the extension's one user
+// input (src/ui/userInput.ts): integration tests script that seam (TestUserInput), the e2e tests click the real
+// dialogs.
 import * as vscode from 'vscode';
 import type { IUserInput } from '../ui/userInput';
 

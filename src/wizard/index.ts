@@ -12,21 +12,20 @@ import { PersistedWizardSchema, WIZARD_VIEW_TYPE, type PersistedWizard } from '.
 import { acceptInvitation, AcceptArgsSchema, type AcceptOutcome } from './accept';
 import { errorText, type WizardInit } from './machine';
 import { createWizardWebviewPanel, savedRun, WizardPanel } from './panel';
-import { SwappablePrompter, type WizardPrompter } from './prompter';
+import { windowPrompter, type WizardPrompter } from './prompter';
 
 /** What the integration tests reach through the extension's test API. */
 export interface WizardTestApi {
   /** Open wizard panels, oldest first. */
   readonly panels: readonly WizardPanel[];
-  /** Replaces input boxes, quick picks, dialogs and the clipboard (undefined = the real UI again). */
-  setPrompter(p: Partial<WizardPrompter> | undefined): void;
 }
 
 /** Arguments of "Initiate Connection": a node URL, or a tree item that carries one. */
 const NodeArgSchema = z.looseObject({ nodeUrl: z.string().min(1).max(2048) });
 
 export function registerWizard(services: Services): WizardTestApi {
-  const prompter = new SwappablePrompter(services.ui);
+  // Questions and messages go through the extension's one user input (tests replace it: services.ui.use).
+  const prompter = windowPrompter(services.ui);
   const panels: WizardPanel[] = [];
   const track = (p: WizardPanel) => {
     panels.push(p);
@@ -61,7 +60,6 @@ export function registerWizard(services: Services): WizardTestApi {
     get panels() {
       return panels;
     },
-    setPrompter: (p) => prompter.set(p),
   };
 }
 

@@ -1,6 +1,6 @@
-// Everything the wizard and "Accept Invitation" ask the user outside the webview, behind one small interface.
-// The default talks to the real VS Code UI; integration tests (which cannot click input boxes or modal dialogs)
-// swap in a scripted one through the test API; the e2e tests click the real UI.
+// Everything the wizard and "Accept Invitation" ask the user outside the webview, behind one small interface over
+// the extension's one user input (src/ui/userInput.ts): integration tests script that seam (TestUserInput), the e2e
+// tests click the real UI.
 import * as vscode from 'vscode';
 import type { IUserInput } from '../ui/userInput';
 
@@ -26,34 +26,4 @@ export function windowPrompter(ui: IUserInput): WizardPrompter {
     info: (message, ...actions) => ui.showInformationMessage(message, ...actions),
     copy: (text) => vscode.env.clipboard.writeText(text),
   };
-}
-
-/** Replaces some of the default prompter's methods (test API). */
-export class SwappablePrompter implements WizardPrompter {
-  private override: Partial<WizardPrompter> = {};
-  private readonly base: WizardPrompter;
-  constructor(ui: IUserInput) {
-    this.base = windowPrompter(ui);
-  }
-  set(p: Partial<WizardPrompter> | undefined): void {
-    this.override = p ?? {};
-  }
-  inputBox(o: vscode.InputBoxOptions) {
-    return (this.override.inputBox ?? this.base.inputBox)(o);
-  }
-  quickPick<T extends vscode.QuickPickItem>(items: T[], o: vscode.QuickPickOptions): Thenable<T | undefined> {
-    return this.override.quickPick ? this.override.quickPick(items, o) : this.base.quickPick(items, o);
-  }
-  confirm(m: string, d: string, a: string) {
-    return (this.override.confirm ?? this.base.confirm)(m, d, a);
-  }
-  error(m: string, ...a: string[]) {
-    return (this.override.error ?? this.base.error)(m, ...a);
-  }
-  info(m: string, ...a: string[]) {
-    return (this.override.info ?? this.base.info)(m, ...a);
-  }
-  copy(t: string) {
-    return (this.override.copy ?? this.base.copy)(t);
-  }
 }
