@@ -40,7 +40,7 @@ export default tseslint.config(
       'src/sandbox/**/*.ts',
       'src/exalate/**/*.ts',
       'src/connections/model.ts',
-      'src/connections/urls.ts',
+      'src/nodes/urls.ts',
       'src/sync/model.ts',
       'src/syncRules/uri.ts',
       'src/syncRules/layout.ts',

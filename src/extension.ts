@@ -10,6 +10,7 @@ import { NodeRegistry } from './nodes/registry';
 import { setDisplayLocale } from './shared/format';
 import type { Services } from './services';
 import { registerSync, type SyncTestApi } from './sync';
+import { UserInput } from './ui/userInput';
 import { registerSyncRules, type SyncRulesTestApi } from './syncRules';
 import { registerTestRun, type TestRunTestApi } from './testRun';
 import { registerWizard, type WizardTestApi } from './wizard';
@@ -33,7 +34,7 @@ export function activate(context: vscode.ExtensionContext): ExalateTestApi | und
   const log = RedactingLogger.create();
   const nodes = new NodeRegistry(context.secrets, log);
   context.subscriptions.push(log, nodes);
-  const services: Services = { context, log, nodes };
+  const services: Services = { context, log, nodes, ui: new UserInput() };
 
   const connections = registerConnections(services);
   localSandbox = connections.sandbox;

@@ -304,3 +304,29 @@ export function errorTitle(e: Error): string {
   }
   return 'Could not load connections';
 }
+
+/** The view badge: pending and failed connections of the listed nodes. */
+export interface BadgeCount {
+  value: number;
+  tooltip: string;
+}
+
+/**
+ * The badge for the listed nodes' lists, or `'wait'` while one of them is loading: the badge then keeps its value,
+ * so it moves once per refresh round instead of once per node (VS Code keeps an open hover on the activity bar while
+ * the number under it changes, which showed "4" under "1 pending, 1 in error").
+ */
+export function badgeCount(models: readonly NodeConnections[], listed: ReadonlySet<string>): BadgeCount | undefined | 'wait' {
+  let pending = 0;
+  let errors = 0;
+  for (const m of models) {
+    if (!listed.has(m.nodeUrl)) continue;
+    if (m.loading) return 'wait';
+    for (const c of m.connections) {
+      if (c.status === 'pending') pending++;
+      else if (c.status === 'error') errors++;
+    }
+  }
+  const value = pending + errors;
+  return value > 0 ? { value, tooltip: `${pending} pending, ${errors} in error` } : undefined;
+}

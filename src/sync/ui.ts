@@ -1,6 +1,7 @@
 // Everything the sync commands ask the user, behind one interface. The default talks to the real VS Code UI; the
 // integration tests (which cannot type into input boxes or click modal dialogs) replace it through the test API.
 import * as vscode from 'vscode';
+import { windowUserInput } from '../ui/userInput';
 
 export interface QueryInputOptions {
   title: string;
@@ -78,7 +79,8 @@ export const windowSyncUi: SyncUi = {
       ];
       box.show();
     }),
-  confirm: async (message, detail, action) => (await vscode.window.showWarningMessage(message, { modal: true, detail }, action)) === action,
-  error: (message, ...actions) => vscode.window.showErrorMessage(message, ...actions),
-  info: (message, ...actions) => vscode.window.showInformationMessage(message, ...actions),
+  // Messages go through the extension's one user input (src/ui/userInput.ts), which ends them the same way.
+  confirm: async (message, detail, action) => (await windowUserInput.showWarningMessage(message, { modal: true, detail }, action)) === action,
+  error: (message, ...actions) => windowUserInput.showErrorMessage(message, ...actions),
+  info: (message, ...actions) => windowUserInput.showInformationMessage(message, ...actions),
 };

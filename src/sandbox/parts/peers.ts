@@ -3,6 +3,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import * as z from 'zod';
 import { DestinationCheckRequestSchema, PublicNodeInfoSchema, type PublicNodeInfo } from '../../shared/api';
+import { descriptionSchema } from '../../shared/validation';
 import { ApiError } from '../errors';
 import { deriveSecret, payloadDigest, peekJwtSubject, signPeerJwt, verifyPeerJwt, JtiCache } from '../invitation';
 import type { ConnectionIndex } from './connections';
@@ -23,7 +24,8 @@ export function peerPath(id: string, kind: 'accept' | 'heartbeat' | 'check' | 's
 const PeerHeartbeatBodySchema = z.strictObject({ active: z.boolean(), gone: z.boolean().optional() });
 /** A node-to-node request body, or a reader for it (called after the JWT was checked). */
 export type PeerBody = unknown;
-export const PeerStateSchema = z.object({ active: z.boolean(), name: z.string().optional() });
+/** What a peer answers about its side of a connection; `description` (the initiator's, on accept) reaches the acceptor's record. */
+export const PeerStateSchema = z.object({ active: z.boolean(), name: z.string().optional(), description: descriptionSchema.optional().catch(undefined) });
 
 
 /** Constant-time comparison of two digests (strings of any length; a length difference answers false). */
@@ -193,7 +195,7 @@ export class PeerLink {
     return { rec, issuer: first.issuer, body: raw };
   }
 
-  async peerAccept(authorization: string | undefined, id: string, body: PeerBody): Promise<{ active: boolean; name: string }> {
+  async peerAccept(authorization: string | undefined, id: string, body: PeerBody): Promise<{ active: boolean; name: string; description: string }> {
     const path = peerPath(id, 'accept');
     const { rec, issuer, body: raw } = await this.authenticatePeerWithBody(authorization, id, path, false, body);
     // From here to the update below there is no await: the single-use check and the "used" mark are one step.
@@ -212,7 +214,7 @@ export class PeerLink {
       remoteUrl: rec.type === 'public' ? rec.remoteUrl ?? req.acceptorUrl : null,
     })!;
     this.ctx.opts.log(`invitation for "${next.name}" accepted by ${req.acceptorShortName}`);
-    return { active: next.localActive, name: next.name };
+    return { active: next.localActive, name: next.name, description: next.description };
   }
 
   /** `POST …/peer/connections/{id}/check` (initiator side of checkInvitation): is the invitation still usable? Read-only. */
