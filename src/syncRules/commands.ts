@@ -10,7 +10,7 @@ import { formatDateTime } from '../shared/format';
 import { nodeUrlSchema } from '../shared/validation';
 import type { Services } from '../services';
 import { NotSavedError, ReadonlyRuleError, errorMessage, needsSignIn } from './errors';
-import { readonlyExplanation, syncRuleUri, type SyncRulesFileSystem } from './fileSystem';
+import { isReadonlyMode, readonlyExplanation, syncRuleUri, type SyncRulesFileSystem } from './fileSystem';
 import {
   EXPORT_ROOT,
   METADATA_FILE,
@@ -146,7 +146,7 @@ export class SyncRuleCommands {
     });
     const editors: vscode.TextEditor[] = [];
     for (const doc of docs) editors.push(await vscode.window.showTextDocument(doc, { preview: false }));
-    if (connection?.mode === 'basic') this.messages.info(readonlyExplanation(connection.name));
+    if (connection && isReadonlyMode(connection.mode)) this.messages.info(readonlyExplanation(connection.name, connection.mode));
     return editors;
   }
 
@@ -204,7 +204,7 @@ export class SyncRuleCommands {
       description: `${v.author}${i === 0 ? ' · current' : ''}`,
       detail: `${formatDateTime(v.updatedAt)} · ${v.size.toLocaleString()} bytes`,
       version: v.version,
-      buttons: i === 0 || connection.mode === 'basic' ? [compareButton] : [compareButton, restoreButton],
+      buttons: i === 0 || isReadonlyMode(connection.mode) ? [compareButton] : [compareButton, restoreButton],
     }));
     const qp = vscode.window.createQuickPick<Item>();
     qp.title = `Exalate: History of ${ref.direction}.groovy — ${connection.name}`;
@@ -247,7 +247,7 @@ export class SyncRuleCommands {
     const connection = await client.getConnection(ref.connectionId);
     const named = { ...ref, connectionName: connection.name, version: undefined };
     const what = describeRule(ref.direction, connection.name);
-    if (connection.mode === 'basic') throw new ReadonlyRuleError(readonlyExplanation(connection.name));
+    if (isReadonlyMode(connection.mode)) throw new ReadonlyRuleError(readonlyExplanation(connection.name, connection.mode));
     const ok = await this.fs.prompter.confirm(
       `Restore version ${version} of ${what}?`,
       `Version ${version} is published as a new version; every version stays in the history.`,
@@ -440,7 +440,7 @@ export class SyncRuleCommands {
       throw e;
     });
     ref.connectionName = connection.name;
-    if (connection.mode === 'basic') throw new ReadonlyRuleError(readonlyExplanation(connection.name));
+    if (isReadonlyMode(connection.mode)) throw new ReadonlyRuleError(readonlyExplanation(connection.name, connection.mode));
     const what = describeRule(ref.direction, connection.name);
     let base = meta?.rules[ref.direction]?.version;
     if (base === undefined) {

@@ -9,7 +9,7 @@
 import * as vscode from 'vscode';
 import type { ExalateClient } from '../exalate/client';
 import { ConflictError, isExalateError } from '../exalate/errors';
-import type { Connection, SyncRule } from '../shared/api';
+import type { Connection, Mode, SyncRule } from '../shared/api';
 import type { Services } from '../services';
 import { NotSavedError, NotSignedInError, ReadonlyRuleError, UnknownNodeError, toFileSystemError } from './errors';
 import { describeRule, modalPrompter, type SyncRulesPrompter } from './ui';
@@ -44,8 +44,18 @@ export function syncRuleUri(ref: SyncRuleRef): vscode.Uri {
   return vscode.Uri.from(syncRuleUriComponents(ref));
 }
 
-export function readonlyExplanation(name: string): string {
-  return `“${name}” uses Basic mode: Exalate manages its sync rules, so they open read-only. Switch the connection to Script mode on the node to edit them.`;
+/** Only Script-mode connections have sync rules a person edits: Basic and Visual rules are managed elsewhere. */
+export function isReadonlyMode(mode: Mode): boolean {
+  return mode !== 'script';
+}
+
+export function readonlyExplanation(name: string, mode: Mode): string {
+  return mode === 'visual'
+    ? vscode.l10n.t(
+        '“{0}” uses Visual mode: its sync rules are generated from the rules set in the Visual editor on the node, so they open read-only here. Edit them in the Visual editor, or switch the connection to Script mode on the node to edit the Groovy scripts.',
+        name,
+      )
+    : vscode.l10n.t('“{0}” uses Basic mode: Exalate manages its sync rules, so they open read-only. Switch the connection to Script mode on the node to edit them.', name);
 }
 
 export class SyncRulesFileSystem implements vscode.FileSystemProvider, vscode.Disposable {
@@ -117,7 +127,7 @@ export class SyncRulesFileSystem implements vscode.FileSystemProvider, vscode.Di
       const ref = { nodeUrl, connectionId, direction };
       const e = this.entries.get(ruleKey(ref));
       if (!e) continue;
-      const readonly = connection.mode === 'basic';
+      const readonly = isReadonlyMode(connection.mode);
       if (e.readonly !== readonly) {
         e.readonly = readonly;
         e.mtime += 1;
@@ -254,9 +264,9 @@ export class SyncRulesFileSystem implements vscode.FileSystemProvider, vscode.Di
       this.reportGone(ref, e);
       throw e;
     }
-    if (connection.mode === 'basic') {
+    if (isReadonlyMode(connection.mode)) {
       this.noteConnection(ref.nodeUrl, ref.connectionId, connection);
-      throw new ReadonlyRuleError(readonlyExplanation(connection.name));
+      throw new ReadonlyRuleError(readonlyExplanation(connection.name, connection.mode));
     }
     const named = { ...ref, connectionName: connection.name };
     const base = this.entries.get(ruleKey(ref))?.version ?? (await client.getSyncRule(ref.connectionId, ref.direction)).version;
@@ -364,7 +374,7 @@ export class SyncRulesFileSystem implements vscode.FileSystemProvider, vscode.Di
   private remember(ref: SyncRuleRef, connection: ConnectionInfo, rule: SyncRule, primed: boolean, bytes?: Uint8Array): boolean {
     const key = ruleKey(ref);
     const prev = this.entries.get(key);
-    const readonly = connection.mode === 'basic';
+    const readonly = isReadonlyMode(connection.mode);
     const changed = !prev || prev.version !== rule.version || prev.readonly !== readonly;
     const updated = Date.parse(rule.updatedAt) || 0;
     this.entries.set(key, {
