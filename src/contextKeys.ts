@@ -36,3 +36,11 @@ export function setContextKey(key: ContextKey, value: boolean): void {
 export function contextKeyValues(): ReadonlyMap<ContextKey, boolean> {
   return values;
 }
+
+/** The keys that mark walkthrough progress (set once something happened; never unset by the extension itself). */
+export const WALKTHROUGH_PROGRESS_KEYS: readonly ContextKey[] = [
+  ContextKeys.connectionInitiated,
+  ContextKeys.invitationAccepted,
+  ContextKeys.syncRulesPublished,
+  ContextKeys.testRunFinished,
+];

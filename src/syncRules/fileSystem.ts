@@ -7,6 +7,7 @@
 // - Basic-mode connections are read-only (stat permissions + a clear message); past versions
 //   (`…/outgoing@v3.groovy`) are read-only too.
 import * as vscode from 'vscode';
+import { ContextKeys, setContextKey } from '../contextKeys';
 import type { ExalateClient } from '../exalate/client';
 import { ConflictError, isExalateError } from '../exalate/errors';
 import type { Connection, Mode, SyncRule } from '../shared/api';
@@ -177,7 +178,9 @@ export class SyncRulesFileSystem implements vscode.FileSystemProvider, vscode.Di
     let base = baseVersion;
     for (;;) {
       try {
-        return await put(base);
+        const rule = await put(base);
+        if (source === 'editor') setContextKey(ContextKeys.syncRulesPublished, true);
+        return rule;
       } catch (e) {
         this.reportGone(ref, e);
         if (!(e instanceof ConflictError && e.reason === 'precondition_failed' && e.current)) throw e;

@@ -4,6 +4,7 @@
 // runtime), and that loads dist/ado.js for the work items. Nothing is written anywhere. See docs/test-run.md.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { ContextKeys, setContextKey } from '../contextKeys';
 import { Commands } from '../shared/commands';
 import type { Services } from '../services';
 import type * as RunnerModule from './runner';
@@ -84,7 +85,10 @@ export function registerTestRun(services: Services): TestRunTestApi {
 
   const run = async (again: boolean, arg: unknown) => {
     try {
-      return await load().run(arg, again);
+      const result = await load().run(arg, again);
+      // A run that got as far as running the script (a script error counts) completes the walkthrough step.
+      if (result.kind !== 'cancelled') setContextKey(ContextKeys.testRunFinished, true);
+      return result;
     } catch (e) {
       const reason = e instanceof Error ? e.message : String(e);
       log.error(`Test Run failed: ${reason}`);

@@ -184,3 +184,47 @@ describe('menu policy: nothing shows where it cannot work', () => {
     for (const f of files) assert.ok(fs.existsSync(path.join(root, f)), `icon file ${f} does not exist`);
   });
 });
+
+describe('walkthrough (contributes.walkthroughs)', () => {
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+  type Step = { id: string; title: string; description: string; media: { markdown?: string; image?: string; altText?: string }; completionEvents?: string[] };
+  const walkthroughs: { id: string; steps: Step[] }[] = pkg.contributes.walkthroughs ?? [];
+  const contributed = new Set<string>(pkg.contributes.commands.map((c: { command: string }) => c.command));
+  const keysSource = fs.readFileSync(path.join(root, 'src', 'contextKeys.ts'), 'utf8');
+  const hostKeys = new Set([...keysSource.matchAll(/:\s*'(exalate\.\w+)'/g)].map((m) => m[1]));
+
+  it('guides from a node to a Test Run, in order', () => {
+    assert.equal(walkthroughs.length, 1);
+    assert.deepEqual(walkthroughs[0].steps.map((s) => s.id), ['node', 'initiate', 'accept', 'rules', 'testRun']);
+  });
+
+  it('gives every step a button that runs a real command, and completes it on a key the host sets when it happened', () => {
+    for (const step of walkthroughs[0].steps) {
+      const links = [...step.description.matchAll(/\]\(command:([\w.]+)\)/g)].map((m) => m[1]);
+      assert.ok(links.length > 0, `${step.id}: no command button`);
+      for (const id of links) assert.ok(contributed.has(id), `${step.id}: ${id} is not a contributed command`);
+      const events = step.completionEvents ?? [];
+      assert.ok(events.length > 0, `${step.id}: no completionEvents (it would complete on a click)`);
+      for (const e of events) {
+        const m = /^onContext:(exalate\.\w+)$/.exec(e);
+        assert.ok(m, `${step.id}: ${e} is not an onContext event`);
+        assert.ok(hostKeys.has(m[1]), `${step.id}: ${m[1]} is not a context key of src/contextKeys.ts`);
+        // The host really sets it somewhere (not only declared).
+        const name = [...keysSource.matchAll(/(\w+):\s*'(exalate\.\w+)'/g)].find((k) => k[2] === m[1])![1];
+        const setters = sourceFiles(path.join(root, 'src')).filter((f) => fs.readFileSync(f, 'utf8').includes(`setContextKey(ContextKeys.${name},`));
+        assert.ok(setters.length > 0, `${step.id}: nothing calls setContextKey(ContextKeys.${name}, …)`);
+      }
+    }
+  });
+
+  it('has its step pages in media/, and ships them', () => {
+    const ignore = fs.readFileSync(path.join(root, '.vscodeignore'), 'utf8');
+    for (const step of walkthroughs[0].steps) {
+      const page = step.media.markdown ?? step.media.image;
+      assert.ok(page && page.startsWith('media/'), `${step.id}: media ${page}`);
+      assert.ok(fs.existsSync(path.join(root, page)), `${page} does not exist`);
+      assert.ok(fs.readFileSync(path.join(root, page), 'utf8').trim().length > 100, `${page} is (nearly) empty`);
+    }
+    assert.match(ignore, /^!media\/walkthrough\/\*\.md$/m);
+  });
+});
