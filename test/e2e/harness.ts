@@ -12,8 +12,13 @@ export const SCREENSHOTS = path.join(ROOT, 'test-results', 'screenshots');
 interface CodeServerHandle {
   url: string;
   host: string;
+  /** The user settings file (`<user-data-dir>/User/settings.json`); the workbench applies changes to it live. */
+  userSettings: string;
   stop(): Promise<void>;
 }
+
+/** The class the workbench element carries for each kind of colour theme. */
+export const THEME_KIND_CLASS = { light: 'vs', dark: 'vs-dark', hcDark: 'hc-black', hcLight: 'hc-light' } as const;
 
 // The launcher is shared with `npm start` and the integration runner (plain ESM in scripts/lib).
 async function lib() {
@@ -74,6 +79,80 @@ export class Workbench {
       fs.rmSync(workspace, { recursive: true, force: true });
       throw e;
     }
+  }
+
+  /** A screenshot with a fixed name (`<label>-<name>.png`), for the README's pictures (`npm run screenshots`). */
+  async screenshotAs(name: string): Promise<string> {
+    const file = path.join(SCREENSHOTS, `${this.label}-${name}.png`);
+    // No hover tooltip left over from the last click (e.g. the command center's) over the picture.
+    await this.page.mouse.move(1390, 600);
+    await this.page.screenshot({ path: file });
+    return file;
+  }
+
+  /**
+   * Switches the colour theme as a user does (Preferences: Color Theme), which writes `workbench.colorTheme` to the
+   * user settings, and waits until the workbench shows that kind of theme and settings.json names it, so an unknown
+   * theme id (which VS Code silently replaces) fails here. (The web workbench reads settings.json at start-up, not
+   * on a later change of the file, so the theme a suite starts with goes through `settings` in `launch`.)
+   */
+  async setColorTheme(theme: string, kind: keyof typeof THEME_KIND_CLASS): Promise<void> {
+    const cls = THEME_KIND_CLASS[kind];
+    const isShown = () => this.page.evaluate((c) => document.querySelector('.monaco-workbench')?.classList.contains(c) ?? false, cls);
+    const current = () => (JSON.parse(fs.readFileSync(this.server.userSettings, 'utf8')) as Record<string, unknown>)['workbench.colorTheme'];
+    if (!(await isShown()) || current() !== theme) {
+      await this.paletteCommand('Preferences: Color Theme', true);
+      const input = this.page.locator('.quick-input-widget input');
+      await input.waitFor({ state: 'visible' });
+      await input.fill(theme);
+      // The picker shows a theme's label, and its id as the description when they differ (e.g. "Dark High Contrast").
+      const exact = this.page
+        .locator('.quick-input-list .monaco-list-row')
+        .filter({ has: this.page.locator('.label-name, .label-description', { hasText: new RegExp(`^\\s*${theme}\\s*$`) }) });
+      await exact.first().waitFor({ timeout: 15_000 });
+      await exact.first().click();
+    }
+    await this.page
+      .waitForFunction((c) => document.querySelector('.monaco-workbench')?.classList.contains(c), cls, { timeout: 30_000 })
+      .catch(async () => {
+        const now = await this.page.locator('.monaco-workbench').getAttribute('class');
+        throw new Error(`the workbench did not switch to "${theme}" (${cls}); its classes: ${now}`);
+      });
+    for (let i = 0; current() !== theme; i++) {
+      if (i === 100) throw new Error(`settings.json names "${String(current())}" as workbench.colorTheme, not "${theme}"`);
+      await this.page.waitForTimeout(100);
+    }
+  }
+
+  /**
+   * Runs a palette command through the title bar's command center (a click): keys may not reach the workbench
+   * while a webview holds the focus. Opens the palette again if another part took the focus and closed it.
+   */
+  async paletteCommand(title: string, exact = false): Promise<void> {
+    const input = this.page.locator('.quick-input-widget input');
+    const rows = this.page.locator('.quick-input-list .monaco-list-row', { hasText: title });
+    const escaped = title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const row = (exact ? rows.filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${escaped}$`) }) }) : rows).first();
+    for (let attempt = 1; ; attempt++) {
+      await this.page.locator('.command-center .command-center-center').first().click();
+      await input.waitFor({ state: 'visible' });
+      await input.fill(`>${title}`);
+      const shown = await row.waitFor({ timeout: 10_000 }).then(() => true, () => false);
+      if (shown && (await input.isVisible())) break;
+      if (attempt === 3) throw new Error(`the Command Palette did not offer "${title}"`);
+    }
+    if (exact) await row.click();
+    else await input.press('Enter');
+  }
+
+  /** Picks the quick-pick item matching `text` once the quick input with that placeholder is shown. */
+  async pickQuick(text: string, placeholder?: string): Promise<void> {
+    if (placeholder) await this.page.locator(`.quick-input-widget input[placeholder="${placeholder}"]`).waitFor({ state: 'visible', timeout: 30_000 });
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(text);
+    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first().waitFor();
+    await input.press('Enter');
   }
 
   async screenshot(step: string): Promise<string> {
