@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Browser, Frame, Page } from 'playwright-core';
+import type { Browser, Frame, Locator, Page } from 'playwright-core';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
 export const SCREENSHOTS = path.join(ROOT, 'test-results', 'screenshots');
@@ -14,6 +14,8 @@ interface CodeServerHandle {
   host: string;
   /** The user settings file (`<user-data-dir>/User/settings.json`); the workbench applies changes to it live. */
   userSettings: string;
+  /** The extensions folder of this server. */
+  extensions: string;
   stop(): Promise<void>;
 }
 
@@ -35,6 +37,11 @@ export interface WorkbenchOptions {
   env?: Record<string, string>;
   /** Files to create in the workspace folder. */
   files?: Record<string, string>;
+  /**
+   * Install this .vsix with `code-server --install-extension` and run it as an installed extension (production
+   * mode), instead of loading the checkout in development mode. `env` does not apply then.
+   */
+  vsix?: string;
 }
 
 export class Workbench {
@@ -59,6 +66,7 @@ export class Workbench {
       workspace,
       label: `e2e-${opts.label}`,
       settings: opts.settings ?? {},
+      installVsix: opts.vsix,
     });
     let browser: Browser | undefined;
     try {
@@ -67,7 +75,8 @@ export class Workbench {
       await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
       const page = await context.newPage();
       // The first load of the workbench can take long on a busy 2-core machine; still a deadline that fails loudly.
-      await page.goto(cs.workbenchUrl(server, { workspace, extensionPath: ROOT, env: opts.env }), { timeout: 120_000 });
+      const url = opts.vsix ? `${server.url}/?folder=${encodeURIComponent(workspace)}` : cs.workbenchUrl(server, { workspace, extensionPath: ROOT, env: opts.env });
+      await page.goto(url, { timeout: 120_000 });
       await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
       await page.locator('.activitybar').waitFor({ timeout: 60_000 });
       fs.mkdirSync(SCREENSHOTS, { recursive: true });
@@ -110,7 +119,7 @@ export class Workbench {
         .locator('.quick-input-list .monaco-list-row')
         .filter({ has: this.page.locator('.label-name, .label-description', { hasText: new RegExp(`^\\s*${theme}\\s*$`) }) });
       await exact.first().waitFor({ timeout: 15_000 });
-      await exact.first().click();
+      await this.enterOn(exact.first());
     }
     await this.page
       .waitForFunction((c) => document.querySelector('.monaco-workbench')?.classList.contains(c), cls, { timeout: 30_000 })
@@ -135,14 +144,36 @@ export class Workbench {
     const row = (exact ? rows.filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${escaped}$`) }) }) : rows).first();
     for (let attempt = 1; ; attempt++) {
       await this.page.locator('.command-center .command-center-center').first().click();
-      await input.waitFor({ state: 'visible' });
-      await input.fill(`>${title}`);
-      const shown = await row.waitFor({ timeout: 10_000 }).then(() => true, () => false);
+      // Under load the quick input may be re-rendered while it opens: a fill that does not land is retried.
+      const typed = await input
+        .waitFor({ state: 'visible', timeout: 10_000 })
+        .then(() => input.fill(`>${title}`, { timeout: 10_000 }))
+        .then(() => true, () => false);
+      const shown = typed && (await row.waitFor({ timeout: 10_000 }).then(() => true, () => false));
       if (shown && (await input.isVisible())) break;
+      await this.page.keyboard.press('Escape');
       if (attempt === 3) throw new Error(`the Command Palette did not offer "${title}"`);
     }
-    if (exact) await row.click();
+    if (exact) await this.enterOn(row);
     else await input.press('Enter');
+  }
+
+  /**
+   * Moves the quick input's focus down to `row` with the keyboard and presses Enter (a click may never find the row
+   * "stable" while the list re-renders).
+   */
+  async enterOn(row: Locator): Promise<void> {
+    const input = this.page.locator('.quick-input-widget input');
+    const wanted = await row.getAttribute('id');
+    for (let i = 0; i < 30; i++) {
+      const focused = await this.page.locator('.quick-input-list .monaco-list-row.focused').first().getAttribute('id').catch(() => null);
+      if (focused !== null && focused === (await row.getAttribute('id'))) {
+        await input.press('Enter');
+        return;
+      }
+      await input.press('ArrowDown');
+    }
+    throw new Error(`the quick input never focused the row ${wanted}`);
   }
 
   /** Picks the quick-pick item matching `text` once the quick input with that placeholder is shown. */
@@ -212,6 +243,11 @@ export class Workbench {
       await this.page.waitForTimeout(500);
     }
     return notes;
+  }
+
+  /** The extensions installed in this server's extensions folder (folder names: `<publisher>.<name>-<version>`). */
+  installedExtensions(): string[] {
+    return fs.readdirSync(this.server.extensions).filter((f) => !f.startsWith('.') && f !== 'extensions.json');
   }
 
   async close(): Promise<void> {

@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
 import { createExalateClient } from '../../src/exalate/httpClient';
 import { startSandboxProcess, type SandboxProcess } from '../integration/support/sandbox';
+import { acceptInvitation, initiatePrivate } from './flows';
 import { Workbench, type THEME_KIND_CLASS } from './harness';
 
 const THEMES: Array<{ id: string; slug: string; kind: keyof typeof THEME_KIND_CLASS; body: string }> = [
@@ -44,16 +45,6 @@ describe('e2e: the wizard and Accept Invitation in light, dark and high-contrast
   let a: SandboxProcess;
   let b: SandboxProcess;
   let bootstrapDir: string | undefined;
-
-  async function stepTitle(frame: Frame, title: string): Promise<void> {
-    await frame.locator('h2#step-title', { hasText: title }).waitFor({ timeout: 30_000 });
-  }
-
-  /** Clicks Next (or Initiate) once the host has enabled it: a click on the disabled button would be lost. */
-  async function next(frame: Frame): Promise<void> {
-    await frame.waitForFunction(() => !document.querySelector('#next')?.hasAttribute('disabled'), undefined, { timeout: 15_000 });
-    await frame.locator('#next').click();
-  }
 
   /** Text colours of what the step shows, against the page background: readable in every theme. */
   async function assertReadable(frame: Frame, theme: string, selectors: string[]): Promise<void> {
@@ -103,76 +94,27 @@ describe('e2e: the wizard and Accept Invitation in light, dark and high-contrast
       const name = `contoso_to_fabrikam_${theme.slug.replace('-', '_')}`;
       const shot = (step: string) => wb.screenshotAs(`${theme.slug}-${step}`);
 
-      // The wizard, on the destination step: its webview carries the theme kind.
-      await wb.paletteCommand('Exalate: Initiate Connection');
-      // With several nodes it asks which one, unless the tree's selection already names one.
-      const nodePick = wb.page.locator('.quick-input-widget input[placeholder="Choose the Exalate node"]');
-      const panel = wb.page.locator('iframe.webview.ready');
-      await Promise.race([nodePick.waitFor({ state: 'visible', timeout: 30_000 }), panel.waitFor({ timeout: 30_000 })]);
-      if (await nodePick.isVisible()) await wb.pickQuick('contoso', 'Choose the Exalate node');
-      let frame = await wb.webview();
-      await stepTitle(frame, 'Destination');
-      await frame.waitForFunction((cls) => document.body.classList.contains(cls), theme.body, { timeout: 15_000 });
-      frame = await wb.webview();
-      await frame.locator('#f-destinationUrl input').fill('not a url');
-      await frame.locator('#e-destinationUrl', { hasText: 'absolute URL' }).waitFor();
-      await assertReadable(frame, theme.id, ['body', '.subtitle', '#e-destinationUrl', '.steps li.current']);
-      await shot('wizard-1-destination');
-
-      await frame.locator('#f-destinationUrl input').fill('');
-      await frame.locator('#f-private').click();
-      await next(frame);
-      await stepTitle(frame, 'Configuration type');
-      await assertReadable(frame, theme.id, ['body', '#reason-visual']);
-      await shot('wizard-2-configuration-type');
-      await frame.locator('#mode-script').click();
-      await next(frame);
-
-      await stepTitle(frame, 'Connection information');
-      await frame.locator('#f-remoteShortName input').fill('bad name!');
-      await frame.locator('#e-remoteShortName', { hasText: 'must start with a letter or digit' }).waitFor();
-      await assertReadable(frame, theme.id, ['body', '#e-remoteShortName']);
-      await shot('wizard-3-names-invalid');
-      await frame.locator('#f-remoteShortName input').fill('fabrikam');
-      await frame.locator('#e-remoteShortName').waitFor({ state: 'hidden' });
-      await frame.locator('#f-name input').fill(name);
-      await frame.locator('#f-description textarea').fill('Support tickets shared with Fabrikam');
-      await next(frame);
-
-      await stepTitle(frame, 'Project for the incoming sync');
-      await frame.locator('#f-project vscode-radio', { hasText: 'Payments' }).click();
-      await assertReadable(frame, theme.id, ['body', '.intro']);
-      await shot('wizard-4-project');
-      await next(frame);
-
-      await stepTitle(frame, 'Invitation code');
-      const code = await frame.locator('#f-invitation textarea').inputValue();
-      assert.match(code, /^EXA1\./);
-      await assertReadable(frame, theme.id, ['body', '.note']);
-      await shot('wizard-5-invitation');
-      await frame.locator('#next', { hasText: 'Done' }).click();
-      await wb.page.locator('iframe.webview.ready').waitFor({ state: 'detached', timeout: 30_000 });
-
+      // Every wizard step: its webview carries the theme kind, and what it shows is readable.
+      const readable: Record<string, string[]> = {
+        destination: ['body', '.subtitle', '#e-destinationUrl', '.steps li.current'],
+        mode: ['body', '#reason-visual'],
+        info: ['body', '#e-remoteShortName'],
+        project: ['body', '.intro'],
+        invitation: ['body', '.note'],
+      };
+      const code = await initiatePrivate(wb, {
+        node: 'contoso',
+        remoteShortName: 'fabrikam',
+        name,
+        project: 'Payments',
+        shot,
+        check: async (step, frame) => {
+          await frame.waitForFunction((cls) => document.body.classList.contains(cls), theme.body, { timeout: 15_000 });
+          await assertReadable(frame, theme.id, readable[step]);
+        },
+      });
       // Accept Invitation on the partner node: the code box, what the code says (a modal dialog), the project.
-      await wb.paletteCommand('Exalate: Accept Invitation');
-      await wb.pickQuick('fabrikam', 'Choose the Exalate node');
-      const box = wb.page.locator('.quick-input-widget', { hasText: 'Paste the invitation code' });
-      await box.waitFor({ state: 'visible', timeout: 30_000 });
-      const input = wb.page.locator('.quick-input-widget input');
-      await input.fill(code);
-      await shot('accept-1-code');
-      await input.press('Enter');
-      const dialog = wb.page.locator('.monaco-dialog-box');
-      await dialog.waitFor({ timeout: 30_000 });
-      assert.match(await dialog.innerText(), new RegExp(`Accept the invitation "${name}" from contoso\\?`));
-      await shot('accept-2-preview');
-      await dialog.locator('.monaco-button', { hasText: 'Continue' }).first().click();
-      await dialog.waitFor({ state: 'detached' });
-      await wb.page.locator('.quick-input-widget', { hasText: `Project for the incoming sync of "${name}"` }).waitFor({ timeout: 30_000 });
-      await input.fill('Mobile');
-      await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: 'Mobile App' }).first().waitFor();
-      await shot('accept-3-project');
-      await input.press('Enter');
+      await acceptInvitation(wb, { node: 'fabrikam', code, name, initiator: 'contoso', project: 'Mobile App', shot });
       const accepted = createExalateClient({ nodeUrl: b.url, token: b.token });
       for (let i = 0; i < 100; i++) {
         const mine = (await accepted.listConnections({ limit: 500 })).items.find((c) => c.name === name);
