@@ -159,21 +159,12 @@ export class Workbench {
   }
 
   /**
-   * Moves the quick input's focus down to `row` with the keyboard and presses Enter (a click may never find the row
-   * "stable" while the list re-renders).
+   * Chooses `row` in the open quick input by clicking it. `force`: the quick input re-renders its rows while it
+   * settles, so Playwright may never see the row "stable"; it is visible and in place (waited for by the caller).
    */
   async enterOn(row: Locator): Promise<void> {
-    const input = this.page.locator('.quick-input-widget input');
-    const wanted = await row.getAttribute('id');
-    for (let i = 0; i < 30; i++) {
-      const focused = await this.page.locator('.quick-input-list .monaco-list-row.focused').first().getAttribute('id').catch(() => null);
-      if (focused !== null && focused === (await row.getAttribute('id'))) {
-        await input.press('Enter');
-        return;
-      }
-      await input.press('ArrowDown');
-    }
-    throw new Error(`the quick input never focused the row ${wanted}`);
+    await row.scrollIntoViewIfNeeded().catch(() => undefined);
+    await row.click({ force: true });
   }
 
   /** Picks the quick-pick item matching `text` once the quick input with that placeholder is shown. */
