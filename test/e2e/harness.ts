@@ -107,7 +107,8 @@ export class Workbench {
    */
   async setColorTheme(theme: string, kind: keyof typeof THEME_KIND_CLASS): Promise<void> {
     const cls = THEME_KIND_CLASS[kind];
-    const isShown = () => this.page.evaluate((c) => document.querySelector('.monaco-workbench')?.classList.contains(c) ?? false, cls);
+    const classes = async () => ((await this.page.locator('.monaco-workbench').first().getAttribute('class')) ?? '').split(/\s+/);
+    const isShown = async () => (await classes()).includes(cls);
     const current = () => (JSON.parse(fs.readFileSync(this.server.userSettings, 'utf8')) as Record<string, unknown>)['workbench.colorTheme'];
     if (!(await isShown()) || current() !== theme) {
       await this.paletteCommand('Preferences: Color Theme', true);
@@ -121,12 +122,10 @@ export class Workbench {
       await exact.first().waitFor({ timeout: 15_000 });
       await this.enterOn(exact.first());
     }
-    await this.page
-      .waitForFunction((c) => document.querySelector('.monaco-workbench')?.classList.contains(c), cls, { timeout: 30_000 })
-      .catch(async () => {
-        const now = await this.page.locator('.monaco-workbench').getAttribute('class');
-        throw new Error(`the workbench did not switch to "${theme}" (${cls}); its classes: ${now}`);
-      });
+    for (let i = 0; !(await isShown()); i++) {
+      if (i === 300) throw new Error(`the workbench did not switch to "${theme}" (${cls}); its classes: ${(await classes()).join(' ')}`);
+      await this.page.waitForTimeout(100);
+    }
     for (let i = 0; current() !== theme; i++) {
       if (i === 100) throw new Error(`settings.json names "${String(current())}" as workbench.colorTheme, not "${theme}"`);
       await this.page.waitForTimeout(100);

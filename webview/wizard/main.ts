@@ -267,7 +267,7 @@ function infoStep(): StepView {
 
 function projectStep(): StepView {
   const root = el('div');
-  const org = el('p', { class: 'hint' });
+  const org = el('p', { class: 'hint org' });
   const filter = textField('projectFilter', 'Filter projects', { placeholder: 'Type part of a project name' });
   filter.input.setAttribute('data-first', '');
   const problem = el('div', { class: 'problem', role: 'alert', hidden: '' });
