@@ -4,7 +4,7 @@
 //   node's version changed (no false "file is newer" prompts) and a save goes out with the version the user edited.
 // - writeFile publishes a new version with If-Match. On 412 the user picks Compare / Overwrite / Cancel; anything
 //   but a landed save throws a FileSystemError, so VS Code keeps the editor dirty and never shows "saved".
-// - Basic-mode connections are read-only (stat permissions + a clear message); past versions
+// - Basic- and Visual-mode connections are read-only (stat permissions + a clear message); past versions
 //   (`…/outgoing@v3.groovy`) are read-only too.
 import * as vscode from 'vscode';
 import { ContextKeys, setContextKey } from '../contextKeys';
