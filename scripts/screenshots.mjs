@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run screenshots`: regenerates the README's pictures from the e2e harness. Runs the e2e suites that take them
-// (the wizard and Accept Invitation in every theme, the sync-script language features) against real sandbox nodes
+// (the wizard and Accept Invitation in every theme, the sync-script language features, Test Run) against real sandbox nodes
 // in the real workbench, then copies the chosen PNGs from test-results/screenshots/ to media/screenshots/ under
 // stable names. The pictures are committed (the README links them); they do not ship in the .vsix (.vscodeignore).
 import { spawnSync } from 'node:child_process';
@@ -16,14 +16,13 @@ const TO = path.join(ROOT, 'media', 'screenshots');
 export const CHOSEN = [
   ['connections-tree.png', /^themes-dark-tree\.png$/],
   ['wizard-configuration-type.png', /^themes-dark-wizard-2-configuration-type\.png$/],
-  ['wizard-invitation-code.png', /^themes-dark-wizard-5-invitation\.png$/],
   ['accept-invitation.png', /^themes-dark-accept-2-preview\.png$/],
   ['wizard-high-contrast.png', /^themes-hc-dark-wizard-3-names-invalid\.png$/],
-  ['wizard-light.png', /^themes-light-wizard-4-project\.png$/],
   ['sync-rules-diagnostics.png', /^language-\d+-squiggle-did-you-mean\.png$/],
+  ['test-run-replica.png', /^testrun-replica\.png$/],
 ];
 
-const SUITES = ['the wizard and Accept Invitation in light, dark and high-contrast themes', 'sync script language features'];
+const SUITES = ['the wizard and Accept Invitation in light, dark and high-contrast themes', 'sync script language features', 'e2e: Test Run'];
 
 if (!process.argv.includes('--copy-only')) {
   fs.rmSync(FROM, { recursive: true, force: true });

@@ -40,6 +40,8 @@ describe('README, CONTRIBUTING and CHANGELOG', () => {
       assert.ok(names.includes(`'${path.basename(img)}'`), `${img} is not made by npm run screenshots`);
     }
     assert.doesNotMatch(read('.vscodeignore'), /^!media\/screenshots/m);
+    const unused = fs.readdirSync(path.join(root, 'media', 'screenshots')).filter((f) => !images.includes(`media/screenshots/${f}`));
+    assert.deepEqual(unused, [], 'pictures in media/screenshots/ that the README does not show');
   });
 
   it('lists every command and every setting of the manifest', () => {
