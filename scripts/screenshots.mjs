@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm run screenshots`: regenerates the README's pictures from the e2e harness. Runs the e2e suites that take them
-// (the wizard and Accept Invitation in every theme, the sync-script language features, Test Run) against real sandbox nodes
+// (the wizard and Accept Invitation in every theme, the sync-script language features, Test Run, the walkthrough
+// of the installed .vsix) against real sandbox nodes
 // in the real workbench, then copies the chosen PNGs from test-results/screenshots/ to media/screenshots/ under
 // stable names. The pictures are committed (the README links them); they do not ship in the .vsix (.vscodeignore).
 import { spawnSync } from 'node:child_process';
@@ -20,9 +21,10 @@ export const CHOSEN = [
   ['wizard-high-contrast.png', /^themes-hc-dark-wizard-3-names-invalid\.png$/],
   ['sync-rules-diagnostics.png', /^language-\d+-squiggle-did-you-mean\.png$/],
   ['test-run-replica.png', /^testrun-replica\.png$/],
+  ['walkthrough.png', /^vsix-walkthrough-progress\.png$/],
 ];
 
-const SUITES = ['the wizard and Accept Invitation in light, dark and high-contrast themes', 'sync script language features', 'e2e: Test Run'];
+const SUITES = ['the wizard and Accept Invitation in light, dark and high-contrast themes', 'sync script language features', 'e2e: Test Run', 'the private flow against the installed .vsix'];
 
 if (!process.argv.includes('--copy-only')) {
   fs.rmSync(FROM, { recursive: true, force: true });

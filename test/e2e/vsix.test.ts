@@ -1,7 +1,8 @@
 // The private flow against the installed .vsix, as a user gets the extension: `vsce package` (the production
 // build), `code-server --install-extension <vsix>` into a fresh extensions folder, and the workbench opened without
 // any development-mode payload. Then, by hand: Add Node… twice (URL and token in input boxes), Initiate Connection to
-// a private partner on one node, Accept Invitation on the other, and both connections active in the tree.
+// a private partner on one node, Accept Invitation on the other, and both connections active in the tree; the
+// Getting Started walkthrough ticks off exactly those steps.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -20,6 +21,31 @@ describe('e2e: the private flow against the installed .vsix', function () {
   let tmp: string;
   const NAME = 'contoso_to_fabrikam_vsix';
   const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
+
+  /** Opens our walkthrough from the Command Palette, as a user does (Welcome: Open Walkthrough…). */
+  async function openWalkthrough(): Promise<void> {
+    await wb.paletteCommand('Welcome: Open Walkthrough');
+    await wb.pickQuick('Get started with Exalate Connections');
+    await wb.page.locator('button.getting-started-step').first().waitFor({ timeout: 30_000 });
+  }
+
+  /** Waits until each named step of the walkthrough shows `done` (its checkbox, `aria-checked`), failing with what it shows. */
+  async function stepsShow(expected: Record<string, boolean>): Promise<void> {
+    const state = async () => {
+      const out: Record<string, boolean> = {};
+      for (const id of Object.keys(expected)) {
+        const checked = await wb.page.locator(`button.getting-started-step[data-step-id$="#${id}"]`).first().getAttribute('aria-checked', { timeout: 10_000 });
+        out[id] = checked === 'true';
+      }
+      return out;
+    };
+    for (let i = 0; ; i++) {
+      const now = await state();
+      if (Object.entries(expected).every(([k, v]) => now[k] === v)) return;
+      assert.ok(i < 100, `the walkthrough shows ${JSON.stringify(now)}, expected ${JSON.stringify(expected)}`);
+      await wb.page.waitForTimeout(200);
+    }
+  }
 
   before(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'exalate-e2e-vsix-'));
@@ -60,10 +86,17 @@ describe('e2e: the private flow against the installed .vsix', function () {
     // No node yet: the welcome content offers the first steps.
     await wb.page.locator('.part.sidebar .welcome-view-content', { hasText: 'No Exalate node is configured yet' }).waitFor({ timeout: 60_000 });
     await wb.screenshot('welcome');
+    // The walkthrough is there, and nothing is ticked off yet.
+    await openWalkthrough();
+    await stepsShow({ node: false, initiate: false, accept: false, rules: false, testRun: false });
+    await wb.screenshot('walkthrough-start');
   });
 
   it('Add Node… twice, Initiate on one, Accept on the other: both active', async () => {
     // One node: its (seeded) connections at the root; two: one folder per node.
+    // The walkthrough (it renders its step pages in a webview of its own) is closed while the wizard runs.
+    await wb.paletteCommand('View: Close All Editors');
+    await wb.page.locator('button.getting-started-step').first().waitFor({ state: 'detached', timeout: 30_000 });
     await addNodeByHand(wb, a.url, a.token, 'Fabrikam Jira bugs');
     await addNodeByHand(wb, b.url, b.token, 'fabrikam');
     await wb.page.locator('.part.sidebar .monaco-list-row', { hasText: 'contoso' }).first().waitFor({ timeout: 30_000 });
@@ -92,5 +125,9 @@ describe('e2e: the private flow against the installed .vsix', function () {
       await wb.page.waitForTimeout(300);
     }
     await wb.screenshot('both-active');
+    // The walkthrough ticked off what really happened, and only that.
+    await openWalkthrough();
+    await stepsShow({ node: true, initiate: true, accept: true, rules: false, testRun: false });
+    await wb.screenshotAs('walkthrough-progress');
   });
 });
