@@ -1,6 +1,6 @@
 // The Getting Started walkthrough inside the real workbench (code-server): VS Code knows it (it opens by its id), and
 // its steps complete on context keys the host sets only when the thing really happened — Initiate created a
-// connection, an invitation was accepted, a sync rule was published from an editor. VS Code has no API that reads
+// connection, an invitation was accepted, a sync rule was published from an editor, a Test Run ran. VS Code has no API that reads
 // a walkthrough's progress or a context key back, so the test reads what the host told VS Code (`contextKeys()`),
 // and test/unit/commands.test.ts checks that each step's `completionEvents` name exactly those keys.
 import * as assert from 'node:assert/strict';
@@ -58,7 +58,7 @@ describe('Walkthrough: Get started with Exalate Connections', function () {
     await until(`a Welcome tab (tabs: ${tabLabels().join(', ')})`, () => tabLabels().some((l) => /welcome|walkthrough|get started/i.test(l)));
   });
 
-  it('completes "node" when a node is added, "initiate" when Initiate created a connection, "accept" when it was accepted, "rules" when a rule was published', async () => {
+  it('completes "node" when a node is added, "initiate" when Initiate created a connection, "accept" when it was accepted, "rules" when a rule was published, "testRun" when a Test Run ran', async () => {
     // Step 1: a node really added (the node answered; the registry sets exalate.hasNodes).
     for (const n of api.services.nodes.list()) await api.services.nodes.remove(n.url);
     await until('exalate.hasNodes false with no node', () => key(ContextKeys.hasNodes) === false);
@@ -111,5 +111,27 @@ describe('Walkthrough: Get started with Exalate Connections', function () {
     await until('version 2 on the node', async () => (await client.getSyncRule(connectionId, 'outgoing')).version === 2);
     assert.equal(key(ContextKeys.syncRulesPublished), true);
     assert.equal(editor.document.isDirty, false);
+
+    // Step 5: a Test Run cancelled at the work item pick does not complete it; one that ran does.
+    assert.equal(key(ContextKeys.testRunFinished), false);
+    const picks: Array<(items: vscode.QuickPickItem[]) => vscode.QuickPickItem[] | undefined> = [() => undefined, (items) => items.slice(0, 1)];
+    const restoreUi = api.testRun.useUi({
+      pickMany: <T extends vscode.QuickPickItem>(items: T[]) => Promise.resolve(picks.shift()!(items) as T[] | undefined),
+      pickOne: () => Promise.reject(new Error('unexpected single pick')),
+      openFile: () => Promise.resolve(undefined),
+      error: () => Promise.resolve(undefined),
+      info: () => Promise.resolve(undefined),
+    });
+    try {
+      await vscode.window.showTextDocument(editor.document);
+      const cancelled = (await vscode.commands.executeCommand('exalate.testRun')) as { kind: string } | undefined;
+      assert.equal(cancelled?.kind, 'cancelled');
+      assert.equal(key(ContextKeys.testRunFinished), false, 'a cancelled Test Run does not complete the step');
+      const ran = (await vscode.commands.executeCommand('exalate.testRun')) as { kind: string } | undefined;
+      assert.equal(ran?.kind, 'outgoing', JSON.stringify(ran));
+      assert.equal(key(ContextKeys.testRunFinished), true);
+    } finally {
+      restoreUi();
+    }
   });
 });
