@@ -8,9 +8,10 @@
 // 4. Lists all connections page by page, alternating between the two servers, `--rounds` times each, once with
 //    plain `fetch` (server + HTTP cost) and once through HttpExalateClient (adds zod validation of every page).
 // 5. Prints throughput, p50/p99 per page and the sandbox/bare ratio of each.
-// 6. Concurrency: 50 clients list at once; p99 per page (goal: < 20 ms per page of 500).
-// 7. Under write load: p99 of GET (a page of 500) while one client PUTs --puts rule versions of 512 KiB, next to the
-//    idle p99 of the same GET (goal: ≤ 2×). Every PUT is a new script, so the store writes and fsyncs 512 KiB each
+// 6. Concurrency: 50 clients list at once; p99 per page (goal: < 20 ms per page of 500), next to the bare server
+//    under the same 50 clients.
+// 7. Under write load: p99 of GET (a page of 500) while one client saves --puts rule versions (drafts) of 512 KiB,
+//    next to the idle p99 of the same GET (goal: ≤ 2×). Every save is a new script, so the store writes and fsyncs 512 KiB each
 //    time and compacts now and then.
 //
 // Flags: --count <n> (default 10000), --limit <n> (default 500), --rounds <n> (default 10),
@@ -244,14 +245,23 @@ async function main(): Promise<void> {
       );
     }
 
-    // 6. Many clients at once.
-    const concurrentStats = newStats();
-    await Promise.all(Array.from({ length: concurrent }, () => listWithFetch(sb.url, sb.token, limit, concurrentStats)));
+    // 6. Many clients at once, against the sandbox and, as the baseline, the bare server with the same bytes (the
+    //    clients parse every page in this one process, so part of the latency is theirs on both sides).
+    const concurrentOf = async (url: string) => {
+      const st = newStats();
+      await Promise.all(Array.from({ length: concurrent }, () => listWithFetch(url, sb.token, limit, st)));
+      return st;
+    };
+    const concurrentStats = await concurrentOf(sb.url);
+    const concurrentBare = await concurrentOf(bare.url);
     const cs = summary(concurrentStats);
+    const cb = summary(concurrentBare);
     console.log('');
     console.log(`${concurrent} concurrent clients, one listing each (${concurrentStats.pageMs.length} pages of ${limit}):`);
     console.log(row('', ['p50 ms/page', 'p99 ms/page', 'goal p99', 'p99/goal']));
     console.log(row('sandbox fetch + JSON.parse', [f(cs.p50, 2), f(cs.p99, 2), '< 20', `${f(cs.p99 / 20, 1)}x`]));
+    console.log(row('bare http fetch + JSON.parse', [f(cb.p50, 2), f(cb.p99, 2), '< 20', `${f(cb.p99 / 20, 1)}x`]));
+    console.log(row('ratio sandbox/bare', [`${f(cs.p50 / cb.p50, 2)}x`, `${f(cs.p99 / cb.p99, 2)}x`, '', '']));
 
     // 7. Reads while rule versions of 512 KiB are written.
     const api = (method: string, p: string, body?: unknown, headers: Record<string, string> = {}) =>
@@ -282,8 +292,8 @@ async function main(): Promise<void> {
       const t0 = performance.now();
       try {
         for (let i = 0; i < puts; i++) {
-          const res = await api('PUT', `/api/v1/connections/${id}/rules/outgoing`, { script: `// ${i}\n${filler}`.slice(0, 512 * 1024) }, { 'if-match': `"${version}"` });
-          if (res.status !== 200) throw new Error(`PUT ${i + 1} answered HTTP ${res.status}: ${await res.text()}`);
+          const res = await api('POST', `/api/v1/connections/${id}/rules/outgoing/drafts`, { script: `// ${i}\n${filler}`.slice(0, 512 * 1024) }, { 'if-match': `"${version}"` });
+          if (res.status !== 201) throw new Error(`Draft save ${i + 1} answered HTTP ${res.status}: ${await res.text()}`);
           version = ((await res.json()) as { version: number }).version;
         }
       } finally {

@@ -101,7 +101,7 @@ async function main() {
 
   ensureCodeServer();
   const chosen = port ?? (await isFree(8080) ? 8080 : await freePort());
-  // Browser VS Code auto-saves after a delay by default; for sync rules every save publishes a version, so save on Ctrl+S only.
+  // Browser VS Code auto-saves after a delay by default; every save of a sync rule is a draft version, so save on Ctrl+S only.
   const server = await startCodeServer({
     workspace,
     label: 'start',

@@ -11,12 +11,14 @@ export const ContextKeys = {
   hasConnections: 'exalate.hasConnections',
   /** At least one listed connection waits for the partner to accept an invitation this side created. */
   hasPendingInvitations: 'exalate.hasPendingInvitations',
+  /** The sync-rule document in the active editor is a draft, not the active version (src/syncRules/status.ts). */
+  ruleIsDraft: 'exalate.ruleIsDraft',
   /** Walkthrough: Initiate Connection created a connection in this window. */
   connectionInitiated: 'exalate.connectionInitiated',
   /** Walkthrough: Accept Invitation accepted an invitation in this window. */
   invitationAccepted: 'exalate.invitationAccepted',
-  /** Walkthrough: a sync rule was published to a node from an editor in this window. */
-  syncRulesPublished: 'exalate.syncRulesPublished',
+  /** Walkthrough: a sync rule was saved to a node (as a draft) from an editor in this window. */
+  syncRulesSaved: 'exalate.syncRulesSaved',
   /** Walkthrough: a Test Run finished (with or without script errors) in this window. */
   testRunFinished: 'exalate.testRunFinished',
 } as const;
@@ -41,6 +43,6 @@ export function contextKeyValues(): ReadonlyMap<ContextKey, boolean> {
 export const WALKTHROUGH_PROGRESS_KEYS: readonly ContextKey[] = [
   ContextKeys.connectionInitiated,
   ContextKeys.invitationAccepted,
-  ContextKeys.syncRulesPublished,
+  ContextKeys.syncRulesSaved,
   ContextKeys.testRunFinished,
 ];

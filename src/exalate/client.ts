@@ -53,7 +53,7 @@ export interface ListConnectionsOptions extends CallOptions {
 }
 
 export interface PutSyncRuleOptions extends CallOptions {
-  /** Recorded as the author of the new version (`X-Exalate-Author`). */
+  /** Recorded as the author of the new version, or as who published it (`X-Exalate-Author`). */
   author?: string;
 }
 
@@ -109,21 +109,30 @@ export interface ExalateClient {
   /** `POST /api/v1/invitations/accept` → the new connection on this (accepting) node. Not retried (single use). */
   acceptInvitation(req: AcceptInvitationRequest, opts?: CallOptions): Promise<Connection>;
 
-  /** `GET /api/v1/connections/{id}/rules/{dir}`: the current script and its version (the ETag). */
+  /**
+   * `GET /api/v1/connections/{id}/rules/{dir}`: the ACTIVE rule, the published version the connection runs (with
+   * `activeVersion`). What an editor edits is the newest version: `getLatestSyncRule`.
+   */
   getSyncRule(id: string, dir: RuleDirection, opts?: CallOptions): Promise<SyncRule>;
 
+  /** `GET …/rules/{dir}/latest`: the newest version, draft or published (its version is the If-Match for a save). */
+  getLatestSyncRule(id: string, dir: RuleDirection, opts?: CallOptions): Promise<SyncRule>;
+
   /**
-   * `PUT /api/v1/connections/{id}/rules/{dir}` with `If-Match: "<ifMatchVersion>"` → the new version.
-   * Rejects with ConflictError `precondition_failed` (carrying `current`) when the node has a newer version.
-   * To overwrite after the user confirmed, call again with `current.version`.
+   * `POST …/rules/{dir}/drafts` with `If-Match: "<ifMatchVersion>"` → the new version, a draft: the connection
+   * keeps running its active version until `publishVersion`.
+   * Rejects with ConflictError `precondition_failed` (carrying `current`, the newest version) when the node has a
+   * newer version than `ifMatchVersion`. To overwrite after the user confirmed, call again with `current.version`.
    */
-  putSyncRule(
-    id: string,
-    dir: RuleDirection,
-    script: string,
-    ifMatchVersion: number,
-    opts?: PutSyncRuleOptions,
-  ): Promise<SyncRule>;
+  saveDraft(id: string, dir: RuleDirection, script: string, ifMatchVersion: number, opts?: PutSyncRuleOptions): Promise<SyncRule>;
+
+  /**
+   * `POST …/rules/{dir}/versions/{version}/publish`: that version becomes the active rule (the author is recorded
+   * as who published it). Publishing the active version again changes nothing. Rejects with ConflictError
+   * (`conflict`) for a version older than the active one (restore it as a draft first), NotFoundError for an
+   * unknown version.
+   */
+  publishVersion(id: string, dir: RuleDirection, version: number, opts?: PutSyncRuleOptions): Promise<SyncRule>;
 
   /** `GET …/rules/{dir}/versions`: newest first. */
   listRuleVersions(id: string, dir: RuleDirection, opts?: CallOptions): Promise<RuleVersionSummary[]>;

@@ -100,6 +100,8 @@ interface CallSpec<T> {
   remoteUrl?: string | null;
   /** Extra context for 412 messages. */
   ifMatch?: number;
+  /** A route nodes from before drafts do not have: their "No such endpoint" 404 says to update the node. */
+  needsDrafts?: boolean;
 }
 
 interface Answer {
@@ -316,7 +318,14 @@ export class HttpExalateClient implements ExalateClient {
     );
   }
 
-  putSyncRule(
+  getLatestSyncRule(id: string, dir: RuleDirection, opts?: CallOptions): Promise<SyncRule> {
+    return this.#call(
+      { method: 'GET', path: `${rulePath(id, dir)}/latest`, schema: SyncRuleSchema, retry: 'safe', resource: ruleResource(id, dir), needsDrafts: true },
+      opts,
+    );
+  }
+
+  saveDraft(
     id: string,
     dir: RuleDirection,
     script: string,
@@ -328,19 +337,39 @@ export class HttpExalateClient implements ExalateClient {
     if (author) headers[AUTHOR_HEADER] = author;
     return this.#call(
       {
-        method: 'PUT',
-        path: rulePath(id, dir),
+        method: 'POST',
+        path: `${rulePath(id, dir)}/drafts`,
         body: { script },
         headers,
         schema: SyncRuleSchema,
-        retry: 'safe',
+        retry: 'safe', // If-Match makes a repeat harmless: it can only land once
         resource: ruleResource(id, dir),
         ifMatch: ifMatchVersion,
-        // A 412 after a retry whose current rule is our script at the next version: our first attempt landed.
+        needsDrafts: true,
+        // A 412 after a retry whose newest version is our script at the next version: our first attempt landed.
         recoverAfterRetry: (status, body) => {
           const cur = body?.error.current;
           return status === 412 && cur && cur.version === ifMatchVersion + 1 && cur.script === script ? cur : undefined;
         },
+      },
+      opts,
+    );
+  }
+
+  publishVersion(id: string, dir: RuleDirection, version: number, opts: PutSyncRuleOptions = {}): Promise<SyncRule> {
+    const headers: Record<string, string> = {};
+    const author = opts.author ? authorHeader(opts.author) : '';
+    if (author) headers[AUTHOR_HEADER] = author;
+    return this.#call(
+      {
+        method: 'POST',
+        path: `${rulePath(id, dir)}/versions/${encodeURIComponent(String(version))}/publish`,
+        body: {},
+        headers,
+        schema: SyncRuleSchema,
+        retry: 'safe', // publishing the active version again changes nothing
+        resource: `Version ${version} of the ${dir} sync rule of connection "${id}"`,
+        needsDrafts: true,
       },
       opts,
     );
@@ -497,6 +526,13 @@ export class HttpExalateClient implements ExalateClient {
 
     if (status === 401) return new UnauthorizedError(init);
     if (status === 404) {
+      if (spec.needsDrafts && /^No such endpoint/.test(detail ?? '')) {
+        return new NotFoundError(
+          spec.resource,
+          init,
+          `The node at ${this.nodeUrl} does not know sync rule drafts (it is older than this extension). Update the node, then try again.`,
+        );
+      }
       if (code === 'invitation_unknown') {
         return new NotFoundError(
           'The connection of this invitation',

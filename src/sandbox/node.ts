@@ -210,12 +210,27 @@ export class SandboxNode {
 
   // ---- sync rules ------------------------------------------------------------------------------------------
 
+  /** `GET …/rules/{dir}`: the active rule. */
   getRule(id: string, dir: RuleDirection): SyncRule {
     return this.rules.getRule(id, dir);
   }
 
-  putRule(id: string, dir: RuleDirection, body: unknown, ifMatch: number | null, author: string): Promise<SyncRule> {
-    return this.rules.putRule(id, dir, body, ifMatch, author);
+  /** The ACTIVE (published) rule of a direction: what the sync engine runs. */
+  activeRule(id: string, dir: RuleDirection): SyncRule {
+    return this.rules.activeRule(id, dir);
+  }
+
+  /** `GET …/rules/{dir}/latest`: the newest version, draft or published. */
+  latestRule(id: string, dir: RuleDirection): SyncRule {
+    return this.rules.latestRule(id, dir);
+  }
+
+  saveDraft(id: string, dir: RuleDirection, body: unknown, ifMatch: number | null, author: string): Promise<SyncRule> {
+    return this.rules.saveDraft(id, dir, body, ifMatch, author);
+  }
+
+  publishRule(id: string, dir: RuleDirection, version: number, author: string): Promise<SyncRule> {
+    return this.rules.publish(id, dir, version, author);
   }
 
   listRuleVersions(id: string, dir: RuleDirection): RuleVersionList {

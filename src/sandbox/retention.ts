@@ -1,11 +1,11 @@
 // Which rule versions a node keeps (docs/node-api.md "Retention"). Pure: decides, the caller deletes.
 //
-// Policy, per connection and direction: the current version (the head) and every `published` version are kept
-// forever (they are what ran, the audit trail); of the `draft` versions only the newest `keepDrafts` are kept.
+// Policy, per connection and direction: the newest version (the head) and every `published` version (the active one
+// and every one that ran before: the audit trail) are kept forever; of the `draft` versions only the newest
+// `keepDrafts` are kept.
 // Version 1 (the default script) is computed, never stored, so it is always there. Growth of what is kept is bounded
 // by the node's storage quota, which is checked before anything is written.
-// Every version saved through `PUT …/rules/{dir}` today becomes the current rule at once, so it is `published`;
-// drafts come with a later API.
+// Saving adds a `draft` (`POST …/rules/{dir}/drafts`); publishing marks a draft `published` and deletes nothing.
 
 export type RuleVersionState = 'published' | 'draft';
 

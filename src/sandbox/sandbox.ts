@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Mode } from '../shared/api';
-import { createAdoEmulator } from './ado';
+import { createAdoEmulator, type AdoEmulator } from './ado';
 import { DEFAULT_INVITATION_TTL_MS, DEFAULT_PEER_TIMEOUT_MS, DEFAULT_POLL_MS, SandboxNode } from './node';
 import { DEFAULT_SERVER_LIMITS, createRequestHandler, type ServerLimits } from './server';
 import { Store, ensurePrivateDir, writeFileDurable, type StoreIo } from './store';
@@ -15,6 +15,8 @@ import { Store, ensurePrivateDir, writeFileDurable, type StoreIo } from './store
 export interface SandboxOptions {
   /** Directory for the store and the node key (created if missing). */
   dataDir: string;
+  /** Draft versions kept per connection and direction besides the published ones (default 20; tests use fewer). */
+  keepDrafts?: number;
   /** Bearer token every Node API call must carry. */
   token: string;
   /** Instance short name of this node. */
@@ -45,7 +47,9 @@ export interface SandboxOptions {
   log?: (line: string) => void;
   /** Log one line per inbound request (method, path, credential kind). */
   logRequests?: boolean;
-  /** Storage quota of the data directory in bytes (scripts, snapshot, journal); default 1 GiB. */
+  /** Largest attachment the Azure DevOps emulator accepts, in bytes; default 16 MiB. */
+  maxAttachmentBytes?: number;
+  /** Storage quota of the data directory in bytes (scripts, work items, attachments, snapshot, journal); default 1 GiB. */
   quotaBytes?: number;
   /** Journal size in bytes that triggers a compaction; default 4 MiB. */
   compactBytes?: number;
@@ -69,6 +73,8 @@ export interface RunningSandbox {
   readonly adoUrl: string;
   readonly port: number;
   readonly node: SandboxNode;
+  /** The Azure DevOps emulator (in-process API: work item writes, onChange, findByOrigin, queryWiql). */
+  readonly ado: AdoEmulator;
   /** Number of open HTTP connections (tests of the server limits). */
   openConnections(): Promise<number>;
   /** Stops polling and the server, and closes the store. Idempotent. */
@@ -121,9 +127,11 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       peerTimeoutMs: options.peerTimeoutMs ?? DEFAULT_PEER_TIMEOUT_MS,
       log,
       now: options.now,
+      keepDrafts: options.keepDrafts,
     });
     const org = options.org ?? DEFAULT_ORG;
-    const ado = createAdoEmulator({ org, pat: options.adoPat ?? options.token, seed: options.seed ?? false });
+    // The emulator keeps its work items in the node's store (collections ado*), durable like everything else.
+    const ado = createAdoEmulator({ org, pat: options.adoPat ?? options.token, seed: options.seed ?? false, store, maxAttachmentBytes: options.maxAttachmentBytes });
     let baseUrl = '';
     const n = node;
     const limits: ServerLimits = { ...DEFAULT_SERVER_LIMITS, ...options.limits };
@@ -175,6 +183,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       adoUrl,
       port,
       node,
+      ado,
       openConnections: () => new Promise<number>((resolve, reject) => s.getConnections((e, n) => (e ? reject(e) : resolve(n)))),
       stop() {
         stopping ??= (async () => {

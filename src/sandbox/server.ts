@@ -3,10 +3,11 @@
 import type * as http from 'node:http';
 import type { Socket } from 'node:net';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { AUTHOR_HEADER, ConnectionIdSchema, IDEMPOTENCY_KEY_HEADER, RuleDirectionSchema, parseRuleEtag, ruleEtag, type RuleDirection } from '../shared/api';
+import { AUTHOR_HEADER, ConnectionIdSchema, IDEMPOTENCY_KEY_HEADER, PublishRuleRequestSchema, RuleDirectionSchema, parseRuleEtag, ruleEtag, type RuleDirection } from '../shared/api';
 import { AUTHOR_MAX_LENGTH, IDEMPOTENCY_KEY_MAX_LENGTH, MAX_BODY_BYTES, MAX_RULE_BODY_BYTES, authorHeaderSchema, idempotencyKeySchema } from '../shared/validation';
 import { ApiError } from './errors';
 import type { SandboxNode } from './node';
+import { parse } from './parts/context';
 import { StoreError } from './store';
 
 /** Limits of the HTTP server (docs/node-api.md "Limits"). Tests pass smaller ones. */
@@ -103,6 +104,12 @@ function dir(raw: string): RuleDirection {
   return r.data;
 }
 
+/** A version number in a path; anything else is an unknown version (404). */
+function versionParam(raw: string): number {
+  if (!/^[1-9]\d{0,8}$/.test(raw)) throw new ApiError(404, 'not_found', `Version ${raw} not found`);
+  return Number(raw);
+}
+
 function author(req: http.IncomingMessage): string {
   const raw = req.headers[AUTHOR_HEADER];
   if (raw === undefined) return 'api';
@@ -155,9 +162,31 @@ function routes(o: HandlerOptions): Route[] {
       const rule = n.getRule(params[0], dir(params[1]));
       return { status: 200, body: rule, headers: { etag: ruleEtag(rule.version) } };
     }),
+    r('GET', `/connections/${ID}/rules/${DIR}/latest`, 'bearer', ({ params }) => {
+      const rule = n.latestRule(params[0], dir(params[1]));
+      return { status: 200, body: rule, headers: { etag: ruleEtag(rule.version) } };
+    }),
+    // Before drafts, PUT saved AND published at once. A client that still sends it expects the rule to be live, so
+    // it gets a specific error telling it to update rather than a draft it does not know about. Answered before
+    // the body is read; nothing is stored.
     r(
       'PUT',
       `/connections/${ID}/rules/${DIR}`,
+      'bearer',
+      ({ params }) => {
+        const d = dir(params[1]);
+        n.get(params[0]);
+        throw new ApiError(
+          410,
+          'client_outdated',
+          `This node keeps drafts: PUT …/rules/${d} (save and publish at once) is no longer accepted and nothing was saved. Update the Exalate extension (or your client): save with POST …/rules/${d}/drafts, then publish with POST …/rules/${d}/versions/{n}/publish.`,
+        );
+      },
+      { maxBody: MAX_RULE_BODY_BYTES },
+    ),
+    r(
+      'POST',
+      `/connections/${ID}/rules/${DIR}/drafts`,
       'bearer',
       async ({ req, params, body }) => {
         const d = dir(params[1]);
@@ -168,16 +197,28 @@ function routes(o: HandlerOptions): Route[] {
           throw new ApiError(400, 'bad_request', 'If-Match must be a rule version ETag such as "3"', { 'if-match': 'Must be an ETag such as "3"' });
         }
         const who = author(req);
-        const rule = await n.putRule(params[0], d, await body(), version, who);
-        return { status: 200, body: rule, headers: { etag: ruleEtag(rule.version) } };
+        const rule = await n.saveDraft(params[0], d, await body(), version, who);
+        return {
+          status: 201,
+          body: rule,
+          headers: { etag: ruleEtag(rule.version), location: `/api/v1/connections/${params[0]}/rules/${d}/versions/${rule.version}` },
+        };
       },
       { maxBody: MAX_RULE_BODY_BYTES },
     ),
     r('GET', `/connections/${ID}/rules/${DIR}/versions`, 'bearer', ({ params }) => ({ status: 200, body: n.listRuleVersions(params[0], dir(params[1])) })),
     r('GET', `/connections/${ID}/rules/${DIR}/versions/([^/]+)`, 'bearer', ({ params }) => {
       const d = dir(params[1]);
-      if (!/^[1-9]\d{0,8}$/.test(params[2])) throw new ApiError(404, 'not_found', `Version ${params[2]} not found`);
-      const rule = n.getRuleVersion(params[0], d, Number(params[2]));
+      const rule = n.getRuleVersion(params[0], d, versionParam(params[2]));
+      return { status: 200, body: rule, headers: { etag: ruleEtag(rule.version) } };
+    }),
+    r('POST', `/connections/${ID}/rules/${DIR}/versions/([^/]+)/publish`, 'bearer', async ({ req, params, body }) => {
+      const d = dir(params[1]);
+      const v = versionParam(params[2]);
+      n.get(params[0]);
+      const who = author(req);
+      parse(PublishRuleRequestSchema, await body());
+      const rule = await n.publishRule(params[0], d, v, who);
       return { status: 200, body: rule, headers: { etag: ruleEtag(rule.version) } };
     }),
     // The node checks the node-to-node JWT before it reads the body (it gets the reader, not the body).

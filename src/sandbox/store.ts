@@ -29,8 +29,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as z from 'zod';
 
-export type Collection = 'meta' | 'connections' | 'rules' | 'idem';
-const COLLECTIONS: Collection[] = ['meta', 'connections', 'rules', 'idem'];
+// ado*: the Azure DevOps emulator's work items, revisions, origin tags and attachments (src/sandbox/ado/workItems.ts).
+export type Collection = 'meta' | 'connections' | 'rules' | 'idem' | 'adoItems' | 'adoRevs' | 'adoOrigins' | 'adoFiles';
+const COLLECTIONS: Collection[] = ['meta', 'connections', 'rules', 'idem', 'adoItems', 'adoRevs', 'adoOrigins', 'adoFiles'];
 
 /** A put (`v` present) or a delete (`v` absent) of one key. */
 export interface StoreOp {
@@ -40,7 +41,7 @@ export interface StoreOp {
 }
 
 
-const CollectionSchema = z.enum(['meta', 'connections', 'rules', 'idem']);
+const CollectionSchema = z.enum(COLLECTIONS);
 const OpSchema = z.strictObject({ c: CollectionSchema, k: z.string(), v: z.unknown().optional() });
 /** One journal line. */
 const JournalLineSchema = z.strictObject({ ops: z.array(OpSchema) });
@@ -135,6 +136,8 @@ export interface StoreIo {
   writeSync(fd: number, buf: Uint8Array, offset: number, length: number): number;
   /** Journal sync. */
   fdatasyncSync(fd: number): void;
+  /** Journal sync off the event loop ({@link Store.transact}); default: fs.fdatasync, or the injected fdatasyncSync. */
+  fdatasync(fd: number): Promise<void>;
   /** Writes one blob file durably (synchronously on open/migration, awaited in {@link Store.prepareBlob}). */
   writeBlob(file: string, data: Uint8Array): void | Promise<void>;
   /** Writes one chunk of a snapshot being compacted. */
@@ -237,6 +240,12 @@ export class Store {
   /** Set when a failed commit could not be rolled back on disk: no further commits are accepted. */
   private failed: Error | null = null;
   private compacting: Promise<void> | null = null;
+  /** Tail of the queue of {@link transact} calls. */
+  private writer: Promise<void> = Promise.resolve();
+  /** Blobs the journal line of the transaction in flight refers to (not yet in blobRefs). */
+  private readonly inflightBlobs = new Set<string>();
+  /** Set while a transaction's journal line is written but not yet synced and applied. */
+  private inflight: Promise<void> | null = null;
   /** No automatic compaction before this time (ms) after a failed one. */
   private compactRetryAt = 0;
   private readonly io: StoreIo;
@@ -251,6 +260,11 @@ export class Store {
     this.io = {
       writeSync: options.io?.writeSync ?? ((fd, buf, off, len) => fs.writeSync(fd, buf, off, len)),
       fdatasyncSync: options.io?.fdatasyncSync ?? ((fd) => fs.fdatasyncSync(fd)),
+      fdatasync:
+        options.io?.fdatasync ??
+        (options.io?.fdatasyncSync
+          ? async (fd) => options.io!.fdatasyncSync!(fd)
+          : (fd) => new Promise<void>((resolve, reject) => fs.fdatasync(fd, (e) => (e ? reject(e) : resolve())))),
       writeBlob: options.io?.writeBlob ?? defaultWriteBlob,
       writeSnapshotChunk: options.io?.writeSnapshotChunk ?? (async (h, text) => void (await h.write(text))),
     };
@@ -590,9 +604,69 @@ export class Store {
    * made durable; in both cases nothing was applied.
    */
   commit(ops: StoreOp[], blobs: string[] = []): void {
+    const line = this.prepareLine(ops, blobs);
+    if (!line) return;
+    const { fd, start } = this.appendLine(line);
+    try {
+      this.io.fdatasyncSync(fd);
+    } catch (e) {
+      this.rollback(fd, start, line.length);
+      throw new StoreError('io', `Could not write to the data directory (${(e as Error).message}); nothing was changed`);
+    }
+    for (const op of ops) this.applyOp(op);
+    this.maybeCompact();
+  }
+
+  /**
+   * {@link commit} for writes that should not stall other requests: the journal's fdatasync runs on the thread pool,
+   * so reads go on meanwhile (and see the state before this write until it is durable). Transactions run one at a
+   * time in call order: `build` runs when every earlier transaction has been applied, reads the current state, checks
+   * it (throwing refuses the write, nothing applied) and returns the ops, the blobs they refer to, the result, and
+   * `applied`, run right after the ops are applied (before the next transaction's `build`) to update derived state.
+   * Resolves once the ops are durable and applied; rejects with {@link StoreError} (nothing applied) or what `build`
+   * threw. Compaction waits for a transaction in flight.
+   */
+  transact<T>(build: () => { ops: StoreOp[]; blobs?: string[]; result: T; applied?: () => void }): Promise<T> {
+    const run = async (): Promise<T> => {
+      const { ops, blobs = [], result, applied } = build();
+      const line = this.prepareLine(ops, blobs);
+      if (line) {
+        const { fd, start } = this.appendLine(line);
+        let done!: () => void;
+        this.inflight = new Promise<void>((r) => (done = r));
+        // Until the ops are applied, their blobs are not counted in blobRefs: keep compaction's sweep off them.
+        for (const text of blobs) this.inflightBlobs.add(blobHash(text));
+        try {
+          await this.io.fdatasync(fd);
+        } catch (e) {
+          this.rollback(fd, start, line.length);
+          this.inflightBlobs.clear();
+          throw new StoreError('io', `Could not write to the data directory (${(e as Error).message}); nothing was changed`);
+        } finally {
+          this.inflight = null;
+          done();
+          if (this.closed) this.closeJournal();
+        }
+        for (const op of ops) this.applyOp(op);
+        this.inflightBlobs.clear();
+        this.maybeCompact();
+      }
+      applied?.();
+      return result;
+    };
+    const p = this.writer.then(run);
+    this.writer = p.then(
+      () => undefined,
+      () => undefined,
+    );
+    return p;
+  }
+
+  /** Checks a commit (store usable, quota) and writes the blobs it needs; the journal line, or null for no ops. */
+  private prepareLine(ops: StoreOp[], blobs: string[]): Buffer | null {
     if (this.closed || this.journalFd === null) throw new StoreError('unusable', 'store is closed');
     if (this.failed) throw new StoreError('unusable', `The data directory is unusable after a failed write (${this.failed.message}); restart the node`);
-    if (ops.length === 0) return;
+    if (ops.length === 0) return null;
     const line = Buffer.from(JSON.stringify({ ops }) + '\n', 'utf8');
     const adds = ops.some((op) => op.v !== undefined);
     if (adds) {
@@ -612,26 +686,45 @@ export class Store {
       // Nothing refers to a blob that was (partly) written: the next compaction removes it.
       throw new StoreError('io', `Could not write to the data directory (${(e as Error).message}); nothing was changed`);
     }
-    const fd = this.journalFd;
+    return line;
+  }
+
+  /**
+   * Appends a journal line (not yet synced): the journal's fd and where the line starts. Counts the bytes at once, so
+   * later lines go after it.
+   */
+  private appendLine(line: Buffer): { fd: number; start: number } {
+    const fd = this.journalFd!;
+    const start = this.journalBytes;
     try {
       let off = 0;
       while (off < line.length) off += this.io.writeSync(fd, line, off, line.length - off);
-      this.io.fdatasyncSync(fd);
     } catch (e) {
-      // Not acknowledged: cut whatever part of the line reached the file, so the next acknowledged line does not
-      // glue onto it (and get dropped as a corrupt tail on the next load). If even that fails, refuse further
-      // commits rather than acknowledge writes that a reload would lose.
-      try {
-        fs.ftruncateSync(fd, this.journalBytes);
-        fs.fsyncSync(fd);
-      } catch (rollback) {
-        this.failed = rollback as Error;
-      }
+      this.rollback(fd, start, 0);
       throw new StoreError('io', `Could not write to the data directory (${(e as Error).message}); nothing was changed`);
     }
     this.journalBytes += line.length;
-    for (const op of ops) this.applyOp(op);
-    this.maybeCompact();
+    return { fd, start };
+  }
+
+  /**
+   * Takes back the journal line that starts at `start` (`length` bytes counted; 0 for a partly written one): cuts
+   * whatever reached the file, so the next acknowledged line does not glue onto it (and get dropped as a corrupt tail
+   * on the next load). If that fails, or another line was appended after it meanwhile, refuses further commits rather
+   * than acknowledge writes that a reload would lose or add.
+   */
+  private rollback(fd: number, start: number, length: number): void {
+    if (fd !== this.journalFd || this.journalBytes !== start + length) {
+      this.failed = new Error('a journal line could not be taken back');
+      return;
+    }
+    try {
+      fs.ftruncateSync(fd, start);
+      fs.fsyncSync(fd);
+      this.journalBytes = start;
+    } catch (rollback) {
+      this.failed = rollback as Error;
+    }
   }
 
   private maybeCompact(): void {
@@ -674,7 +767,16 @@ export class Store {
     return this.compacting;
   }
 
+  /** Waits until no transaction is between its journal write and its apply. */
+  private async quiesce(): Promise<void> {
+    while (this.inflight) await this.inflight;
+  }
+
   private async compactAsync(): Promise<void> {
+    // The view and `covered` must agree: a line written but not yet applied would be in neither the snapshot nor the
+    // journal's tail.
+    await this.quiesce();
+    if (this.closed || this.journalFd === null) return;
     const covered = this.journalBytes; // journal bytes the snapshot will contain
     const chunks = this.snapshotChunks();
     const first = chunks.next(); // takes the view now, before any later commit
@@ -696,6 +798,12 @@ export class Store {
       throw e;
     }
     await h.close();
+    if (this.closed) {
+      await fs.promises.rm(tmp, { force: true });
+      return;
+    }
+    // A transaction in flight holds the old journal's fd; let it finish first.
+    await this.quiesce();
     if (this.closed) {
       await fs.promises.rm(tmp, { force: true });
       return;
@@ -801,7 +909,7 @@ export class Store {
         }
         // Checked right before the unlink, with no await in between: a commit cannot refer to it meanwhile. (A blob
         // prepared but not yet committed may go; the commit then writes it again.)
-        if (!this.blobRefs.has(f)) fs.rmSync(file, { force: true });
+        if (!this.blobRefs.has(f) && !this.inflightBlobs.has(f)) fs.rmSync(file, { force: true });
       }
     }
   }
@@ -811,11 +919,16 @@ export class Store {
     await this.compacting?.catch(() => undefined);
   }
 
+  private closeJournal(): void {
+    if (this.journalFd !== null) fs.closeSync(this.journalFd);
+    this.journalFd = null;
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    if (this.journalFd !== null) fs.closeSync(this.journalFd);
-    this.journalFd = null;
+    // A transaction in flight closes the journal when its fdatasync is done (its fd must stay valid until then).
+    if (!this.inflight) this.closeJournal();
     try {
       if (fs.readFileSync(path.join(this.dir, LOCK), 'utf8').trim() === String(process.pid)) {
         fs.unlinkSync(path.join(this.dir, LOCK));

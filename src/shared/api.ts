@@ -190,20 +190,38 @@ export type AcceptInvitationRequest = z.input<typeof AcceptInvitationRequestSche
 export const AcceptInvitationResponseSchema = z.object({ connection: ConnectionSchema });
 export type AcceptInvitationResponse = z.infer<typeof AcceptInvitationResponseSchema>;
 
-/** `GET|PUT /api/v1/connections/{id}/rules/{outgoing|incoming}` and `GET …/versions/{n}`. */
+/** A rule version is a `draft` (saved, not running) or `published` (it is or was the rule the connection runs). */
+export const RuleVersionStateSchema = z.enum(['draft', 'published']);
+export type RuleVersionState = z.infer<typeof RuleVersionStateSchema>;
+
+/**
+ * `GET /api/v1/connections/{id}/rules/{outgoing|incoming}` (the ACTIVE rule), `GET …/latest` (the newest version),
+ * `POST …/drafts`, `GET …/versions/{n}`, `POST …/versions/{n}/publish`.
+ */
 export const SyncRuleSchema = z.object({
   script: z.string(),
-  /** 1 for the default rule, +1 for every accepted PUT. Also sent as `ETag: "<version>"`. */
+  /** 1 for the default rule, +1 for every saved draft. Also sent as `ETag: "<version>"`. */
   version: z.number().int().positive(),
   updatedAt: z.string(),
   /** Who wrote this version: `system` for the defaults, otherwise the `X-Exalate-Author` header or `api`. */
   author: z.string(),
+  /** Nodes from before drafts send neither field: every version they return is the live one. */
+  state: RuleVersionStateSchema.default('published'),
+  /** Whether this version is the one the connection runs. */
+  active: z.boolean().default(true),
+  /** The version the connection runs (absent from nodes before drafts). */
+  activeVersion: z.number().int().positive().optional(),
 });
 export type SyncRule = z.infer<typeof SyncRuleSchema>;
 
-/** `PUT …/rules/{dir}` body; requires `If-Match: "<version>"`. */
+/** `POST …/rules/{dir}/drafts` body; requires `If-Match: "<newest version>"`. */
 export const PutSyncRuleRequestSchema = z.strictObject({ script: scriptSchema });
 export type PutSyncRuleRequest = z.input<typeof PutSyncRuleRequestSchema>;
+export const SaveDraftRequestSchema = PutSyncRuleRequestSchema;
+export type SaveDraftRequest = PutSyncRuleRequest;
+
+/** `POST …/rules/{dir}/versions/{n}/publish` body: none, or `{}`. */
+export const PublishRuleRequestSchema = z.strictObject({}).optional();
 
 export const RuleVersionSummarySchema = z.object({
   version: z.number().int().positive(),
@@ -211,11 +229,17 @@ export const RuleVersionSummarySchema = z.object({
   author: z.string(),
   /** Script size in UTF-8 bytes. */
   size: z.number().int().nonnegative(),
+  state: RuleVersionStateSchema.default('published'),
+  /** Nodes before drafts send no `active`: their newest version (the first item) is the live one. */
+  active: z.boolean().optional(),
 });
 export type RuleVersionSummary = z.infer<typeof RuleVersionSummarySchema>;
 
 /** `GET …/rules/{dir}/versions`: newest first. */
-export const RuleVersionListSchema = z.object({ items: z.array(RuleVersionSummarySchema) });
+export const RuleVersionListSchema = z.object({
+  items: z.array(RuleVersionSummarySchema),
+  activeVersion: z.number().int().positive().optional(),
+});
 export type RuleVersionList = z.infer<typeof RuleVersionListSchema>;
 
 export const ErrorCodeSchema = z.enum([
@@ -227,7 +251,8 @@ export const ErrorCodeSchema = z.enum([
   'duplicate_name', // 409: a connection with this name already exists
   'conflict', // 409: the operation does not fit the current state (e.g. invitation of an active connection)
   'precondition_failed', // 412: If-Match does not match; `current` carries the current rule
-  'precondition_required', // 428: PUT without If-Match
+  'precondition_required', // 428: saving a draft without If-Match
+  'client_outdated', // 410: `PUT …/rules/{dir}` (save and publish at once) from a client that predates drafts
   'payload_too_large', // 413: raw body larger than the cap
   'unsupported_media_type', // 415: body is not application/json
   'invitation_malformed', // 400: not an invitation code at all (bad prefix, encoding, JSON)

@@ -27,11 +27,15 @@ export const Commands = {
   restoreSyncRules: 'exalate.restoreSyncRules',
   exportSyncRules: 'exalate.exportSyncRules',
   publishSyncRulesFromFile: 'exalate.publishSyncRulesFromFile',
+  /** A saved draft becomes the rule the connection runs. */
+  publishSyncRules: 'exalate.publishSyncRules',
   /** Ctrl+S / Cmd+S in a sync-rule editor (keybinding). */
   saveSyncRules: 'exalate.saveSyncRules',
   /** Registered by src/testRun. */
   testRun: 'exalate.testRun',
   testRunAgain: 'exalate.testRunAgain',
+  /** Test Run on a connection of the Connections view (asks the direction). */
+  testRunConnection: 'exalate.testRunConnection',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];

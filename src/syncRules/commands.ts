@@ -42,6 +42,8 @@ export const RuleArgsSchema = z.object({
   version: z.number().int().positive().optional(),
 });
 export const RestoreArgsSchema = RuleArgsSchema.extend({ version: z.number({ error: 'version is required' }).int().positive() });
+/** Publish: `version` omitted = the version the open editor holds (saved first when it has unsaved edits). */
+export const PublishRuleArgsSchema = RuleArgsSchema;
 export const ExportArgsSchema = z.object({
   nodeUrl: nodeUrlSchema,
   connectionId: connectionIdSchema,
@@ -70,7 +72,17 @@ async function readText(uri: vscode.Uri): Promise<string | undefined> {
 
 const progressTitle = (t: string) => ({ location: vscode.ProgressLocation.Notification, title: `Exalate: ${t}` });
 
+/** A History quick pick item as the user sees it (for the integration tests). */
+export interface ShownHistoryItem {
+  label: string;
+  description: string;
+  /** Tooltips of the item's buttons. */
+  buttons: string[];
+}
+
 export class SyncRuleCommands {
+  /** The items of the last History quick pick shown. */
+  lastHistoryItems: ShownHistoryItem[] = [];
   constructor(
     private readonly services: Services,
     private readonly fs: SyncRulesFileSystem,
@@ -196,30 +208,46 @@ export class SyncRuleCommands {
       Promise.all([client.getConnection(ref.connectionId), client.listRuleVersions(ref.connectionId, ref.direction)]),
     );
     const named = { ...ref, connectionName: connection.name };
-    const restoreButton: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('discard'), tooltip: 'Restore this version (publishes it as a new version)' };
-    const compareButton: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('diff'), tooltip: 'Compare with the current script' };
+    const restoreButton: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('discard'), tooltip: vscode.l10n.t('Restore this version (as a new draft)') };
+    const compareButton: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('diff'), tooltip: vscode.l10n.t('Compare with the current script') };
+    const publishButton: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('rocket'), tooltip: vscode.l10n.t('Publish this draft (the connection runs it)') };
+    // Nodes from before drafts send no `active`: their newest version is the live one.
+    const activeVersion = versions.find((v) => v.active)?.version ?? versions[0]?.version;
     type Item = vscode.QuickPickItem & { version: number };
-    const items: Item[] = versions.map((v, i) => ({
-      label: `$(git-commit) Version ${v.version}`,
-      description: `${v.author}${i === 0 ? ' · current' : ''}`,
-      detail: `${formatDateTime(v.updatedAt)} · ${v.size.toLocaleString()} bytes`,
-      version: v.version,
-      buttons: i === 0 || isReadonlyMode(connection.mode) ? [compareButton] : [compareButton, restoreButton],
-    }));
+    const items: Item[] = versions.map((v, i) => {
+      const isActive = v.version === activeVersion;
+      const publishable = v.state === 'draft' && v.version > (activeVersion ?? 0) && !isReadonlyMode(connection.mode);
+      const state = isActive
+        ? vscode.l10n.t('active (the connection runs it)')
+        : v.state === 'draft'
+          ? vscode.l10n.t('draft')
+          : vscode.l10n.t('published before');
+      const buttons = [compareButton];
+      if (publishable) buttons.push(publishButton);
+      if (i !== 0 && !isReadonlyMode(connection.mode)) buttons.push(restoreButton);
+      return {
+        label: `${isActive ? '$(pass-filled)' : v.state === 'draft' ? '$(edit)' : '$(git-commit)'} ${vscode.l10n.t('Version {0}', v.version)}`,
+        description: `${state} · ${v.author}${i === 0 ? ` · ${vscode.l10n.t('newest')}` : ''}`,
+        detail: `${formatDateTime(v.updatedAt)} · ${v.size.toLocaleString()} bytes`,
+        version: v.version,
+        buttons,
+      };
+    });
     const qp = vscode.window.createQuickPick<Item>();
     qp.title = `Exalate: History of ${ref.direction}.groovy — ${connection.name}`;
     qp.placeholder = mode === 'compare' ? 'Pick a version to compare with the current script' : 'Pick a version to restore';
     qp.items = mode === 'restore' ? items.slice(1) : items;
     qp.matchOnDescription = true;
     qp.matchOnDetail = true;
-    const chosen = await new Promise<{ version: number; action: 'compare' | 'restore' } | undefined>((resolve) => {
+    this.lastHistoryItems = items.map((i) => ({ label: i.label, description: i.description ?? '', buttons: (i.buttons ?? []).map((b) => b.tooltip ?? '') }));
+    const chosen = await new Promise<{ version: number; action: 'compare' | 'restore' | 'publish' } | undefined>((resolve) => {
       qp.onDidAccept(() => {
         const sel = qp.selectedItems[0];
         if (sel) resolve({ version: sel.version, action: mode });
         qp.hide();
       });
       qp.onDidTriggerItemButton((e) => {
-        resolve({ version: e.item.version, action: e.button === restoreButton ? 'restore' : 'compare' });
+        resolve({ version: e.item.version, action: e.button === restoreButton ? 'restore' : e.button === publishButton ? 'publish' : 'compare' });
         qp.hide();
       });
       qp.onDidHide(() => resolve(undefined));
@@ -228,6 +256,7 @@ export class SyncRuleCommands {
     qp.dispose();
     if (!chosen) return;
     if (chosen.action === 'compare') await this.compare(named, chosen.version);
+    else if (chosen.action === 'publish') await this.publishRule(named, chosen.version);
     else await this.restoreVersion(named, chosen.version);
   }
 
@@ -242,6 +271,7 @@ export class SyncRuleCommands {
     await vscode.commands.executeCommand('vscode.diff', left, right, `${name} · ${ref.direction}.groovy: v${version} ↔ current`, { preview: false });
   }
 
+  /** Restore: a new DRAFT with the text of an old version; the connection keeps running its active version. */
   private async restoreVersion(ref: SyncRuleRef, version: number): Promise<SyncRule | undefined> {
     const client = await this.fs.clientFor(ref.nodeUrl);
     const connection = await client.getConnection(ref.connectionId);
@@ -249,25 +279,86 @@ export class SyncRuleCommands {
     const what = describeRule(ref.direction, connection.name);
     if (isReadonlyMode(connection.mode)) throw new ReadonlyRuleError(readonlyExplanation(connection.name, connection.mode));
     const ok = await this.fs.prompter.confirm(
-      `Restore version ${version} of ${what}?`,
-      `Version ${version} is published as a new version; every version stays in the history.`,
-      'Restore',
+      vscode.l10n.t('Restore version {0} of {1}?', version, what),
+      vscode.l10n.t('Version {0} is saved as a new draft; the connection keeps running its active version until you publish the draft. Every version stays in the history.', version),
+      vscode.l10n.t('Restore'),
     );
     if (!ok) return undefined;
-    const rule = await vscode.window.withProgress(progressTitle(`Restoring version ${version}…`), async () => {
-      const [old, head] = await Promise.all([this.fs.getVersion(named, version), client.getSyncRule(ref.connectionId, ref.direction)]);
+    const rule = await vscode.window.withProgress(progressTitle(vscode.l10n.t('Restoring version {0}…', version)), async () => {
+      const [old, head] = await Promise.all([this.fs.getVersion(named, version), client.getLatestSyncRule(ref.connectionId, ref.direction)]);
       if (old.script === head.script) return undefined;
-      return client.putSyncRule(ref.connectionId, ref.direction, old.script, head.version, { author: this.fs.author });
+      return client.saveDraft(ref.connectionId, ref.direction, old.script, head.version, { author: this.fs.author });
     });
     if (!rule) {
-      this.messages.info(`Version ${version} of ${what} is the same as the current script; nothing to restore.`);
+      this.messages.info(vscode.l10n.t('Version {0} of {1} is the same as the newest version; nothing to restore.', version, what));
       return undefined;
     }
     this.fs.notePublished(named, connection, rule);
-    this.messages.info(`Restored version ${version} of ${what} as version ${rule.version}.`, {
-      title: 'Open',
-      run: () => this.openRules(ref.nodeUrl, ref.connectionId, [ref.direction]),
-    });
+    this.messages.info(
+      vscode.l10n.t(
+        'Restored version {0} of {1} as draft version {2}. The connection still runs version {3}; publish the draft to make it active.',
+        version,
+        what,
+        rule.version,
+        rule.activeVersion ?? '?',
+      ),
+      { title: vscode.l10n.t('Publish'), run: () => this.publishRule(named, rule.version) },
+      { title: vscode.l10n.t('Open'), run: () => this.openRules(ref.nodeUrl, ref.connectionId, [ref.direction]) },
+    );
+    return rule;
+  }
+
+  // ---- Publish: a draft becomes the rule the connection runs ---------------------------------------------------
+
+  /**
+   * `exalate.publishSyncRules`: from the editor title (a URI), the command palette (the active sync-rule editor or
+   * quick picks) or arguments `{ nodeUrl, connectionId, direction, version? }`. Publishes what is SAVED: an editor
+   * with unsaved edits is saved as a draft first (with the conflict dialog), and nothing is published if that save
+   * does not land.
+   */
+  async publish(raw?: unknown): Promise<SyncRule | undefined> {
+    try {
+      let ref: SyncRuleRef | undefined;
+      if (raw !== undefined && raw !== null && !(raw instanceof vscode.Uri)) {
+        const args = this.parseArgs(PublishRuleArgsSchema, raw, 'Publish Sync Rules');
+        if (!args) return undefined;
+        ref = args;
+      } else {
+        ref = await this.ruleFromContext(raw, 'Publish Sync Rules');
+      }
+      if (!ref) return undefined;
+      return await this.publishRule(ref, ref.version);
+    } catch (e) {
+      this.report(vscode.l10n.t('Could not publish the sync rules'), e);
+      return undefined;
+    }
+  }
+
+  /** Publishes `version`, or (undefined) the version the open editor holds after saving its unsaved edits. */
+  private async publishRule(ref: SyncRuleRef, version: number | undefined): Promise<SyncRule | undefined> {
+    const head: SyncRuleRef = { ...ref, version: undefined };
+    const doc = this.openDocument(head);
+    if (version === undefined && doc?.isDirty) {
+      const saved = await this.fs.saveFromEditor(doc);
+      if (saved === 'kept') {
+        this.messages.warn(vscode.l10n.t('Not published: your unsaved edits were not saved as a draft, so there is nothing new to publish. Your edits are still in the editor.'));
+        return undefined;
+      }
+    }
+    const client = await this.fs.clientFor(ref.nodeUrl);
+    const connection = await client.getConnection(ref.connectionId);
+    if (isReadonlyMode(connection.mode)) throw new ReadonlyRuleError(readonlyExplanation(connection.name, connection.mode));
+    const named = { ...head, connectionName: connection.name };
+    const what = describeRule(ref.direction, connection.name);
+    const target = version ?? this.fs.ruleStatus(head)?.version ?? (await client.getLatestSyncRule(ref.connectionId, ref.direction)).version;
+    const before = this.fs.ruleStatus(head)?.activeVersion ?? (await client.getSyncRule(ref.connectionId, ref.direction)).version;
+    const rule = await this.fs.publishVersion(named, target);
+    if (before === rule.version) {
+      this.messages.info(vscode.l10n.t('Version {0} of {1} is already active; nothing to publish.', rule.version, what));
+    } else {
+      this.services.log.info(`Published ${ref.direction} rule v${rule.version} of "${connection.name}" on ${ref.nodeUrl}`);
+      this.messages.info(vscode.l10n.t('Published version {0} of {1}: the connection now runs it.', rule.version, what));
+    }
     return rule;
   }
 
@@ -312,8 +403,8 @@ export class SyncRuleCommands {
     const [connection, outgoing, incoming] = await vscode.window.withProgress(progressTitle('Fetching sync rules…'), () =>
       Promise.all([
         client.getConnection(connectionId),
-        client.getSyncRule(connectionId, 'outgoing'),
-        client.getSyncRule(connectionId, 'incoming'),
+        client.getLatestSyncRule(connectionId, 'outgoing'),
+        client.getLatestSyncRule(connectionId, 'incoming'),
       ]),
     );
     const exportRoot = vscode.Uri.joinPath(root, EXPORT_ROOT);
@@ -444,7 +535,7 @@ export class SyncRuleCommands {
     const what = describeRule(ref.direction, connection.name);
     let base = meta?.rules[ref.direction]?.version;
     if (base === undefined) {
-      const head = await client.getSyncRule(ref.connectionId, ref.direction);
+      const head = await client.getLatestSyncRule(ref.connectionId, ref.direction);
       const ok = await this.fs.prompter.confirm(
         `Publish ${name} as ${what}?`,
         `This publishes a new version on the node at ${ref.nodeUrl}, replacing version ${head.version}. Every version stays in the history.`,
@@ -453,8 +544,11 @@ export class SyncRuleCommands {
       if (!ok) return undefined;
       base = head.version;
     }
-    const rule = await vscode.window.withProgress(progressTitle(`Publishing ${name}…`), () => this.fs.publish(ref, script, base, file, 'file'));
-    this.fs.notePublished(ref, connection, rule);
+    // Publish from File keeps its meaning: the file's text becomes the rule the connection runs (a draft, then
+    // published; a conflict on the draft stops before anything is published).
+    const draft = await vscode.window.withProgress(progressTitle(`Publishing ${name}…`), () => this.fs.saveDraft(ref, script, base, file, 'file'));
+    this.fs.notePublished(ref, connection, draft);
+    const rule = await this.fs.publishVersion(ref, draft.version);
     // Remember the new base version next to the file (creating the metadata for a file that had none).
     const next: ExportMetadata = meta
       ? { ...meta, connectionName: connection.name, rules: { ...meta.rules, [ref.direction]: { version: rule.version } } }

@@ -2,7 +2,9 @@
 //
 // - readFile fetches the current script; stat() answers from what was last read, so `mtime` only moves when the
 //   node's version changed (no false "file is newer" prompts) and a save goes out with the version the user edited.
-// - writeFile publishes a new version with If-Match. On 412 the user picks Compare / Overwrite / Cancel; anything
+// - The editable document is the NEWEST version of a rule (a draft or the active one); the connection runs the
+//   ACTIVE version until a draft is published (`publishVersion`). `ruleStatus` / `onDidChangeStatus` say which.
+// - writeFile saves a new DRAFT version with If-Match. On 412 the user picks Compare / Overwrite / Cancel; anything
 //   but a landed save throws a FileSystemError, so VS Code keeps the editor dirty and never shows "saved".
 // - Basic- and Visual-mode connections are read-only (stat permissions + a clear message); past versions
 //   (`…/outgoing@v3.groovy`) are read-only too.
@@ -10,7 +12,7 @@ import * as vscode from 'vscode';
 import { ContextKeys, setContextKey } from '../contextKeys';
 import type { ExalateClient } from '../exalate/client';
 import { ConflictError, isExalateError } from '../exalate/errors';
-import type { Connection, Mode, SyncRule } from '../shared/api';
+import type { Connection, Mode, RuleVersionState, SyncRule } from '../shared/api';
 import type { Services } from '../services';
 import { NotSavedError, NotSignedInError, ReadonlyRuleError, UnknownNodeError, toFileSystemError } from './errors';
 import { describeRule, modalPrompter, type SyncRulesPrompter } from './ui';
@@ -18,6 +20,9 @@ import { SYNC_RULES_SCHEME, parseSyncRuleUri, ruleKey, syncRuleUriComponents, ty
 
 interface Entry {
   version: number;
+  /** Whether `version` is a draft or published, and which version the connection runs. */
+  state: RuleVersionState;
+  activeVersion: number;
   bytes: Uint8Array;
   mtime: number;
   ctime: number;
@@ -28,6 +33,15 @@ interface Entry {
 }
 
 export type ConnectionInfo = Pick<Connection, 'name' | 'mode' | 'createdAt'>;
+
+/** What the editor shows about the current document of a rule: its version, draft or not, the active version. */
+export interface RuleStatus {
+  version: number;
+  state: RuleVersionState;
+  activeVersion: number;
+  /** `version` is the one the connection runs. */
+  active: boolean;
+}
 
 /** A connection that the node no longer has (404). */
 export interface ConnectionGone {
@@ -65,6 +79,9 @@ export class SyncRulesFileSystem implements vscode.FileSystemProvider, vscode.Di
   private readonly gone = new vscode.EventEmitter<ConnectionGone>();
   /** Fires when a read or save finds that the connection was deleted. */
   readonly onConnectionGone = this.gone.event;
+  private readonly statusChanged = new vscode.EventEmitter<void>();
+  /** Fires when a rule's version, draft state or active version changed (the status bar follows). */
+  readonly onDidChangeStatus = this.statusChanged.event;
   private readonly entries = new Map<string, Entry>();
   private readonly versions = new Map<string, SyncRule>();
   /** Published by `saveFromEditor`, waiting for VS Code's write of the same text (which then sends nothing). */
@@ -81,6 +98,7 @@ export class SyncRulesFileSystem implements vscode.FileSystemProvider, vscode.Di
   dispose(): void {
     this.changed.dispose();
     this.gone.dispose();
+    this.statusChanged.dispose();
   }
 
   // ---- helpers used by the commands ------------------------------------------------------------------------
@@ -92,13 +110,13 @@ export class SyncRulesFileSystem implements vscode.FileSystemProvider, vscode.Di
     return client;
   }
 
-  /** Fetches the connection and the current script; the next readFile of this rule uses them. */
+  /** Fetches the connection and the newest version of the rule; the next readFile of this rule uses them. */
   async load(ref: SyncRuleRef): Promise<{ connection: Connection; rule: SyncRule }> {
     const client = await this.clientFor(ref.nodeUrl);
     try {
       const [connection, rule] = await Promise.all([
         client.getConnection(ref.connectionId),
-        client.getSyncRule(ref.connectionId, ref.direction),
+        client.getLatestSyncRule(ref.connectionId, ref.direction),
       ]);
       // A newer version than an open document shows: a clean one reloads (a dirty one is protected on save).
       if (this.remember(ref, connection, rule, true)) this.fireChanged(ref);
@@ -109,14 +127,46 @@ export class SyncRulesFileSystem implements vscode.FileSystemProvider, vscode.Di
     }
   }
 
+  /** Version, draft state and active version of the current document of a rule (known after a load or save). */
+  ruleStatus(ref: SyncRuleRef): RuleStatus | undefined {
+    const e = this.entries.get(ruleKey(ref));
+    return e && { version: e.version, state: e.state, activeVersion: e.activeVersion, active: e.version === e.activeVersion };
+  }
+
+  /**
+   * Makes `version` the rule the connection runs (`POST …/versions/{n}/publish`) and updates what open editors
+   * show. Rejects with the node's error (e.g. a version older than the active one).
+   */
+  async publishVersion(ref: SyncRuleRef, version: number): Promise<SyncRule> {
+    const client = await this.clientFor(ref.nodeUrl);
+    let rule: SyncRule;
+    try {
+      rule = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('$(rocket) Publishing version {0} of {1}.groovy…', version, ref.direction) },
+        () => client.publishVersion(ref.connectionId, ref.direction, version, { author: this.author }),
+      );
+    } catch (e) {
+      this.reportGone(ref, e);
+      throw e;
+    }
+    const e = this.entries.get(ruleKey(ref));
+    if (e) {
+      e.activeVersion = rule.activeVersion ?? rule.version;
+      if (e.version === rule.version) e.state = rule.state;
+    }
+    this.versions.set(`${ruleKey(ref)}|${rule.version}`, rule);
+    this.statusChanged.fire();
+    return rule;
+  }
+
   /** Whether the current script of a rule opens read-only (known after a load). */
   isReadonly(ref: SyncRuleRef): boolean | undefined {
     return this.entries.get(ruleKey(ref))?.readonly;
   }
 
   /**
-   * Records a version that this extension published (restore, publish from file) and tells open editors: a clean
-   * one reloads, a dirty one gets VS Code's "file is newer" protection on its next save.
+   * Records a version that this extension saved or published (restore, publish from file) and tells open editors:
+   * a clean one reloads, a dirty one gets VS Code's "file is newer" protection on its next save.
    */
   notePublished(ref: SyncRuleRef, connection: ConnectionInfo, rule: SyncRule): void {
     if (this.remember(ref, connection, rule, false)) this.fireChanged(ref);
@@ -158,10 +208,11 @@ export class SyncRulesFileSystem implements vscode.FileSystemProvider, vscode.Di
   }
 
   /**
-   * Publishes `script` as a new version based on `baseVersion`. On 412 asks the user; `yours` is what Compare shows
-   * on the right (the dirty document or the local file). Rejects with NotSavedError when the user did not overwrite.
+   * Saves `script` as a new DRAFT version based on `baseVersion` (the active version does not change). On 412 asks
+   * the user; `yours` is what Compare shows on the right (the dirty document or the local file). Rejects with
+   * NotSavedError when the user did not overwrite.
    */
-  async publish(
+  async saveDraft(
     ref: SyncRuleRef,
     script: string,
     baseVersion: number,
@@ -172,14 +223,14 @@ export class SyncRulesFileSystem implements vscode.FileSystemProvider, vscode.Di
     const what = describeRule(ref.direction, ref.connectionName);
     const put = (ifMatch: number) =>
       vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Window, title: `$(cloud-upload) Publishing ${ref.direction}.groovy to ${ref.connectionName ?? 'the node'}…` },
-        () => client.putSyncRule(ref.connectionId, ref.direction, script, ifMatch, { author: this.author }),
+        { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('$(cloud-upload) Saving a draft of {0}.groovy to {1}…', ref.direction, ref.connectionName ?? 'the node') },
+        () => client.saveDraft(ref.connectionId, ref.direction, script, ifMatch, { author: this.author }),
       );
     let base = baseVersion;
     for (;;) {
       try {
         const rule = await put(base);
-        if (source === 'editor') setContextKey(ContextKeys.syncRulesPublished, true);
+        if (source === 'editor') setContextKey(ContextKeys.syncRulesSaved, true);
         return rule;
       } catch (e) {
         this.reportGone(ref, e);
@@ -220,7 +271,7 @@ export class SyncRulesFileSystem implements vscode.FileSystemProvider, vscode.Di
   }
 
   /**
-   * Ctrl+S in a sync-rule editor (the `exalate.saveSyncRules` keybinding): publishes the document's text with the
+   * Ctrl+S in a sync-rule editor (the `exalate.saveSyncRules` keybinding): saves the document's text as a draft with the
    * conflict dialog first, and lets VS Code write the document only once the node has the version. So Cancel,
    * Compare and a node that is down keep the editor dirty without VS Code's "Failed to save … Revert"
    * notification; the caller shows what happened. Saves that do not come through here (File > Save, Save All,
@@ -252,7 +303,7 @@ export class SyncRulesFileSystem implements vscode.FileSystemProvider, vscode.Di
     return 'saved';
   }
 
-  /** The checks and the publish of a save: the connection exists and is not Basic, then PUT with If-Match. */
+  /** The checks and the request of a save: the connection exists and is not Basic, then a draft with If-Match. */
   private async publishChecked(ref: SyncRuleRef, script: string, uri: vscode.Uri): Promise<{ rule: SyncRule; connection: Connection }> {
     if (ref.version !== undefined) {
       throw new ReadonlyRuleError(
@@ -272,9 +323,9 @@ export class SyncRulesFileSystem implements vscode.FileSystemProvider, vscode.Di
       throw new ReadonlyRuleError(readonlyExplanation(connection.name, connection.mode));
     }
     const named = { ...ref, connectionName: connection.name };
-    const base = this.entries.get(ruleKey(ref))?.version ?? (await client.getSyncRule(ref.connectionId, ref.direction)).version;
-    const rule = await this.publish(named, script, base, uri, 'editor');
-    this.services.log.info(`Saved ${ref.direction} rule of "${connection.name}" as version ${rule.version} on ${ref.nodeUrl}`);
+    const base = this.entries.get(ruleKey(ref))?.version ?? (await client.getLatestSyncRule(ref.connectionId, ref.direction)).version;
+    const rule = await this.saveDraft(named, script, base, uri, 'editor');
+    this.services.log.info(`Saved ${ref.direction} rule of "${connection.name}" as draft version ${rule.version} on ${ref.nodeUrl} (active: version ${rule.activeVersion ?? '?'})`);
     return { rule, connection };
   }
 
@@ -380,8 +431,12 @@ export class SyncRulesFileSystem implements vscode.FileSystemProvider, vscode.Di
     const readonly = isReadonlyMode(connection.mode);
     const changed = !prev || prev.version !== rule.version || prev.readonly !== readonly;
     const updated = Date.parse(rule.updatedAt) || 0;
+    const activeVersion = rule.activeVersion ?? (rule.active ? rule.version : (prev?.activeVersion ?? rule.version));
+    if (!prev || changed || prev.state !== rule.state || prev.activeVersion !== activeVersion) setImmediate(() => this.statusChanged.fire());
     this.entries.set(key, {
       version: rule.version,
+      state: rule.state,
+      activeVersion,
       bytes: bytes ?? encoder.encode(rule.script),
       // mtime moves only when the node's copy changed, and always forwards.
       mtime: !prev ? updated : changed ? Math.max(updated, prev.mtime + 1) : prev.mtime,

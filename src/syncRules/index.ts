@@ -1,11 +1,13 @@
 // Sync rules as editable documents: the `exalate:` file system, and the commands Open Sync Rules, Show Sync Rules
-// History, Restore, Export Sync Rules to Workspace and Publish Sync Rules from File.
+// History, Restore (as a draft), Publish, Export Sync Rules to Workspace and Publish Sync Rules from File; the
+// status bar item that says whether the open script is the active version or a draft.
 import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { Commands } from '../shared/commands';
 import type { Services } from '../services';
 import { SyncRulesFileSystem } from './fileSystem';
-import { SyncRuleCommands } from './commands';
+import { SyncRuleCommands, type ShownHistoryItem } from './commands';
+import { RuleStatusBar } from './status';
 import { Messages, type SyncRulesPrompter } from './ui';
 import { SYNC_RULES_SCHEME } from './uri';
 import { OpenRulesWatcher } from './watcher';
@@ -21,6 +23,10 @@ export interface SyncRulesTestApi {
   usePrompter(prompter: SyncRulesPrompter): () => void;
   /** Runs the "is the connection still there / still Basic?" check of open documents now. */
   checkOpenDocuments(): Promise<void>;
+  /** What the sync-rule status bar item shows now (draft or active), undefined when hidden. */
+  ruleStatusShown(): { text: string; tooltip: string } | undefined;
+  /** The items of the last History quick pick (labels, descriptions, button tooltips). */
+  lastHistoryItems(): ShownHistoryItem[];
 }
 
 /** The author recorded on every version this extension publishes: "VS Code (<OS user>)". */
@@ -40,8 +46,10 @@ export function registerSyncRules(services: Services): SyncRulesTestApi {
   const fileSystem = new SyncRulesFileSystem(services, versionAuthor());
   const watcher = new OpenRulesWatcher(fileSystem, services, messages);
   const commands = new SyncRuleCommands(services, fileSystem, messages);
+  const statusBar = new RuleStatusBar(fileSystem);
   services.context.subscriptions.push(
     fileSystem,
+    statusBar,
     watcher,
     vscode.workspace.registerFileSystemProvider(SYNC_RULES_SCHEME, fileSystem, { isCaseSensitive: true }),
     vscode.commands.registerCommand(Commands.openSyncRules, (args?: unknown) => commands.open(args)),
@@ -50,6 +58,7 @@ export function registerSyncRules(services: Services): SyncRulesTestApi {
     vscode.commands.registerCommand(Commands.exportSyncRules, (args?: unknown) => commands.export(args)),
     vscode.commands.registerCommand(Commands.publishSyncRulesFromFile, (args?: unknown) => commands.publishFromFile(args)),
     vscode.commands.registerCommand(Commands.saveSyncRules, () => commands.save()),
+    vscode.commands.registerCommand(Commands.publishSyncRules, (args?: unknown) => commands.publish(args)),
   );
   return {
     fileSystem,
@@ -62,5 +71,7 @@ export function registerSyncRules(services: Services): SyncRulesTestApi {
       };
     },
     checkOpenDocuments: () => watcher.check(),
+    ruleStatusShown: () => statusBar.shown(),
+    lastHistoryItems: () => commands.lastHistoryItems,
   };
 }

@@ -4,7 +4,9 @@
 // runtime), and that loads dist/ado.js for the work items. Nothing is written anywhere. See docs/test-run.md.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import * as z from 'zod';
 import { ContextKeys, setContextKey } from '../contextKeys';
+import { RuleDirectionSchema, type RuleDirection } from '../shared/api';
 import { Commands } from '../shared/commands';
 import type { Services } from '../services';
 import type * as RunnerModule from './runner';
@@ -47,6 +49,16 @@ export class ResultDocuments implements vscode.TextDocumentContentProvider {
     this.changed.dispose();
   }
 }
+
+/**
+ * `exalate.testRunConnection` (the Connections view's context menu on a connection): the tree element carries
+ * `nodeUrl` and `connectionId`; callers may also pass a `direction`.
+ */
+export const TestRunConnectionArgsSchema = z.object({
+  nodeUrl: z.string({ error: 'nodeUrl is required' }).min(1, { error: 'nodeUrl is required' }),
+  connectionId: z.uuid({ error: (iss) => (iss.input === undefined ? 'connectionId is required' : 'connectionId must be a connection id (a UUID)') }),
+  direction: RuleDirectionSchema.optional(),
+});
 
 /** What the lazily loaded runner gets from the extension. */
 export interface TestRunHost {
@@ -96,11 +108,42 @@ export function registerTestRun(services: Services): TestRunTestApi {
       return undefined;
     }
   };
+  /**
+   * Test Run on a connection from the tree: asks the direction, opens that sync script (its saved text, or the open
+   * editor's unsaved edits, as any Test Run) and runs it, so errors land on the lines of the script the user sees.
+   */
+  const runForConnection = async (arg: unknown) => {
+    const parsed = TestRunConnectionArgsSchema.safeParse(arg);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((i) => `${i.path.join('.') || 'arguments'}: ${i.message}`).join('; ');
+      log.error(`Test Run Connection: invalid arguments: ${issues}`);
+      void ui.error(vscode.l10n.t('Exalate: Test Run was called without a connection ({0}). Use it on a connection in the Exalate view.', issues));
+      return undefined;
+    }
+    const { nodeUrl, connectionId } = parsed.data;
+    let direction: RuleDirection | undefined = parsed.data.direction;
+    if (!direction) {
+      const picked = await ui.pickOne(
+        [
+          { label: vscode.l10n.t('$(arrow-up) Outgoing'), description: vscode.l10n.t('work items of this side → the replica sent'), direction: 'outgoing' as const },
+          { label: vscode.l10n.t('$(arrow-down) Incoming'), description: vscode.l10n.t('a replica received → the changes to a work item'), direction: 'incoming' as const },
+        ],
+        { title: vscode.l10n.t('Exalate: Test Run'), placeHolder: vscode.l10n.t('Which sync script to run?') },
+      );
+      if (!picked) return undefined;
+      direction = picked.direction;
+    }
+    const editors = (await vscode.commands.executeCommand(Commands.openSyncRules, { nodeUrl, connectionId, direction })) as vscode.TextEditor[] | undefined;
+    const doc = editors?.[0]?.document;
+    if (!doc) return undefined; // Open Sync Rules explained why
+    return run(false, doc.uri);
+  };
   context.subscriptions.push(
     documents,
     vscode.workspace.registerTextDocumentContentProvider(TEST_RUN_SCHEME, documents),
     vscode.commands.registerCommand(Commands.testRun, (arg?: unknown) => run(false, arg)),
     vscode.commands.registerCommand(Commands.testRunAgain, (arg?: unknown) => run(true, arg)),
+    vscode.commands.registerCommand(Commands.testRunConnection, (arg?: unknown) => runForConnection(arg)),
   );
   return {
     loaded: () => runner !== undefined,

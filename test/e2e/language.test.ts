@@ -40,9 +40,9 @@ describe('e2e: sync script language features', function () {
       newIdempotencyKey(),
     );
     // The incoming script gets a script method, for the Outline.
-    const incoming = await client.getSyncRule(r.connection.id, 'incoming');
+    const incoming = await client.getLatestSyncRule(r.connection.id, 'incoming');
     const withMethod = `${incoming.script}\ndef statusFor(String remote) {\n  remote == "Done" ? "Closed" : "Active"\n}\nworkItem.setStatus(statusFor(replica.status?.name))\n`;
-    await client.putSyncRule(r.connection.id, 'incoming', withMethod, incoming.version, { author: 'e2e' });
+    await client.saveDraft(r.connection.id, 'incoming', withMethod, incoming.version, { author: 'e2e' });
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'exalate-e2e-lang-'));
     const file = path.join(tmp, 'bootstrap.json');
     fs.writeFileSync(file, JSON.stringify({ nodes: [{ url: node.url, token: node.token, adoPat: node.adoPat, label: 'Contoso node' }] }), { mode: 0o600 });

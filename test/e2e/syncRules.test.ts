@@ -79,8 +79,8 @@ describe('e2e: sync rules as documents', function () {
     await wb.page.keyboard.press('Control+End');
     await wb.page.keyboard.type('\n// typed in the e2e test');
     await wb.page.locator('.tabs-container .tab.dirty', { hasText: 'outgoing.groovy' }).first().waitFor({ timeout: 15_000 });
-    const v1 = await client.getSyncRule(connectionId, 'outgoing');
-    await client.putSyncRule(connectionId, 'outgoing', `${v1.script}// a colleague's change\n`, 1, { author: 'colleague' });
+    const v1 = await client.getLatestSyncRule(connectionId, 'outgoing');
+    await client.saveDraft(connectionId, 'outgoing', `${v1.script}// a colleague's change\n`, 1, { author: 'colleague' });
 
     await wb.page.keyboard.press('Control+S');
     await dialog().waitFor({ timeout: 30_000 });
@@ -101,7 +101,7 @@ describe('e2e: sync rules as documents', function () {
     await diff.filter({ hasText: "a colleague's change" }).waitFor({ timeout: 30_000 });
     await diff.filter({ hasText: 'typed in the e2e test' }).waitFor({ timeout: 30_000 });
     await wb.screenshot('conflict-compare');
-    assert.equal((await client.getSyncRule(connectionId, 'outgoing')).version, 2, 'Compare saved nothing');
+    assert.equal((await client.getLatestSyncRule(connectionId, 'outgoing')).version, 2, 'Compare saved nothing');
     // Neither Cancel nor Compare is followed by VS Code's generic "Failed to save" notification (with its Revert,
     // which would throw away the edits the user just chose to keep).
     const notes = await wb.notifications();
@@ -114,10 +114,10 @@ describe('e2e: sync rules as documents', function () {
     await dialog().waitFor({ timeout: 30_000 });
     await dialog().locator('.monaco-button', { hasText: 'Overwrite' }).first().click();
     await dialog().waitFor({ state: 'detached', timeout: 30_000 });
-    let rule = await client.getSyncRule(connectionId, 'outgoing');
+    let rule = await client.getLatestSyncRule(connectionId, 'outgoing');
     for (let i = 0; i < 100 && rule.version < 3; i++) {
       await wb.page.waitForTimeout(100);
-      rule = await client.getSyncRule(connectionId, 'outgoing');
+      rule = await client.getLatestSyncRule(connectionId, 'outgoing');
     }
     assert.equal(rule.version, 3);
     assert.match(rule.script, /\/\/ typed in the e2e test$/);
@@ -145,7 +145,7 @@ describe('e2e: sync rules as documents', function () {
     await wb.page.keyboard.press('Control+End');
     await wb.page.keyboard.type('\n// typed while the node was down');
     await wb.page.locator('.tabs-container .tab.dirty', { hasText: 'outgoing.groovy' }).first().waitFor({ timeout: 15_000 });
-    const before = (await client.getSyncRule(connectionId, 'outgoing')).version;
+    const before = (await client.getLatestSyncRule(connectionId, 'outgoing')).version;
     await node.stop();
     await wb.page.keyboard.press('Control+S');
     const notes = await wb.waitForNotification(/not saved/i);
@@ -160,7 +160,7 @@ describe('e2e: sync rules as documents', function () {
     await wb.page.locator('.editor-instance .monaco-editor .view-lines').first().click();
     await wb.page.keyboard.press('Control+S');
     await wb.page.locator('.tabs-container .tab.dirty', { hasText: 'outgoing.groovy' }).first().waitFor({ state: 'detached', timeout: 30_000 });
-    const rule = await client.getSyncRule(connectionId, 'outgoing');
+    const rule = await client.getLatestSyncRule(connectionId, 'outgoing');
     assert.equal(rule.version, before + 1);
     assert.match(rule.script, /typed while the node was down$/);
   });

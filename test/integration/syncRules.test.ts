@@ -1,5 +1,5 @@
 // Sync rules as documents, inside the real extension host against a real sandbox node process: open, edit, save
-// (= publish a version), conflicts (Compare / Overwrite / Cancel), node down during a save, history diff and
+// (= a draft version; Publish makes it the active one), conflicts (Compare / Overwrite / Cancel), node down during a save, history diff and
 // restore, Basic mode read-only, deleted connections, export to the workspace and publish from a file, and
 // large / CRLF / tab / non-ASCII content byte for byte.
 import * as assert from 'node:assert/strict';
@@ -176,28 +176,97 @@ describe('Sync rules as documents', function () {
     assert.equal(tabsOf(c.id).length, 2);
   });
 
-  it('saves an edit as a new version with the author, and shows it when reopened', async () => {
+  it('saves an edit as a new draft version with the author (the active version stays), and shows it when reopened', async () => {
     const c = await newConnection('Save');
     const [editor] = await open(c, 'outgoing');
     const doc = editor.document;
+    const v1 = doc.getText();
+    await until('the status bar says version 1 is active', () => /Active v1/.test(api.ruleStatusShown()?.text ?? ''));
     await append(doc, '\nreplica.customFields."Severity" = workItem.customFields."Severity"\n');
     assert.equal(doc.isDirty, true);
     assert.equal(await doc.save(), true);
     assert.equal(doc.isDirty, false);
-    const rule = await other.getSyncRule(c.id, 'outgoing');
+    const rule = await other.getLatestSyncRule(c.id, 'outgoing');
     assert.equal(rule.version, 2);
+    assert.equal(rule.state, 'draft');
     assert.equal(rule.script, doc.getText());
     assert.match(rule.author, /^VS Code/);
+    const active = await other.getSyncRule(c.id, 'outgoing');
+    assert.deepEqual([active.version, active.script], [1, v1], 'the connection still runs version 1');
     const versions = await other.listRuleVersions(c.id, 'outgoing');
     assert.deepEqual(versions.map((v) => v.version), [2, 1]);
+    await until('the status bar says the editor holds a draft', () => /Draft v2 · v1 is active/.test(api.ruleStatusShown()?.text ?? ''));
     // A second save of a further edit goes out against version 2 (the version the editor now holds).
     await append(doc, '// second\n');
     assert.equal(await doc.save(), true);
-    assert.equal((await other.getSyncRule(c.id, 'outgoing')).version, 3);
+    assert.equal((await other.getLatestSyncRule(c.id, 'outgoing')).version, 3);
     await closeOurTabs();
     const [again] = await open(c, 'outgoing');
-    assert.equal(again.document.getText(), (await other.getSyncRule(c.id, 'outgoing')).script);
+    assert.equal(again.document.getText(), (await other.getLatestSyncRule(c.id, 'outgoing')).script);
     assert.match(again.document.getText(), /\/\/ second\n$/);
+    await until('the reopened draft says so', () => /Draft v3 · v1 is active/.test(api.ruleStatusShown()?.text ?? ''));
+  });
+
+  it('Ctrl+S saves a draft, Publish makes it active, History shows which is which, Restore makes a draft', async () => {
+    const c = await newConnection('Publish');
+    const [editor] = await open(c, 'outgoing');
+    const doc = editor.document;
+    const v1 = doc.getText();
+    await append(doc, '// draft two\n');
+    // The Ctrl+S path (exalate.saveSyncRules): a draft; the connection keeps running version 1.
+    assert.equal(await vscode.commands.executeCommand('exalate.saveSyncRules'), 'saved');
+    assert.equal(doc.isDirty, false);
+    assert.deepEqual(
+      [(await other.getSyncRule(c.id, 'outgoing')).version, (await other.getLatestSyncRule(c.id, 'outgoing')).state],
+      [1, 'draft'],
+    );
+    await until('the status bar shows the draft', () => /Draft v2 · v1 is active/.test(api.ruleStatusShown()?.text ?? ''));
+    assert.match(api.ruleStatusShown()!.tooltip, /draft: the connection still runs version 1/);
+
+    // History shows the states, with a Publish button on the draft.
+    const history = vscode.commands.executeCommand('exalate.showSyncRulesHistory', doc.uri);
+    await until('the history quick pick', () => api.lastHistoryItems().some((i) => /Version 2/.test(i.label) && i.description.includes('draft')));
+    const items = api.lastHistoryItems();
+    assert.deepEqual(items.map((i) => i.label.replace(/^\$\([a-z-]+\) /, '')), ['Version 2', 'Version 1']);
+    assert.match(items[0].description, /^draft · VS Code.* · newest$/);
+    assert.match(items[1].description, /^active \(the connection runs it\) · system$/);
+    assert.ok(items[0].buttons.includes('Publish this draft (the connection runs it)'), items[0].buttons.join(' | '));
+    assert.ok(!items[1].buttons.some((b) => b.startsWith('Publish')));
+    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    await history;
+
+    // Publish with unsaved edits: they are saved as a draft first, and that draft is published.
+    await append(doc, '// draft three\n');
+    const published = (await vscode.commands.executeCommand('exalate.publishSyncRules', doc.uri)) as { version: number; active: boolean };
+    assert.deepEqual([published.version, published.active], [3, true]);
+    assert.equal(doc.isDirty, false);
+    const active = await other.getSyncRule(c.id, 'outgoing');
+    assert.deepEqual([active.version, active.script], [3, doc.getText()]);
+    assert.match(api.messages.shown.at(-1)!.text, /Published version 3 of the outgoing script of “SR Publish \d+”: the connection now runs it\./);
+    await until('the status bar says active', () => /Active v3/.test(api.ruleStatusShown()?.text ?? ''));
+
+    // Restore version 1: a new draft with its text; the connection keeps running version 3.
+    user.confirmAnswers = [true];
+    const restored = (await vscode.commands.executeCommand('exalate.restoreSyncRules', { nodeUrl: node.url, connectionId: c.id, direction: 'outgoing', version: 1 })) as {
+      version: number;
+      state: string;
+    };
+    assert.deepEqual([restored.version, restored.state], [4, 'draft']);
+    assert.match(user.confirmations[0], /Restore version 1 of the outgoing script/);
+    assert.equal((await other.getSyncRule(c.id, 'outgoing')).version, 3);
+    assert.equal((await other.getLatestSyncRule(c.id, 'outgoing')).script, v1);
+    assert.match(api.messages.shown.at(-1)!.text, /Restored version 1 of .* as draft version 4\. The connection still runs version 3; publish the draft to make it active\./);
+    await until('the open document shows the restored draft', () => doc.getText() === v1);
+    await until('the status bar shows draft 4', () => /Draft v4 · v3 is active/.test(api.ruleStatusShown()?.text ?? ''));
+
+    // An older draft cannot become active (the node says why); the newest can.
+    assert.equal(await vscode.commands.executeCommand('exalate.publishSyncRules', { nodeUrl: node.url, connectionId: c.id, direction: 'outgoing', version: 2 }), undefined);
+    assert.match(api.messages.shown.at(-1)!.text, /Could not publish the sync rules: .*older than the active version 3/);
+    assert.equal((await other.getSyncRule(c.id, 'outgoing')).version, 3);
+    const again = (await vscode.commands.executeCommand('exalate.publishSyncRules', { nodeUrl: node.url, connectionId: c.id, direction: 'outgoing' })) as { version: number };
+    assert.equal(again.version, 4);
+    assert.equal((await other.getSyncRule(c.id, 'outgoing')).script, v1);
+    await until('the status bar says active 4', () => /Active v4/.test(api.ruleStatusShown()?.text ?? ''));
   });
 
   describe('a concurrent change on the node', () => {
@@ -211,8 +280,8 @@ describe('Sync rules as documents', function () {
       doc = (await open(c, 'outgoing'))[0].document;
       mine = `${doc.getText()}// mine\n`;
       await replaceAll(doc, mine);
-      theirs = `${(await other.getSyncRule(c.id, 'outgoing')).script}// theirs\n`;
-      await other.putSyncRule(c.id, 'outgoing', theirs, 1, { author: 'colleague' });
+      theirs = `${(await other.getLatestSyncRule(c.id, 'outgoing')).script}// theirs\n`;
+      await other.saveDraft(c.id, 'outgoing', theirs, 1, { author: 'colleague' });
     });
 
     it('Cancel keeps the editor dirty with the user text, and the node keeps theirs', async () => {
@@ -225,7 +294,7 @@ describe('Sync rules as documents', function () {
       );
       assert.equal(doc.isDirty, true);
       assert.equal(doc.getText(), mine);
-      assert.equal((await other.getSyncRule(c.id, 'outgoing')).script, theirs);
+      assert.equal((await other.getLatestSyncRule(c.id, 'outgoing')).script, theirs);
       // What a caller of the file system sees: a clear error, not a silent success.
       await assert.rejects(
         Promise.resolve(vscode.workspace.fs.writeFile(doc.uri, new TextEncoder().encode(mine))),
@@ -244,14 +313,14 @@ describe('Sync rules as documents', function () {
       assert.equal((await vscode.workspace.openTextDocument(diff.original)).getText(), theirs);
       assert.equal((await vscode.workspace.openTextDocument(diff.modified)).getText(), mine);
       assert.equal(doc.isDirty, true);
-      assert.equal((await other.getSyncRule(c.id, 'outgoing')).script, theirs);
+      assert.equal((await other.getLatestSyncRule(c.id, 'outgoing')).script, theirs);
     });
 
-    it('Overwrite publishes the user text as the next version', async () => {
+    it('Overwrite saves the user text as the next (draft) version', async () => {
       user.conflictAnswers = ['overwrite'];
       assert.equal(await doc.save(), true);
       assert.equal(doc.isDirty, false);
-      const rule = await other.getSyncRule(c.id, 'outgoing');
+      const rule = await other.getLatestSyncRule(c.id, 'outgoing');
       assert.equal(rule.version, 3);
       assert.equal(rule.script, mine);
     });
@@ -277,7 +346,7 @@ describe('Sync rules as documents', function () {
     }
     // Once the node is back, the same save lands.
     assert.equal(await doc.save(), true);
-    assert.equal((await other.getSyncRule(c.id, 'incoming')).script, typed);
+    assert.equal((await other.getLatestSyncRule(c.id, 'incoming')).script, typed);
   });
 
   it('shows the history as a diff against the current script and restores a version', async () => {
@@ -307,13 +376,14 @@ describe('Sync rules as documents', function () {
     })) as { version: number };
     assert.equal(restored.version, 3);
     assert.match(user.confirmations[0], /Restore version 1 of the outgoing script/);
-    const head = await other.getSyncRule(c.id, 'outgoing');
+    const head = await other.getLatestSyncRule(c.id, 'outgoing');
+    assert.equal(head.state, 'draft');
     assert.equal(head.script, v1);
     assert.match(head.author, /^VS Code/);
     // The open (clean) document follows the node.
     await until('the open document to show the restored text', () => doc.getText() === v1);
     assert.equal(doc.isDirty, false);
-    assert.match(api.messages.shown.at(-1)!.text, /Restored version 1 of the outgoing script of “SR History \d+” as version 3/);
+    assert.match(api.messages.shown.at(-1)!.text, /Restored version 1 of the outgoing script of “SR History \d+” as draft version 3/);
   });
 
   it('opens Basic-mode rules read-only with an explanation', async () => {
@@ -401,12 +471,13 @@ describe('Sync rules as documents', function () {
     assert.match(api.messages.shown.at(-1)!.text, /Published incoming\.groovy as version 2 of the incoming script/);
 
     // Someone changes the rule on the node; publishing the file again is a conflict.
-    await other.putSyncRule(c.id, 'incoming', '// changed on the node\n', 2, { author: 'colleague' });
+    await other.saveDraft(c.id, 'incoming', '// changed on the node\n', 2, { author: 'colleague' });
     fs.appendFileSync(file, '// more from git\n');
     user.conflictAnswers = ['cancel'];
     assert.equal(await vscode.commands.executeCommand('exalate.publishSyncRulesFromFile', vscode.Uri.file(file)), undefined);
     assert.equal(user.conflicts[0].source, 'file');
-    assert.equal((await other.getSyncRule(c.id, 'incoming')).script, '// changed on the node\n');
+    assert.equal((await other.getLatestSyncRule(c.id, 'incoming')).script, '// changed on the node\n');
+    assert.equal((await other.getSyncRule(c.id, 'incoming')).version, 2, 'the published file is still active');
     assert.match(api.messages.shown.at(-1)!.text, /Not saved: the incoming script .* changed on the node \(now version 3 by colleague\)\. Your file is unchanged\./);
 
     user.conflictAnswers = ['overwrite'];
@@ -429,7 +500,7 @@ describe('Sync rules as documents', function () {
     let script = `// header\r\n${line.repeat(Math.floor((MAX_SCRIPT_BYTES - 12) / unit))}`;
     script += 'x'.repeat(MAX_SCRIPT_BYTES - Buffer.byteLength(script));
     assert.equal(Buffer.byteLength(script), MAX_SCRIPT_BYTES);
-    await other.putSyncRule(c.id, 'outgoing', script, 1, { author: 'fixture' });
+    await other.saveDraft(c.id, 'outgoing', script, 1, { author: 'fixture' });
 
     const doc = (await open(c, 'outgoing'))[0].document;
     assert.equal(doc.eol, vscode.EndOfLine.CRLF);
@@ -442,7 +513,7 @@ describe('Sync rules as documents', function () {
     assert.equal(await vscode.workspace.applyEdit(edit), true);
     assert.equal(await doc.save(), true);
     const expected = `// Header${script.slice('// header'.length)}`;
-    const saved = await other.getSyncRule(c.id, 'outgoing');
+    const saved = await other.getLatestSyncRule(c.id, 'outgoing');
     assert.equal(saved.version, 3);
     assert.ok(Buffer.from(saved.script, 'utf8').equals(Buffer.from(expected, 'utf8')), 'the node has exactly the edited bytes');
 
@@ -455,7 +526,7 @@ describe('Sync rules as documents', function () {
       Promise.resolve(vscode.workspace.fs.writeFile(doc.uri, Buffer.from(`${expected}y`, 'utf8'))),
       /Script must be at most 512 KiB/,
     );
-    assert.equal((await other.getSyncRule(c.id, 'outgoing')).version, 3);
+    assert.equal((await other.getLatestSyncRule(c.id, 'outgoing')).version, 3);
   });
 
   it('rejects bad arguments and explains what to do when not signed in', async () => {

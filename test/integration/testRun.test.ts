@@ -1,7 +1,8 @@
 // Test Run in the real editor against a real sandbox node (its Azure DevOps emulator through azure-devops-node-api):
 // the outgoing script's unsaved text runs on a picked work item and the replica document shows the change; Test Run
 // Again keeps the work items; an exception on line 5 of the incoming script becomes a diagnostic at line 5 and a
-// message with "Open at line"; the incoming result is a diff editor "work item now ↔ after the script".
+// message with "Open at line"; the incoming result is a diff editor "work item now ↔ after the script"; the
+// Connections view's Test Run action on a connection.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -178,6 +179,31 @@ describe('Test Run in VS Code', function () {
     assert.equal(doc.isDirty, true, 'nothing was saved');
   });
 
+  it('Test Run from the Connections view: the context action on a connection asks the direction and runs that script', async () => {
+    // The element the tree hands to its context menu commands.
+    await full.connections.tree.model(node.url).ensureLoaded();
+    const element = full.connections.tree.connectionElement(node.url, connection.id);
+    ui.pickOneAnswers.push(byLabel('$(arrow-up) Outgoing'));
+    ui.pickManyAnswers.push((items) => [byLabel('#2 ')(items)]);
+    const result = (await vscode.commands.executeCommand('exalate.testRunConnection', element)) as TestRunResult;
+    assert.equal(result.kind, 'outgoing', JSON.stringify(result) + JSON.stringify(ui.errors));
+    assert.equal(ui.asked[0].title, 'Exalate: Test Run');
+    assert.deepEqual(ui.asked[0].items, ['$(arrow-up) Outgoing', '$(arrow-down) Incoming']);
+    assert.ok(ui.asked[1].items.includes('#2 Support Apple Pay in the hosted checkout'), ui.asked[1].items.join(' | '));
+    // The connection's outgoing script is open (its diagnostics would land there) and its replica is shown.
+    const script = vscode.window.visibleTextEditors.find((e) => e.document.uri.scheme === 'exalate' && e.document.uri.path.endsWith('/outgoing.groovy'));
+    assert.ok(script, 'the outgoing script is open');
+    await until('the replica document is shown', () => vscode.window.visibleTextEditors.some((e) => e.document.uri.scheme === 'exalate-testrun' && /outgoing replica of #2\.json$/.test(e.document.uri.path)));
+    const shown = vscode.window.visibleTextEditors.find((e) => e.document.uri.scheme === 'exalate-testrun' && /#2\.json$/.test(e.document.uri.path))!.document;
+    assert.equal((JSON.parse(shown.getText()) as Record<string, unknown>).summary, 'Support Apple Pay in the hosted checkout');
+
+    // Cancelling the direction runs nothing; bad arguments say so.
+    ui.pickOneAnswers.push(() => undefined);
+    assert.equal(await vscode.commands.executeCommand('exalate.testRunConnection', element), undefined);
+    assert.equal(await vscode.commands.executeCommand('exalate.testRunConnection', { nodeUrl: node.url, connectionId: '../x' }), undefined);
+    assert.match(ui.errors.at(-1)!.message, /Test Run was called without a connection \(connectionId: connectionId must be a connection id/);
+  });
+
   it('Test Run incoming: an exception on line 5 becomes a diagnostic at line 5 and a message with Open at line', async () => {
     const editor = await openRules('incoming');
     const doc = editor.document;
@@ -238,7 +264,8 @@ describe('Test Run in VS Code', function () {
       const accepted = await partnerClient.acceptInvitation({ invitationCode: init.invitationCode, project: 'Mobile App' });
       assert.equal(accepted.id, init.connection.id, 'both ends share the connection id');
       const rule = await partnerClient.getSyncRule(accepted.id, 'outgoing');
-      await partnerClient.putSyncRule(accepted.id, 'outgoing', 'replica.summary = "Partner: " + workItem.summary\nreplica.key = workItem.key\n', rule.version);
+      const draft = await partnerClient.saveDraft(accepted.id, 'outgoing', 'replica.summary = "Partner: " + workItem.summary\nreplica.key = workItem.key\n', rule.version);
+      await partnerClient.publishVersion(accepted.id, 'outgoing', draft.version);
 
       const [editor] = (await vscode.commands.executeCommand('exalate.openSyncRules', { nodeUrl: node.url, connectionId: init.connection.id, direction: 'incoming' })) as vscode.TextEditor[];
       await setText(editor.document, 'workItem.summary = replica.summary\nworkItem."Custom.RemoteKey" = replica.key\n');

@@ -1,6 +1,6 @@
 // The Getting Started walkthrough inside the real workbench (code-server): VS Code knows it (it opens by its id), and
 // its steps complete on context keys the host sets only when the thing really happened — Initiate created a
-// connection, an invitation was accepted, a sync rule was published from an editor, a Test Run ran. VS Code has no API that reads
+// connection, an invitation was accepted, a sync rule was saved from an editor, a Test Run ran. VS Code has no API that reads
 // a walkthrough's progress or a context key back, so the test reads what the host told VS Code (`contextKeys()`),
 // and test/unit/commands.test.ts checks that each step's `completionEvents` name exactly those keys.
 import * as assert from 'node:assert/strict';
@@ -58,7 +58,7 @@ describe('Walkthrough: Get started with Exalate Connections', function () {
     await until(`a Welcome tab (tabs: ${tabLabels().join(', ')})`, () => tabLabels().some((l) => /welcome|walkthrough|get started/i.test(l)));
   });
 
-  it('completes "node" when a node is added, "initiate" when Initiate created a connection, "accept" when it was accepted, "rules" when a rule was published, "testRun" when a Test Run ran', async () => {
+  it('completes "node" when a node is added, "initiate" when Initiate created a connection, "accept" when it was accepted, "rules" when a rule was saved, "testRun" when a Test Run ran', async () => {
     // Step 1: a node really added (the node answered; the registry sets exalate.hasNodes).
     for (const n of api.services.nodes.list()) await api.services.nodes.remove(n.url);
     await until('exalate.hasNodes false with no node', () => key(ContextKeys.hasNodes) === false);
@@ -98,18 +98,18 @@ describe('Walkthrough: Get started with Exalate Connections', function () {
     assert.equal(ok.ok, true, JSON.stringify(ok));
     assert.equal(key(ContextKeys.invitationAccepted), true);
 
-    // Step 4: opening the rules is not enough; publishing an edit from the editor is.
-    assert.equal(key(ContextKeys.syncRulesPublished), false);
+    // Step 4: opening the rules is not enough; saving an edit from the editor (a draft) is.
+    assert.equal(key(ContextKeys.syncRulesSaved), false);
     const [editor] = (await vscode.commands.executeCommand('exalate.openSyncRules', { nodeUrl: a.url, connectionId, direction: 'outgoing' })) as vscode.TextEditor[];
-    assert.equal(key(ContextKeys.syncRulesPublished), false, 'opening the rules does not complete the step');
+    assert.equal(key(ContextKeys.syncRulesSaved), false, 'opening the rules does not complete the step');
     const edit = new vscode.WorkspaceEdit();
     edit.insert(editor.document.uri, new vscode.Position(0, 0), '// walkthrough edit\n');
     assert.equal(await vscode.workspace.applyEdit(edit), true);
     await vscode.window.showTextDocument(editor.document);
     await vscode.commands.executeCommand('exalate.saveSyncRules');
     const client = (await api.services.nodes.client(a.url))!;
-    await until('version 2 on the node', async () => (await client.getSyncRule(connectionId, 'outgoing')).version === 2);
-    assert.equal(key(ContextKeys.syncRulesPublished), true);
+    await until('draft version 2 on the node', async () => (await client.getLatestSyncRule(connectionId, 'outgoing')).version === 2);
+    assert.equal(key(ContextKeys.syncRulesSaved), true);
     assert.equal(editor.document.isDirty, false);
 
     // Step 5: a Test Run cancelled at the work item pick does not complete it; one that ran does.

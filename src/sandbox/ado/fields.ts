@@ -23,7 +23,7 @@ export type AdoFieldType =
   | 'picklistInteger'
   | 'picklistDouble';
 
-interface FieldDef {
+export interface FieldDef {
   referenceName: string;
   name: string;
   type: AdoFieldType;
@@ -142,20 +142,20 @@ function customOf(projectName: string | undefined): FieldDef[] {
   return PROJECT_CUSTOM[projectName.toLowerCase()] ?? [];
 }
 
-function typeFields(typeName: string, projectName: string): FieldDef[] {
+export function typeFields(typeName: string, projectName: string): FieldDef[] {
   return uniqueByRef([...CORE, ...(BY_TYPE[typeName] ?? []), ...customOf(projectName)]);
 }
 
 /** Every field of a project (its process), or of the organization when `projectName` is undefined. */
-function allFields(projectName: string | undefined): FieldDef[] {
+export function allFields(projectName: string | undefined): FieldDef[] {
   return uniqueByRef([...CORE, ...Object.values(BY_TYPE).flat(), ...customOf(projectName)]);
 }
 
-function findType(name: string) {
+export function findType(name: string): (typeof TYPES)[number] | undefined {
   return TYPES.find((t) => t.name.toLowerCase() === name.toLowerCase() || t.referenceName.toLowerCase() === name.toLowerCase());
 }
 
-const byName = (list: FieldDef[], key: string) => list.find((f) => f.referenceName.toLowerCase() === key.toLowerCase() || f.name.toLowerCase() === key.toLowerCase());
+export const byName = (list: FieldDef[], key: string): FieldDef | undefined => list.find((f) => f.referenceName.toLowerCase() === key.toLowerCase() || f.name.toLowerCase() === key.toLowerCase());
 
 // ---- query strings -------------------------------------------------------------------------------------------------
 

@@ -112,6 +112,54 @@ export const commentQuery = z.object({
 
 export const positiveId = intParam(1, INT32_MAX);
 
+const expandParam = enumParam({ none: 0, relations: 1, fields: 2, links: 3, all: 4 });
+
+/** `POST …/workitems/${type}` and `PATCH …/workitems/{id}` (createWorkItem, updateWorkItem). */
+export const workItemWriteQuery = z.object({
+  validateOnly: boolParam.optional(),
+  bypassRules: boolParam.optional(),
+  suppressNotifications: boolParam.optional(),
+  $expand: expandParam.optional(),
+});
+
+/** `GET …/workItems/{id}/revisions[/{rev}]` (getRevisions, getRevision). */
+export const revisionsQuery = z.object({
+  $top: intParam(1, 200).optional(),
+  $skip: intParam(0, INT32_MAX).optional(),
+  $expand: expandParam.optional(),
+});
+
+/** An enum value in a JSON body: its name (any case) or its number. */
+function enumValue<const T extends string>(byName: Record<T, number>) {
+  return z.union([z.string(), z.number().int()]).transform(String).pipe(enumParam(byName));
+}
+
+/** Body of `POST …/wit/workitemsbatch` (getWorkItemsBatch, WorkItemBatchGetRequest). */
+export const workItemsBatchBody = z.object({
+  ids: z.array(z.number().int().min(1).max(INT32_MAX)).min(1, 'at least one id is required').max(200, 'at most 200 ids are allowed'),
+  fields: z.array(z.string().min(1)).max(1000).nullish().transform((v) => v ?? undefined),
+  $expand: enumValue({ none: 0, relations: 1, fields: 2, links: 3, all: 4 }).nullish().transform((v) => v ?? undefined),
+  errorPolicy: enumValue({ fail: 1, omit: 2 }).nullish().transform((v) => v ?? undefined),
+  asOf: z
+    .string()
+    .refine((v) => !Number.isNaN(Date.parse(v)), 'must be a date and time')
+    .nullish()
+    .transform((v) => v ?? undefined),
+});
+
+/** `POST …/wit/attachments` (createAttachment). */
+export const attachmentUploadQuery = z.object({
+  fileName: z.string().optional(),
+  uploadType: enumParam({ simple: 0, chunked: 1 }).optional(),
+  areaPath: z.string().optional(),
+});
+
+/** `GET …/wit/attachments/{id}` (getAttachmentContent). */
+export const attachmentGetQuery = z.object({
+  fileName: z.string().optional(),
+  download: boolParam.optional(),
+});
+
 export type QueryResult<T> = { ok: true; value: T } | { ok: false; message: string };
 
 /** Validates the query string of `url` against `schema`; the message names the first bad parameter and its value. */

@@ -21,6 +21,7 @@ export interface AdoIdentity {
 }
 
 export interface AdoComment {
+  /** Per work item, from 1; never reused (deleted comments keep theirs). */
   id: number;
   version: number;
   /** HTML, like the service stores it. */
@@ -29,15 +30,37 @@ export interface AdoComment {
   createdDate: string;
   modifiedBy: AdoIdentity;
   modifiedDate: string;
+  /** Deleted comments stay (listed with `includeDeleted=true`), like on the service. */
+  isDeleted?: boolean;
+  /** Earlier versions, oldest first (`getCommentVersions`). */
+  previous?: Array<{ version: number; text: string; modifiedBy: AdoIdentity; modifiedDate: string; isDeleted?: boolean }>;
 }
+
+/**
+ * A link of a work item. Exactly one target: another work item (`System.LinkTypes.*`), an attachment of this
+ * organization (`AttachedFile`) or an external URL (`Hyperlink`, `ArtifactLink`). REST renders the target as a URL
+ * of the host the request came to.
+ */
+export interface AdoRelation {
+  rel: string;
+  workItemId?: number;
+  attachmentId?: string;
+  url?: string;
+  /** `name` (the link type's name), `comment`, and for attachments `resourceSize`, `resourceCreatedDate`, `id`. */
+  attributes: Record<string, unknown>;
+}
+
+export type AdoFieldValue = string | number | boolean | AdoIdentity;
 
 export interface AdoWorkItem {
   id: number;
   rev: number;
   projectId: string;
   /** Field reference name → value; identity fields hold an {@link AdoIdentity}. */
-  fields: Record<string, string | number | AdoIdentity>;
+  fields: Record<string, AdoFieldValue>;
+  /** All comments, deleted ones included (`isDeleted`). */
   comments: AdoComment[];
+  relations: AdoRelation[];
 }
 
 /**
@@ -88,6 +111,16 @@ export const SEED_PROJECTS: ReadonlyArray<{ name: string; description: string; r
 
 function person(org: string, displayName: string, alias: string): AdoIdentity {
   return { id: stableUuid(org, 'identity', alias), displayName, uniqueName: `${alias}@contoso.com` };
+}
+
+/** The people of the organization (assignees, authors); identity fields resolve them by mail or display name. */
+export function seedPeople(org: string): { ana: AdoIdentity; ben: AdoIdentity; chen: AdoIdentity } {
+  return { ana: person(org, 'Ana Ruiz', 'ana.ruiz'), ben: person(org, 'Ben Okafor', 'ben.okafor'), chen: person(org, 'Chen Li', 'chen.li') };
+}
+
+/** The owner of the emulator's PAT: the author of REST writes (and `connectionData`'s authenticated user). */
+export function patOwner(org: string): AdoIdentity {
+  return { id: stableUuid(org, 'identity', 'pat-owner'), displayName: 'Emulator User', uniqueName: `emulator@${org.toLowerCase()}.example` };
 }
 
 interface SeedItem {
@@ -209,11 +242,7 @@ const SEED_ITEMS: SeedItem[] = [
 
 /** Seeded work items for the seeded projects (ids start at 1, comment ids at 1 per work item). */
 export function seedWorkItems(org: string, projectIdByName: (name: string) => string | undefined): AdoWorkItem[] {
-  const people = {
-    ana: person(org, 'Ana Ruiz', 'ana.ruiz'),
-    ben: person(org, 'Ben Okafor', 'ben.okafor'),
-    chen: person(org, 'Chen Li', 'chen.li'),
-  };
+  const people = seedPeople(org);
   const items: AdoWorkItem[] = [];
   for (const s of SEED_ITEMS) {
     const projectId = projectIdByName(s.project);
@@ -252,6 +281,7 @@ export function seedWorkItems(org: string, projectIdByName: (name: string) => st
         modifiedBy: people[c.by],
         modifiedDate: c.at,
       })),
+      relations: [],
     });
   }
   return items;

@@ -89,10 +89,11 @@ export function parseWiql(text: string): WiqlParse {
   return { ok: true, query: { select, where, orderBy } };
 }
 
-type FieldValue = string | number | { displayName: string; uniqueName: string } | undefined;
+type FieldValue = string | number | boolean | { displayName: string; uniqueName: string } | undefined;
 
 function comparable(v: FieldValue): string | number | undefined {
   if (v === undefined || typeof v === 'string' || typeof v === 'number') return v;
+  if (typeof v === 'boolean') return String(v);
   return `${v.displayName} <${v.uniqueName}>`;
 }
 
@@ -110,8 +111,14 @@ export function runWiql<T>(query: WiqlQuery, items: T[], field: (item: T, name: 
   const matches = items.filter((item) =>
     query.where.every((c) => {
       const value = typeof c.value === 'object' ? project : c.value;
-      const have = comparable(field(item, c.field));
+      const raw = field(item, c.field);
       if (value === undefined) return false;
+      // An identity equals its display name, its mail address or `Name <mail>`, like in the service's query editor.
+      if (typeof raw === 'object' && (c.op === '=' || c.op === '<>')) {
+        const hit = [raw.displayName, raw.uniqueName, comparable(raw)].some((v) => compare(v, value) === 0);
+        return c.op === '=' ? hit : !hit;
+      }
+      const have = comparable(raw);
       if (c.op === 'contains') return have !== undefined && String(have).toLowerCase().includes(String(value).toLowerCase());
       const d = compare(have, value);
       return c.op === '=' ? have !== undefined && d === 0 : c.op === '<>' ? d !== 0 : c.op === '<' ? d < 0 : c.op === '>' ? d > 0 : c.op === '<=' ? d <= 0 : d >= 0;

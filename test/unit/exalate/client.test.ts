@@ -200,10 +200,11 @@ describe('ExalateClient against a real sandbox process', function () {
       const { connection } = await ca.initiateConnection(privateReq('Long author'), newIdempotencyKey());
       let version = 1;
       for (const author of ['a'.repeat(150), 'x'.repeat(AUTHOR_MAX_LENGTH), '  Zoë Ångström \t', '   ']) {
-        const r = await ca.putSyncRule(connection.id, 'outgoing', `// by ${author.length}`, version, { author });
+        const r = await ca.saveDraft(connection.id, 'outgoing', `// by ${author.length}`, version, { author });
         version = r.version;
         assert.equal(r.author, authorHeader(author) || 'api');
         assert.ok(authorHeaderSchema.safeParse(r.author).success);
+        assert.equal((await ca.publishVersion(connection.id, 'outgoing', version, { author })).active, true);
       }
       assert.equal(authorHeader('a'.repeat(150)).length, AUTHOR_MAX_LENGTH);
     });
@@ -218,13 +219,13 @@ describe('ExalateClient against a real sandbox process', function () {
       });
     });
 
-    it('412 → ConflictError carrying the current version and script; overwriting with it works', async () => {
+    it('412 → ConflictError carrying the newest version and script; overwriting with it works', async () => {
       const { connection } = await ca.initiateConnection(privateReq('Rule conflict'), newIdempotencyKey());
       const v1 = await ca.getSyncRule(connection.id, 'outgoing');
       assert.equal(v1.version, 1);
-      const v2 = await ca.putSyncRule(connection.id, 'outgoing', 'replica.summary = workItem.summary', 1, { author: 'colleague' });
-      assert.equal(v2.version, 2);
-      const e = await rejectsWith(ca.putSyncRule(connection.id, 'outgoing', 'my edit of v1', 1), ConflictError, (err) => {
+      const v2 = await ca.saveDraft(connection.id, 'outgoing', 'replica.summary = workItem.summary', 1, { author: 'colleague' });
+      assert.deepEqual([v2.version, v2.state, v2.active, v2.activeVersion], [2, 'draft', false, 1]);
+      const e = await rejectsWith(ca.saveDraft(connection.id, 'outgoing', 'my edit of v1', 1), ConflictError, (err) => {
         assert.equal(err.reason, 'precondition_failed');
         assert.equal(err.status, 412);
         assert.equal(err.currentVersion, 2);
@@ -232,11 +233,58 @@ describe('ExalateClient against a real sandbox process', function () {
         assert.equal(err.current?.author, 'colleague');
         assert.match(err.message, /version 2 \(you edited version 1\).*Compare/);
       });
-      const v3 = await ca.putSyncRule(connection.id, 'outgoing', 'my edit of v1', e.currentVersion!);
+      const v3 = await ca.saveDraft(connection.id, 'outgoing', 'my edit of v1', e.currentVersion!);
       assert.equal(v3.version, 3);
       const versions = await ca.listRuleVersions(connection.id, 'outgoing');
-      assert.deepEqual(versions.map((v) => v.version), [3, 2, 1]);
+      assert.deepEqual(versions.map((v) => [v.version, v.state, v.active]), [[3, 'draft', false], [2, 'draft', false], [1, 'published', true]]);
       assert.equal((await ca.getRuleVersion(connection.id, 'outgoing', 2)).script, 'replica.summary = workItem.summary');
+    });
+
+    it('drafts: getSyncRule is the active rule until publishVersion; getLatestSyncRule the newest', async () => {
+      const { connection } = await ca.initiateConnection(privateReq('Client drafts'), newIdempotencyKey());
+      const v1 = await ca.getSyncRule(connection.id, 'incoming');
+      const d = await ca.saveDraft(connection.id, 'incoming', '// draft', 1, { author: 'ada' });
+      assert.equal((await ca.getSyncRule(connection.id, 'incoming')).script, v1.script);
+      assert.deepEqual(await ca.getLatestSyncRule(connection.id, 'incoming'), d);
+      const p = await ca.publishVersion(connection.id, 'incoming', d.version, { author: 'grace' });
+      assert.deepEqual([p.version, p.state, p.active, p.activeVersion, p.script], [2, 'published', true, 2, '// draft']);
+      assert.deepEqual(await ca.getSyncRule(connection.id, 'incoming'), p);
+      await rejectsWith(ca.publishVersion(connection.id, 'incoming', 1), ConflictError, (e) => {
+        assert.equal(e.reason, 'conflict');
+        assert.match(e.message, /older than the active version 2/);
+      });
+      await rejectsWith(ca.publishVersion(connection.id, 'incoming', 7), NotFoundError, (e) => assert.match(e.message, /Version 7 of the incoming sync rule/));
+    });
+
+    it('a node from before drafts: saving a draft says to update the node', async () => {
+      // What such a node answers for a route it does not have (its router's 404), from a stub standing in for it.
+      const old = new HttpExalateClient({
+        nodeUrl: 'http://127.0.0.1:9',
+        token: 'tok-123456',
+        fetch: (async (input: string | URL | Request) =>
+          new Response(JSON.stringify({ error: { code: 'not_found', message: `No such endpoint: POST ${new URL(String(input)).pathname}` } }), {
+            status: 404,
+            headers: { 'content-type': 'application/json' },
+          })) as typeof fetch,
+      });
+      const id = '3f2b8c1e-9a4d-4e2f-8b1a-0c5d6e7f8a9b';
+      for (const call of [old.saveDraft(id, 'outgoing', 'x', 1), old.publishVersion(id, 'outgoing', 2), old.getLatestSyncRule(id, 'incoming')]) {
+        await rejectsWith(call, NotFoundError, (e) => assert.match(e.message, /does not know sync rule drafts \(it is older than this extension\)\. Update the node/));
+      }
+    });
+
+    it("an old client's PUT gets 410 client_outdated telling it to update", async () => {
+      const { connection } = await ca.initiateConnection(privateReq('Old client'), newIdempotencyKey());
+      const res = await fetch(`${a.url}/api/v1/connections/${connection.id}/rules/outgoing`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${a.token}`, 'content-type': 'application/json', 'if-match': '"1"' },
+        body: JSON.stringify({ script: 'old' }),
+      });
+      assert.equal(res.status, 410);
+      const body = (await res.json()) as { error: { code: string; message: string } };
+      assert.equal(body.error.code, 'client_outdated');
+      assert.match(body.error.message, /Update the Exalate extension/);
+      assert.equal((await ca.getLatestSyncRule(connection.id, 'outgoing')).version, 1, 'nothing was stored');
     });
 
     it('400 → InvalidError with field messages', async () => {
@@ -428,10 +476,10 @@ describe('ExalateClient against a real sandbox process', function () {
       assert.equal(again.invitationCode, res.invitationCode);
     });
 
-    it('PUT whose answer was lost: the retry sees 412 with our own script and resolves with that version', async () => {
+    it('a draft save whose answer was lost: the retry sees 412 with our own script and resolves with that version', async () => {
       const { connection } = await ca.initiateConnection(privateReq('Lost PUT'), newIdempotencyKey());
-      proxy.drop('PUT ');
-      const saved = await client.putSyncRule(connection.id, 'incoming', 'workItem.summary = replica.summary', 1);
+      proxy.drop(`POST /api/v1/connections/${connection.id}/rules/`);
+      const saved = await client.saveDraft(connection.id, 'incoming', 'workItem.summary = replica.summary', 1);
       assert.equal(saved.version, 2);
       assert.equal(saved.script, 'workItem.summary = replica.summary');
       assert.deepEqual(log.map((l) => [l.attempt, l.status]), [[1, undefined], [2, 412]]);
@@ -440,9 +488,9 @@ describe('ExalateClient against a real sandbox process', function () {
 
     it('a real conflict after a retry is still a ConflictError', async () => {
       const { connection } = await ca.initiateConnection(privateReq('Lost PUT conflict'), newIdempotencyKey());
-      await ca.putSyncRule(connection.id, 'incoming', 'someone else', 1);
-      proxy.drop('PUT ');
-      await rejectsWith(client.putSyncRule(connection.id, 'incoming', 'mine', 1), ConflictError, (e) => {
+      await ca.saveDraft(connection.id, 'incoming', 'someone else', 1);
+      proxy.drop(`POST /api/v1/connections/${connection.id}/rules/`);
+      await rejectsWith(client.saveDraft(connection.id, 'incoming', 'mine', 1), ConflictError, (e) => {
         assert.equal(e.currentVersion, 2);
       });
     });

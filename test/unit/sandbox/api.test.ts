@@ -85,6 +85,7 @@ describe('sandbox: Node API', function () {
       assert.equal((await A.api('PATCH', '/api/v1/connections/unknown', { name: 'x' })).status, 404);
       assert.equal((await A.api('DELETE', '/api/v1/connections/unknown')).status, 404);
       assert.equal((await A.api('PUT', '/api/v1/connections/unknown/rules/outgoing', { script: '' }, { headers: { 'if-match': '"1"' } })).status, 404);
+      assert.equal((await A.api('POST', '/api/v1/connections/unknown/rules/outgoing/drafts', { script: '' }, { headers: { 'if-match': '"1"' } })).status, 404);
       assert.equal((await A.api('PUT', '/api/v1/node')).status, 405);
     });
 
@@ -239,43 +240,132 @@ describe('sandbox: Node API', function () {
       }
     });
 
-    it('needs If-Match, answers 412 with the current version, and versions every PUT', async () => {
+    it('saves drafts with If-Match, answers 412 with the newest version, and versions every save', async () => {
       const p = `/api/v1/connections/${id}/rules/incoming`;
-      const none = await A.api('PUT', p, { script: 'a' });
+      const none = await A.api('POST', `${p}/drafts`, { script: 'a' });
       assert.equal(none.status, 428);
-      const v2 = await A.api<SyncRule>('PUT', p, { script: 'v2' }, { headers: { 'if-match': '"1"', 'x-exalate-author': 'grace' } });
-      assert.equal(v2.status, 200);
+      assert.equal(err(none).current?.version, 1);
+      const v2 = await A.api<SyncRule>('POST', `${p}/drafts`, { script: 'v2' }, { headers: { 'if-match': '"1"', 'x-exalate-author': 'grace' } });
+      assert.equal(v2.status, 201);
       assert.equal(v2.json.version, 2);
+      assert.equal(v2.json.state, 'draft');
+      assert.equal(v2.json.active, false);
+      assert.equal(v2.json.activeVersion, 1);
       assert.equal(v2.headers.get('etag'), '"2"');
-      const stale = await A.api('PUT', p, { script: 'lost' }, { headers: { 'if-match': '"1"' } });
+      assert.equal(v2.headers.get('location'), `${p}/versions/2`);
+      const stale = await A.api('POST', `${p}/drafts`, { script: 'lost' }, { headers: { 'if-match': '"1"' } });
       assert.equal(stale.status, 412);
       assert.equal(err(stale).code, 'precondition_failed');
       assert.equal(err(stale).current?.version, 2);
       assert.equal(err(stale).current?.script, 'v2');
       assert.equal(stale.headers.get('etag'), '"2"');
-      const v3 = await A.api<SyncRule>('PUT', p, { script: 'v2' }, { headers: { 'if-match': '"2"' } });
+      const v3 = await A.api<SyncRule>('POST', `${p}/drafts`, { script: 'v2' }, { headers: { 'if-match': '"2"' } });
       assert.equal(v3.json.version, 3); // same text is still a new version
       assert.equal(v3.json.author, 'api');
       const list = (await A.api<RuleVersionList>('GET', `${p}/versions`)).json;
-      assert.deepEqual(list.items.map((v) => [v.version, v.author]), [[3, 'api'], [2, 'grace'], [1, 'system']]);
+      assert.deepEqual(
+        list.items.map((v) => [v.version, v.author, v.state, v.active]),
+        [[3, 'api', 'draft', false], [2, 'grace', 'draft', false], [1, 'system', 'published', true]],
+      );
+      assert.equal(list.activeVersion, 1);
       assert.equal((await A.api<SyncRule>('GET', `${p}/versions/2`)).json.script, 'v2');
       assert.equal((await A.api('GET', `${p}/versions/9`)).status, 404);
       assert.equal((await A.api('GET', `${p}/versions/x`)).status, 404);
       assert.equal((await A.api('GET', `/api/v1/connections/${id}/rules/sideways`)).status, 404);
-      assert.equal((await A.api('PUT', p, { script: 'x' }, { headers: { 'if-match': 'garbage' } })).status, 400);
+      assert.equal((await A.api('POST', `${p}/drafts`, { script: 'x' }, { headers: { 'if-match': 'garbage' } })).status, 400);
+    });
+
+    it('keeps the active version running until a draft is published', async () => {
+      const { id: cid } = (await A.api<InitiateResponse>('POST', '/api/v1/connections', initiateBody({ name: 'Drafts', project: 'Contoso Web' }))).json.connection;
+      const p = `/api/v1/connections/${cid}/rules/outgoing`;
+      const v1 = (await A.api<SyncRule>('GET', p)).json;
+      const d2 = (await A.api<SyncRule>('POST', `${p}/drafts`, { script: 'draft 2' }, { headers: { 'if-match': '"1"' } })).json;
+      const d3 = (await A.api<SyncRule>('POST', `${p}/drafts`, { script: 'draft 3' }, { headers: { 'if-match': '"2"' } })).json;
+      // GET …/rules/{dir} is the active rule: still the default; …/latest is the newest draft.
+      const active = await A.api<SyncRule>('GET', p);
+      assert.equal(active.json.script, v1.script);
+      assert.equal(active.json.version, 1);
+      assert.equal(active.json.active, true);
+      assert.equal(active.json.state, 'published');
+      assert.equal(active.headers.get('etag'), '"1"');
+      const latest = await A.api<SyncRule>('GET', `${p}/latest`);
+      assert.deepEqual([latest.json.version, latest.json.script, latest.json.state, latest.json.active, latest.json.activeVersion], [3, 'draft 3', 'draft', false, 1]);
+      assert.equal(latest.headers.get('etag'), '"3"');
+      assert.equal(A.s.node.activeRule(cid, 'outgoing').script, v1.script, 'the engine still runs version 1');
+
+      // Publish draft 2: active; draft 3 stays a draft and stays the newest.
+      const pub = await A.api<SyncRule>('POST', `${p}/versions/${d2.version}/publish`, undefined, { headers: { 'x-exalate-author': 'ada' } });
+      assert.equal(pub.status, 200);
+      assert.deepEqual([pub.json.version, pub.json.script, pub.json.state, pub.json.active, pub.json.activeVersion], [2, 'draft 2', 'published', true, 2]);
+      assert.equal((await A.api<SyncRule>('GET', p)).json.script, 'draft 2');
+      assert.equal(A.s.node.activeRule(cid, 'outgoing').version, 2);
+      assert.equal((await A.api<SyncRule>('GET', `${p}/latest`)).json.version, 3);
+      // Publishing the active version again changes nothing; an older one is refused; an unknown one is 404.
+      assert.equal((await A.api<SyncRule>('POST', `${p}/versions/2/publish`, {})).status, 200);
+      const older = await A.api('POST', `${p}/versions/1/publish`);
+      assert.equal(older.status, 409);
+      assert.equal(err(older).code, 'conflict');
+      assert.match(err(older).message, /older than the active version 2.*Restore/);
+      assert.equal((await A.api('POST', `${p}/versions/4/publish`)).status, 404);
+      assert.equal((await A.api('POST', `${p}/versions/0/publish`)).status, 404);
+      assert.equal((await A.api('POST', `${p}/versions/3/publish`, { force: true })).status, 400, 'the body is {} or nothing');
+      assert.equal(A.s.node.activeRule(cid, 'outgoing').version, 2, 'a refused publish changed nothing');
+      const list = (await A.api<RuleVersionList>('GET', `${p}/versions`)).json;
+      assert.deepEqual(list.items.map((v) => [v.version, v.state, v.active]), [[3, 'draft', false], [2, 'published', true], [1, 'published', false]]);
+      assert.equal(list.activeVersion, 2);
+      // Publish the newest draft.
+      assert.equal((await A.api<SyncRule>('POST', `${p}/versions/${d3.version}/publish`)).json.active, true);
+      assert.equal((await A.api<SyncRule>('GET', p)).json.script, 'draft 3');
+      assert.equal(A.s.node.activeRule(cid, 'outgoing').script, 'draft 3');
+      // The other direction is untouched.
+      assert.equal((await A.api<SyncRule>('GET', `/api/v1/connections/${cid}/rules/incoming`)).json.version, 1);
+    });
+
+    it('retention with drafts: keeps every published version, the active one, the newest and the last N drafts', async () => {
+      const { s: r, api } = await node('retain', { keepDrafts: 2 });
+      const cid = (await api<InitiateResponse>('POST', '/api/v1/connections', initiateBody({ name: 'Retention' }))).json.connection.id;
+      const p = `/api/v1/connections/${cid}/rules/outgoing`;
+      const save = async (n: number) => {
+        const res = await api<SyncRule>('POST', `${p}/drafts`, { script: `v${n}` }, { headers: { 'if-match': `"${n - 1}"` } });
+        assert.equal(res.status, 201);
+      };
+      const listed = async () => (await api<RuleVersionList>('GET', `${p}/versions`)).json.items.map((v) => `${v.version}${v.active ? '*' : v.state === 'draft' ? 'd' : 'p'}`);
+      await save(2);
+      await save(3);
+      assert.equal((await api('POST', `${p}/versions/3/publish`)).status, 200);
+      for (const n of [4, 5, 6, 7]) await save(n);
+      assert.deepEqual(await listed(), ['7d', '6d', '5d', '3*', '1p'], 'drafts 2 and 4 pruned; published 3 kept');
+      assert.equal((await api('POST', `${p}/versions/7/publish`)).status, 200);
+      for (const n of [8, 9]) await save(n);
+      assert.deepEqual(await listed(), ['9d', '8d', '7*', '6d', '3p', '1p']);
+      assert.equal((await api('GET', `${p}/versions/5`)).status, 404);
+      assert.equal(r.node.activeRule(cid, 'outgoing').script, 'v7');
+    });
+
+    it('answers an old client\'s PUT with 410 client_outdated and stores nothing', async () => {
+      const p = `/api/v1/connections/${id}/rules/outgoing`;
+      const before = (await A.api<RuleVersionList>('GET', `${p}/versions`)).json.items.length;
+      const head = (await A.api<SyncRule>('GET', `${p}/latest`)).json.version;
+      const put = await A.api('PUT', p, { script: 'from an old client' }, { headers: { 'if-match': `"${head}"` } });
+      assert.equal(put.status, 410);
+      assert.equal(err(put).code, 'client_outdated');
+      assert.match(err(put).message, /keeps drafts.*nothing was saved.*Update the Exalate extension/);
+      assert.equal((await A.api<RuleVersionList>('GET', `${p}/versions`)).json.items.length, before);
+      assert.equal((await A.api<SyncRule>('GET', `${p}/latest`)).json.version, head);
+      assert.equal((await A.api('PUT', '/api/v1/connections/8d3c8a57-4b8f-4c44-9a3a-2b9f7a0b1c2d/rules/outgoing', { script: '' }, { headers: { 'if-match': '"1"' } })).status, 404);
     });
 
     it('caps scripts at 512 KiB and rejects non-string scripts', async () => {
       const p = `/api/v1/connections/${id}/rules/outgoing`;
-      const cur = (await A.api<SyncRule>('GET', p)).json.version;
-      const ok = await A.api('PUT', p, { script: 'x'.repeat(512 * 1024) }, { headers: { 'if-match': `"${cur}"` } });
-      assert.equal(ok.status, 200);
-      const big = await A.api('PUT', p, { script: 'x'.repeat(512 * 1024 + 1) }, { headers: { 'if-match': `"${cur + 1}"` } });
+      const cur = (await A.api<SyncRule>('GET', `${p}/latest`)).json.version;
+      const ok = await A.api('POST', `${p}/drafts`, { script: 'x'.repeat(512 * 1024) }, { headers: { 'if-match': `"${cur}"` } });
+      assert.equal(ok.status, 201);
+      const big = await A.api('POST', `${p}/drafts`, { script: 'x'.repeat(512 * 1024 + 1) }, { headers: { 'if-match': `"${cur + 1}"` } });
       assert.equal(big.status, 400);
       assert.ok(err(big).fields?.script);
-      const wide = await A.api('PUT', p, { script: 'é'.repeat(300 * 1024) }, { headers: { 'if-match': `"${cur + 1}"` } });
+      const wide = await A.api('POST', `${p}/drafts`, { script: 'é'.repeat(300 * 1024) }, { headers: { 'if-match': `"${cur + 1}"` } });
       assert.equal(wide.status, 400, 'UTF-8 bytes count, not characters');
-      const num = await A.api('PUT', p, { script: 5 }, { headers: { 'if-match': `"${cur + 1}"` } });
+      const num = await A.api('POST', `${p}/drafts`, { script: 5 }, { headers: { 'if-match': `"${cur + 1}"` } });
       assert.ok(err(num).fields?.script);
     });
   });

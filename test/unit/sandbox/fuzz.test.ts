@@ -77,6 +77,8 @@ describe('sandbox: fuzz and soak', function () {
       [() => `/api/v1/connections/${idOf()}`, ['GET', 'PATCH', 'DELETE']],
       [() => `/api/v1/connections/${idOf()}/invitation`, ['GET']],
       [() => `/api/v1/connections/${idOf()}/rules/${pick(['outgoing', 'incoming', 'sideways'])}`, ['GET', 'PUT']],
+      [() => `/api/v1/connections/${idOf()}/rules/${pick(['outgoing', 'incoming', 'sideways'])}/drafts`, ['POST']],
+      [() => `/api/v1/connections/${idOf()}/rules/outgoing/versions/${pick(['1', '2', '0', 'x'])}/publish`, ['POST']],
       [() => `/api/v1/connections/${idOf()}/rules/${pick(['outgoing', 'incoming'])}/versions`, ['GET']],
       [() => `/api/v1/connections/${idOf()}/rules/outgoing/versions/${pick(['1', '2', '0', '999999999', 'x'])}`, ['GET']],
       [() => '/api/v1/invitations/preview', ['POST']],
@@ -251,10 +253,14 @@ describe('sandbox: fuzz and soak', function () {
     let refused: ErrorBody | null = null;
     let puts = 0;
     while (!refused) {
-      const res = await api<SyncRule & ErrorBody>('PUT', `/api/v1/connections/${id}/rules/outgoing`, { script: `// ${version}\n${'g'.repeat(256 * 1024)}` }, { headers: { 'if-match': `"${version}"` } });
+      // Published versions are kept forever (drafts only the newest 20): save and publish each.
+      const res = await api<SyncRule & ErrorBody>('POST', `/api/v1/connections/${id}/rules/outgoing/drafts`, { script: `// ${version}\n${'g'.repeat(256 * 1024)}` }, { headers: { 'if-match': `"${version}"` } });
       puts++;
-      if (res.status === 200) version = res.json.version;
-      else if (res.status === 507) refused = res.json;
+      if (res.status === 201) {
+        version = res.json.version;
+        const pub = await api('POST', `/api/v1/connections/${id}/rules/outgoing/versions/${version}/publish`);
+        if (pub.status !== 200) throw new Error(`publish ${version} answered ${pub.status}`);
+      } else if (res.status === 507) refused = res.json;
       else throw new Error(`PUT ${puts} answered ${res.status}`);
     }
     console.log(`      history growth: ${puts} PUTs of 256 KiB, ${version - 1} versions kept, then 507 at a quota of ${mb(quotaBytes)}; RSS ${mb(rssBefore)} → ${mb(rss())}`);

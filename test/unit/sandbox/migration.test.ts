@@ -27,13 +27,20 @@ async function compare(s: RunningSandbox, expected: Expected): Promise<void> {
     const [id, dir] = key.split('|');
     const summary = (await api<RuleVersionList>('GET', `/api/v1/connections/${id}/rules/${dir}/versions`)).json;
     assert.deepEqual(summary.items.map((v) => v.version), list.map((v) => v.version), key);
+    // Every version written before drafts existed was live when saved: all `published`, the latest active.
+    assert.deepEqual(summary.items.map((v) => [v.state, v.active]), list.map((_v, i) => ['published', i === 0]), `${key} states`);
+    assert.equal(summary.activeVersion, list[0].version, `${key} active version`);
+    const expectedRule = (v: SyncRule) => ({ ...v, state: 'published', active: v.version === list[0].version, activeVersion: list[0].version });
     for (const v of list) {
       const got = await api<SyncRule>('GET', `/api/v1/connections/${id}/rules/${dir}/versions/${v.version}`);
-      assert.deepEqual(got.json, v, `${key} v${v.version}`);
+      assert.deepEqual(got.json, expectedRule(v), `${key} v${v.version}`);
       versions++;
     }
-    const head = (await api<SyncRule>('GET', `/api/v1/connections/${id}/rules/${dir}`)).json;
-    assert.deepEqual(head, list[0], `${key} head`);
+    const active = (await api<SyncRule>('GET', `/api/v1/connections/${id}/rules/${dir}`)).json;
+    assert.deepEqual(active, expectedRule(list[0]), `${key} active`);
+    const latest = (await api<SyncRule>('GET', `/api/v1/connections/${id}/rules/${dir}/latest`)).json;
+    assert.deepEqual(latest, expectedRule(list[0]), `${key} latest`);
+    assert.equal(s.node.activeRule(id, dir as 'outgoing' | 'incoming').version, list[0].version, `${key}: the engine runs the latest`);
   }
   assert.ok(versions >= 25, `compared ${versions} rule versions`);
   const inv = (await api<{ invitationCode: string }>('GET', `/api/v1/connections/${expected.invitation.id}/invitation`)).json;

@@ -35,10 +35,13 @@ describe('sandbox: persistence', function () {
       const two = (await api<InitiateResponse>('POST', '/api/v1/connections', initiateBody({ name: 'Delete me' }))).json;
       await api('PATCH', `/api/v1/connections/${oneId}`, { description: 'edited', status: 'deactivated' });
       await api('DELETE', `/api/v1/connections/${two.connection.id}`);
-      const put = await api<SyncRule>('PUT', `/api/v1/connections/${oneId}/rules/outgoing`, { script: 'replica.summary = workItem.summary' }, {
+      const put = await api<SyncRule>('POST', `/api/v1/connections/${oneId}/rules/outgoing/drafts`, { script: 'replica.summary = workItem.summary' }, {
         headers: { 'if-match': '"1"', 'x-exalate-author': 'ada' },
       });
-      assert.equal(put.status, 200);
+      assert.equal(put.status, 201);
+      assert.equal((await api('POST', `/api/v1/connections/${oneId}/rules/outgoing/versions/2/publish`)).status, 200);
+      const draft = await api<SyncRule>('POST', `/api/v1/connections/${oneId}/rules/outgoing/drafts`, { script: '// a draft' }, { headers: { 'if-match': '"2"' } });
+      assert.equal(draft.status, 201);
       code = (await api<{ invitationCode: string }>('GET', `/api/v1/connections/${oneId}/invitation`)).json.invitationCode;
     } finally {
       await p.stop();
@@ -52,7 +55,9 @@ describe('sandbox: persistence', function () {
       assert.equal(all[0].description, 'edited');
       assert.equal(all[0].status, 'deactivated');
       const rule = (await api<SyncRule>('GET', `/api/v1/connections/${oneId}/rules/outgoing`)).json;
-      assert.deepEqual([rule.version, rule.author, rule.script], [2, 'ada', 'replica.summary = workItem.summary']);
+      assert.deepEqual([rule.version, rule.author, rule.script, rule.active], [2, 'ada', 'replica.summary = workItem.summary', true], 'the published version is still active');
+      const latest = (await api<SyncRule>('GET', `/api/v1/connections/${oneId}/rules/outgoing/latest`)).json;
+      assert.deepEqual([latest.version, latest.state, latest.script], [3, 'draft', '// a draft'], 'the draft is still a draft');
       // The invitation code is re-derived identically after a restart (the secret itself is never stored).
       const again = (await api<{ invitationCode: string }>('GET', `/api/v1/connections/${oneId}/invitation`)).json.invitationCode;
       assert.equal(again, code);

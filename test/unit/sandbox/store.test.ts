@@ -61,6 +61,97 @@ describe('sandbox: store', () => {
   const mode = (p: string) => fs.statSync(p).mode & 0o777;
   const posix = process.platform !== 'win32';
 
+  describe('transact (fdatasync off the event loop)', () => {
+    /** A store whose async journal syncs wait until the test releases (or fails) them. */
+    function gatedStore(dir: string) {
+      const gates: Array<{ release: () => void; fail: (e: Error) => void }> = [];
+      let waiting: (() => void) | null = null;
+      const s = Store.open(dir, {
+        compactBytes: 1,
+        io: {
+          fdatasync: (fd) =>
+            new Promise<void>((resolve, reject) => {
+              gates.push({ release: () => (fs.fdatasyncSync(fd), resolve()), fail: reject });
+              waiting?.();
+            }),
+        },
+      });
+      const nextGate = async () => {
+        const deadline = Date.now() + 5_000;
+        while (gates.length === 0) {
+          if (Date.now() > deadline) throw new Error('no transaction reached its fdatasync within 5 s');
+          await new Promise<void>((r) => (waiting = r));
+        }
+        return gates.shift()!;
+      };
+      return { s, nextGate };
+    }
+
+    it('reads see the state before a write until it is durable; the write applies after its sync, in order', async () => {
+      const { s, nextGate } = gatedStore(tempDir('store-tx'));
+      s.commit([{ c: 'meta', k: 'a', v: 1 }]);
+      const t1 = s.transact(() => ({ ops: [{ c: 'meta', k: 'a', v: 2 }], result: 'first' }));
+      let secondSaw: unknown = 'not run';
+      const t2 = s.transact(() => {
+        secondSaw = s.get('meta', 'a'); // runs only after t1 is applied
+        return { ops: [{ c: 'meta', k: 'a', v: 3 }], result: 'second' };
+      });
+      const g1 = await nextGate();
+      assert.equal(s.get('meta', 'a'), 1, 'not applied before its fdatasync');
+      assert.equal(secondSaw, 'not run', 'the next transaction waits');
+      g1.release();
+      assert.equal(await t1, 'first');
+      assert.equal(s.get('meta', 'a'), 2);
+      (await nextGate()).release();
+      assert.equal(await t2, 'second');
+      assert.equal(secondSaw, 2);
+      assert.equal(s.get('meta', 'a'), 3);
+      s.close();
+    });
+
+    it('a failed sync applies nothing and takes the line back; a refused build writes nothing', async () => {
+      const dir = tempDir('store-tx-fail');
+      const { s, nextGate } = gatedStore(dir);
+      const t = s.transact(() => ({ ops: [{ c: 'meta', k: 'x', v: 'unsynced' }], result: null }));
+      (await nextGate()).fail(Object.assign(new Error('EIO: i/o error'), { code: 'EIO' }));
+      await assert.rejects(t, /EIO/);
+      assert.equal(s.get('meta', 'x'), undefined);
+      await assert.rejects(
+        s.transact(() => {
+          throw new Error('precondition failed');
+        }),
+        /precondition failed/,
+      );
+      const ok = s.transact(() => ({ ops: [{ c: 'meta', k: 'y', v: 'kept' }], result: null }));
+      (await nextGate()).release();
+      await ok;
+      s.close();
+      const again = Store.open(dir);
+      assert.deepEqual([again.get('meta', 'x'), again.get('meta', 'y')], [undefined, 'kept']);
+      again.close();
+    });
+
+    it('a compaction waits for the write in flight and keeps its blob', async () => {
+      const dir = tempDir('store-tx-compact');
+      const { s, nextGate } = gatedStore(dir);
+      for (let i = 0; i < 20; i++) s.commit([{ c: 'meta', k: `m${i}`, v: 'x'.repeat(100) }]);
+      const script = 'in flight while compacting';
+      const t = s.transact(() => ({ ops: [{ c: 'rules', k: 'r', v: { blob: blobHash(script), size: script.length } }], blobs: [script], result: null }));
+      const gate = await nextGate();
+      const compaction = s.compact();
+      gate.release();
+      await t;
+      await compaction;
+      await s.compact(); // a second sweep after the write is applied
+      s.close();
+      const again = Store.open(dir);
+      assert.deepEqual(again.get('rules', 'r'), { blob: blobHash(script), size: script.length });
+      assert.equal(again.readBlob(blobHash(script)), script);
+      assert.equal(again.get('meta', 'm19'), 'x'.repeat(100));
+      again.close();
+    });
+  });
+
   it('creates the data directory 0700 and every file 0600', async function () {
     if (!posix) this.skip();
     const dir = path.join(tempDir('store-modes'), 'data');

@@ -20,8 +20,11 @@ async function start(dataDir: string, over: Partial<SandboxOptions> = {}): Promi
   return { s, api: client(s.url, TOKEN), logs };
 }
 
-function put(api: Api, id: string, version: number, script: string) {
-  return api<SyncRule & ErrorBody>('PUT', `/api/v1/connections/${id}/rules/outgoing`, { script }, { headers: { 'if-match': `"${version}"` } });
+/** Saves a draft and publishes it (published versions are all kept; drafts only the newest 20): 200 or the error. */
+async function put(api: Api, id: string, version: number, script: string) {
+  const d = await api<SyncRule & ErrorBody>('POST', `/api/v1/connections/${id}/rules/outgoing/drafts`, { script }, { headers: { 'if-match': `"${version}"` } });
+  if (d.status !== 201) return d;
+  return api<SyncRule & ErrorBody>('POST', `/api/v1/connections/${id}/rules/outgoing/versions/${d.json.version}/publish`);
 }
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -223,7 +226,7 @@ describe('sandbox: store invariants', function () {
       await writer;
       p = await spawnSandbox(args);
       api = client(p.url, TOKEN);
-      const head = (await api<SyncRule>('GET', `/api/v1/connections/${id}/rules/outgoing`)).json;
+      const head = (await api<SyncRule>('GET', `/api/v1/connections/${id}/rules/outgoing/latest`)).json;
       assert.ok(head.version >= version, `round ${round}: head ${head.version} is older than the last acknowledged ${version}`);
       version = head.version; // a PUT may have been applied without its answer reaching us: that is allowed
     }
