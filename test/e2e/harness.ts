@@ -162,8 +162,17 @@ export class Workbench {
    * settles, so Playwright may never see the row "stable"; it is visible and in place (waited for by the caller).
    */
   async enterOn(row: Locator): Promise<void> {
-    await row.scrollIntoViewIfNeeded().catch(() => undefined);
-    await row.click({ force: true });
+    for (let attempt = 1; ; attempt++) {
+      // The focused row is chosen with Enter; any other by a click.
+      if (((await row.getAttribute('class').catch(() => '')) ?? '').split(/\s+/).includes('focused')) {
+        await this.page.locator('.quick-input-widget input').press('Enter');
+        return;
+      }
+      const clicked = await row.click({ force: true, timeout: 5_000 }).then(() => true, () => false);
+      if (clicked) return;
+      if (attempt === 5) throw new Error('could not choose the quick input row');
+      await this.page.waitForTimeout(200);
+    }
   }
 
   /** Picks the quick-pick item matching `text` once the quick input with that placeholder is shown. */
