@@ -51,7 +51,7 @@ const targets = [
     format: 'cjs',
     target: 'node20',
   },
-  // The sandbox node for "Start Local Sandbox", required lazily by src/connections/localSandbox.ts on first start.
+  // The sandbox node for "Start Local Sandbox", required lazily by src/nodes/localSandbox.ts on first start.
   {
     ...common,
     entryPoints: { sandboxHost: 'src/sandbox/index.ts' },

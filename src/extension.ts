@@ -10,6 +10,8 @@ import { importBootstrapFile } from './nodes/bootstrap';
 import { NodeRegistry } from './nodes/registry';
 import { setDisplayLocale } from './shared/format';
 import type { Services } from './services';
+import { registerSync, type SyncTestApi } from './sync';
+import { UserInput } from './ui/userInput';
 import { registerSyncRules, type SyncRulesTestApi } from './syncRules';
 import { registerTestRun, type TestRunTestApi } from './testRun';
 import { registerWizard, type WizardTestApi } from './wizard';
@@ -26,6 +28,7 @@ export interface ExalateTestApi {
   contextKeys(): ReadonlyMap<ContextKey, boolean>;
   /** Sets the walkthrough's progress keys back to false, so a test sees one of them become true. */
   forgetWalkthroughProgress(): void;
+  readonly sync: SyncTestApi;
 }
 
 /** The local sandbox of this window, for deactivate() to wait on (set by activate(), the composition root). */
@@ -36,7 +39,7 @@ export function activate(context: vscode.ExtensionContext): ExalateTestApi | und
   const log = RedactingLogger.create();
   const nodes = new NodeRegistry(context.secrets, log);
   context.subscriptions.push(log, nodes);
-  const services: Services = { context, log, nodes };
+  const services: Services = { context, log, nodes, ui: new UserInput() };
 
   const connections = registerConnections(services);
   localSandbox = connections.sandbox;
@@ -44,6 +47,17 @@ export function activate(context: vscode.ExtensionContext): ExalateTestApi | und
   const syncRules = registerSyncRules(services);
   const language = registerLanguage(services);
   const testRun = registerTestRun(services);
+  // Work item sync shows its items under the connections of the Connections view.
+  const sync = registerSync(services, {
+    connections: async (nodeUrl) => {
+      const m = connections.tree.model(nodeUrl);
+      await m.ensureLoaded();
+      if (m.state.kind === 'error') throw m.state.error;
+      return m.connections;
+    },
+    refreshNode: (nodeUrl) => connections.tree.model(nodeUrl).refresh(),
+    addConnectionChildren: (children) => connections.tree.addConnectionChildren(children),
+  });
   const mode =
     context.extensionMode === vscode.ExtensionMode.Test ? 'test' : context.extensionMode === vscode.ExtensionMode.Development ? 'development' : 'production';
   void importBootstrapFile(nodes, log, { mode, extensionPath: context.extensionPath });
@@ -52,7 +66,7 @@ export function activate(context: vscode.ExtensionContext): ExalateTestApi | und
     const forgetWalkthroughProgress = () => {
       for (const key of WALKTHROUGH_PROGRESS_KEYS) setContextKey(key, false);
     };
-    return { services, connections, wizard, syncRules, language, testRun, contextKeys: contextKeyValues, forgetWalkthroughProgress };
+    return { services, connections, wizard, syncRules, language, testRun, sync, contextKeys: contextKeyValues, forgetWalkthroughProgress };
   }
   return undefined;
 }

@@ -1,4 +1,5 @@
-// The Connections view: nodes, sign-in, the local sandbox, connections and their operations.
+// The Connections view: the tree, its badge and auto-refresh, and the connection commands (the node commands are in
+// src/nodes/commands.ts, registered from here because they share the tree's refresh and the local sandbox).
 // Commands take an optional argument: the tree element they were invoked on, or a plain object (validated with
 // zod) so other capabilities and tests can call them; without one they ask (quick pick / input box).
 import * as vscode from 'vscode';
@@ -6,17 +7,18 @@ import * as z from 'zod';
 import { ContextKeys, setContextKey } from '../contextKeys';
 import type { ExalateClient } from '../exalate/client';
 import { ExalateError } from '../exalate/errors';
-import { nodeDisplayName, nodeUrlProblem, normalizeNodeUrl, type NodeConfig } from '../nodes/registry';
-import { adoOrgUrlProblem } from '../nodes/settings';
-import { connectionNameSchema, descriptionSchema } from '../shared/validation';
+import { refuseRejected as checkNotRejected, resolveNode as resolveNodeArg } from '../nodes/picker';
+import { BadArgument, commandKit, parseArg, withProgress } from '../ui/commandKit';
+import { nodeDisplayName, type NodeConfig } from '../nodes/registry';
 import { formatDateTime } from '../shared/format';
+import { connectionNameSchema, descriptionSchema } from '../shared/validation';
 import type { Connection, RuleDirection } from '../shared/api';
 import { Commands } from '../shared/commands';
 import type { Services } from '../services';
-import { LocalSandbox } from './localSandbox';
-import { presentConnection } from './model';
+import { LocalSandbox } from '../nodes/localSandbox';
+import { registerNodeCommands } from '../nodes/commands';
+import { badgeCount, presentConnection } from './model';
 import { windowPrompter, type Prompter } from './prompter';
-import { nodeOwnAdoUrl } from './urls';
 import { ConnectionsTree, VIEW_ID, isElement, type Element } from './tree';
 
 export const AUTO_REFRESH_SETTING = 'autoRefreshSeconds';
@@ -26,8 +28,6 @@ export interface ConnectionsTestApi {
   readonly tree: ConnectionsTree;
   readonly view: vscode.TreeView<Element>;
   readonly sandbox: LocalSandbox;
-  /** Replaces the prompts (input boxes, quick picks, modal confirmations, messages); undefined restores them. */
-  setPrompter(p: Prompter | undefined): void;
   /** True while the auto-refresh timer runs. */
   readonly autoRefreshActive: boolean;
 }
@@ -42,34 +42,7 @@ const ConnectionArgSchema = z.object({
     error: (iss) => (iss.input === undefined || iss.input === '' ? 'connectionId is required' : 'connectionId must be a connection id (a UUID)'),
   }),
 });
-const AddNodeArgSchema = z.strictObject({
-  url: z.string({ error: 'url is required' }),
-  token: z.string({ error: 'token is required' }).trim().min(1, { error: 'token must not be empty' }),
-  label: z.string().trim().min(1).optional(),
-  adoOrgUrl: z.url({ protocol: /^https?$/, error: 'adoOrgUrl must be an http(s) URL' }).optional(),
-  adoPat: z.string().min(1).optional(),
-});
-const AdoArgSchema = z.strictObject({
-  nodeUrl: z.string({ error: 'nodeUrl is required' }).min(1),
-  adoOrgUrl: z.string({ error: 'adoOrgUrl is required' }),
-  adoPat: z.string().trim().min(1).optional(),
-});
-
-/** Why a string cannot be an Azure DevOps organization URL (plain http only on this machine), or undefined. */
-const SignInArgSchema = NodeArgSchema.extend({ token: z.string().trim().min(1).optional() });
-
 const EditArgSchema = ConnectionArgSchema.extend({ name: z.string().optional(), description: z.string().optional() });
-
-class BadArgument extends Error {}
-
-function parseArg<T>(schema: z.ZodType<T>, arg: unknown, command: string): T {
-  const r = schema.safeParse(arg);
-  if (!r.success) {
-    const issue = r.error.issues[0];
-    throw new BadArgument(`${command} was called with an invalid argument: ${issue.path.join('.') || 'argument'}: ${issue.message}`);
-  }
-  return r.data;
-}
 
 // ---- registration ----------------------------------------------------------------------------------------------
 
@@ -80,73 +53,29 @@ export function registerConnections(services: Services): ConnectionsTestApi {
     if (sandbox.url !== node.url) await sandbox.start();
   });
   const view = vscode.window.createTreeView<Element>(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
-  let prompter: Prompter = windowPrompter;
+  // Questions and messages go through the extension's one user input (tests replace it: services.ui.use).
+  const prompter: Prompter = windowPrompter(services.ui);
   const ui = () => prompter;
 
-  // Badge: pending + error connections among those loaded.
+  // Badge: pending + error connections among those loaded, once every listed node's list has arrived.
   const updateBadge = () => {
-    let pending = 0;
-    let errors = 0;
-    let listedConnections = 0;
-    let pendingInvitations = 0;
     const listed = new Set(nodes.list().map((n) => n.url));
-    for (const m of tree.allModels()) {
-      if (!listed.has(m.nodeUrl)) continue;
-      listedConnections += m.connections.length;
-      for (const c of m.connections) {
-        if (c.status === 'pending' && c.role === 'initiator') pendingInvitations++;
-        if (c.status === 'pending') pending++;
-        else if (c.status === 'error') errors++;
-      }
-    }
-    const n = pending + errors;
+    const badge = badgeCount(tree.allModels(), listed);
+    if (badge !== 'wait') view.badge = badge;
     // Palette entries of connection commands show only where they can work (package.json `when`).
-    setContextKey(ContextKeys.hasConnections, listedConnections > 0);
-    setContextKey(ContextKeys.hasPendingInvitations, pendingInvitations > 0);
-    view.badge = n > 0 ? { value: n, tooltip: `${pending} pending, ${errors} in error` } : undefined;
+    const shown = tree.allModels().filter((m) => listed.has(m.nodeUrl));
+    setContextKey(ContextKeys.hasConnections, shown.some((m) => m.connections.length > 0));
+    setContextKey(ContextKeys.hasPendingInvitations, shown.some((m) => m.connections.some((c) => c.status === 'pending' && c.role === 'initiator')));
   };
 
   const autoRefresh = new AutoRefresh(view, () => void tree.refresh());
 
   // ---- helpers ---------------------------------------------------------------------------------------------
 
-  const showLog = () => log.show();
+  const kit = commandKit(services, (nodeUrl) => tree.refresh(nodeUrl));
+  const { fail, command } = kit;
 
-  /** Shows a failure with the next step as buttons; never awaited inline (the command finishes first). */
-  const fail = (what: string, e: unknown, retry?: () => unknown, nodeUrl?: string) => {
-    const err = e instanceof Error ? e : new Error(String(e));
-    log.error(`${what}: ${err instanceof ExalateError ? err.toLogString() : err.message}`);
-    if (err instanceof ExalateError && err.kind === 'cancelled') return;
-    const actions: string[] = [];
-    if (err instanceof ExalateError && err.kind === 'unauthorized' && nodeUrl) actions.push('Sign In Again');
-    if (err instanceof ExalateError && (err.kind === 'notFound' || err.kind === 'conflict')) actions.push('Refresh');
-    else if (retry) actions.push('Retry');
-    actions.push('Show Log');
-    void ui()
-      .error(`${what}: ${err.message}`, ...actions)
-      .then((choice) => {
-        if (choice === 'Sign In Again') void vscode.commands.executeCommand(Commands.signIn, { nodeUrl });
-        else if (choice === 'Refresh') void tree.refresh(nodeUrl);
-        else if (choice === 'Retry') void retry?.();
-        else if (choice === 'Show Log') showLog();
-      });
-  };
-
-  /** A network operation with a cancellable progress notification. */
-  const withProgress = <T>(title: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> =>
-    Promise.resolve(
-      vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (_p, token) => {
-        const ac = new AbortController();
-        const sub = token.onCancellationRequested(() => ac.abort());
-        return fn(ac.signal).finally(() => sub.dispose());
-      }),
-    );
-
-  /** Refuses a node the settings name but this extension will not use (e.g. plain http to another machine). */
-  const refuseRejected = (nodeUrl: string, command: string) => {
-    const rejected = nodes.rejected().find((r) => r.url === nodeUrl);
-    if (rejected) throw new BadArgument(`${command}: the node ${nodeUrl} is not used. ${rejected.problem}`);
-  };
+  const refuseRejected = (nodeUrl: string, command: string) => checkNotRejected(services, nodeUrl, command);
 
   /** The model of a configured node; a clear error for any other URL (no model is created for it). */
   const knownModel = (nodeUrl: string, command: string) => {
@@ -168,32 +97,9 @@ export function registerConnections(services: Services): ConnectionsTestApi {
     return client;
   };
 
-  /** The node a command is about: from its argument, else the only node, else a quick pick. */
-  const resolveNode = async (arg: unknown, command: string): Promise<NodeConfig | undefined> => {
-    const list = nodes.list();
-    if (arg !== undefined && arg !== null) {
-      const { nodeUrl } = isElement(arg) ? arg : parseArg(NodeArgSchema, arg, command);
-      refuseRejected(nodeUrl, command);
-      const node = nodes.get(nodeUrl);
-      if (!node) throw new BadArgument(`${command}: no Exalate node ${nodeUrl} is configured.`);
-      return node;
-    }
-    if (list.length === 0) {
-      void ui()
-        .error('No Exalate node is configured yet.', 'Start Local Sandbox', 'Add Node…')
-        .then((c) => {
-          if (c === 'Start Local Sandbox') void vscode.commands.executeCommand(Commands.startSandbox);
-          else if (c === 'Add Node…') void vscode.commands.executeCommand(Commands.addNode);
-        });
-      return undefined;
-    }
-    if (list.length === 1) return list[0];
-    const pick = await ui().quickPick(
-      list.map((n) => ({ label: nodeDisplayName(n), description: n.url, node: n })),
-      { title: command, placeHolder: 'Choose an Exalate node' },
-    );
-    return pick?.node;
-  };
+  /** The node a command is about: from its argument (a tree element or `{ nodeUrl }`), else the only node, else a pick. */
+  const resolveNode = (arg: unknown, command: string): Promise<NodeConfig | undefined> =>
+    resolveNodeArg(services, isElement(arg) ? { nodeUrl: arg.nodeUrl } : arg, command);
 
   /** The connection a command is about: from its argument, else a quick pick of loaded connections. */
   const resolveConnection = async (
@@ -231,199 +137,6 @@ export function registerConnections(services: Services): ConnectionsTestApi {
     }
     const pick = await ui().quickPick(items, { title: command, placeHolder: 'Choose a connection', matchOnDescription: true });
     return pick && { nodeUrl: pick.nodeUrl, connection: pick.connection };
-  };
-
-  /** Wraps a command: argument errors and unexpected failures become messages, never unhandled rejections. */
-  const command =
-    (title: string, fn: (...args: unknown[]) => Promise<unknown>) =>
-    async (...args: unknown[]) => {
-      try {
-        return await fn(...args);
-      } catch (e) {
-        if (e instanceof BadArgument) {
-          log.error(e.message);
-          void ui().error(e.message);
-        } else fail(title, e);
-        return undefined;
-      }
-    };
-
-  // ---- node commands ---------------------------------------------------------------------------------------
-
-  const addNode = async (arg?: unknown): Promise<string | undefined> => {
-    let input: z.infer<typeof AddNodeArgSchema>;
-    if (arg !== undefined && arg !== null) {
-      input = parseArg(AddNodeArgSchema, arg, 'Add Node');
-      const problem = nodeUrlProblem(input.url);
-      if (problem) throw new BadArgument(`Add Node: ${problem}`);
-      const orgProblem = input.adoOrgUrl === undefined ? undefined : adoOrgUrlProblem(input.adoOrgUrl);
-      if (orgProblem) throw new BadArgument(`Add Node: adoOrgUrl: ${orgProblem}`);
-    } else {
-      const url = await ui().inputBox({
-        title: 'Add Exalate Node (1/2)',
-        prompt: 'URL of the node\'s Node API',
-        placeHolder: 'https://exalate.example.com',
-        validateInput: (v) => (v.trim() ? nodeUrlProblem(v) : 'Enter the node URL'),
-      });
-      if (url === undefined) return undefined;
-      const problem = nodeUrlProblem(url);
-      if (problem) throw new BadArgument(problem);
-      const token = await ui().inputBox({
-        title: 'Add Exalate Node (2/2)',
-        prompt: `API token for ${normalizeNodeUrl(url)} (kept in VS Code's secret storage)`,
-        password: true,
-        validateInput: (v) => (v.trim() ? undefined : 'Enter the API token'),
-      });
-      if (token === undefined) return undefined;
-      input = { url, token: token.trim() };
-    }
-    const url = normalizeNodeUrl(input.url);
-    log.addSecret(input.token);
-    log.addSecret(input.adoPat);
-    let info;
-    try {
-      info = await withProgress(`Checking the Exalate node at ${url}…`, (signal) => nodes.probeClient(url, input.token).getNodeInfo({ signal }));
-    } catch (e) {
-      fail(`Could not add the node ${url}`, e, () => vscode.commands.executeCommand(Commands.addNode, arg ?? undefined));
-      return undefined;
-    }
-    const existing = nodes.get(url);
-    // The node's own emulator (same origin as the node, a valid org URL) is the only place its token may go as a PAT.
-    let reportedAdo = info.adoUrl ?? undefined;
-    const reportedProblem = reportedAdo === undefined ? undefined : adoOrgUrlProblem(reportedAdo);
-    if (reportedProblem) {
-      log.warn(`Add Node: ignoring the Azure DevOps URL reported by ${url}: ${reportedProblem}`);
-      reportedAdo = undefined;
-    }
-    const selfAdo = nodeOwnAdoUrl(url, reportedAdo);
-    if (reportedAdo && !selfAdo) log.info(`Add Node: ${url} reports Azure DevOps at another origin (${reportedAdo}); set its PAT with Set Azure DevOps Organization…`);
-    await nodes.upsert(
-      {
-        url,
-        label: input.label ?? existing?.label ?? info.shortName,
-        // Another origin the node reports is not recorded here: the first project listing shows it and asks.
-        adoOrgUrl: input.adoOrgUrl ?? existing?.adoOrgUrl ?? selfAdo,
-      },
-      input.token,
-      // The node's own Azure DevOps emulator accepts the node token as PAT.
-      input.adoPat ?? (selfAdo && !existing ? input.token : undefined),
-    );
-    log.info(`Added node ${url} (${info.shortName}, ${info.platform}, Node API ${info.apiVersion})`);
-    await tree.refresh(url);
-    void ui().info(`Exalate node "${input.label ?? info.shortName}" added (${url}).`);
-    return url;
-  };
-
-  const removeNode = async (arg?: unknown) => {
-    const rejectedUrl = arg !== undefined && arg !== null ? (arg as { nodeUrl?: unknown }).nodeUrl : undefined;
-    const rejected = typeof rejectedUrl === 'string' ? nodes.rejected().find((r) => r.url === rejectedUrl) : undefined;
-    if (rejected) {
-      if (!(await ui().confirm(`Remove ${rejected.url} from the exalate.nodes setting?`, rejected.problem, 'Remove'))) return false;
-      await nodes.remove(rejected.url);
-      log.info(`Removed the unused node entry ${rejected.url}`);
-      return true;
-    }
-    const node = await resolveNode(arg, 'Remove Node');
-    if (!node) return false;
-    const name = nodeDisplayName(node);
-    const ok = await ui().confirm(
-      `Remove the Exalate node "${name}" from VS Code?`,
-      `${node.url}\n\nIts API token and Azure DevOps PAT are deleted from this machine. The connections on the node are not changed.${node.sandbox ? ' The local sandbox stops; its data is kept for the next Start Local Sandbox.' : ''}`,
-      'Remove',
-    );
-    if (!ok) return false;
-    if (node.sandbox && sandbox.url === node.url) await sandbox.stop();
-    await nodes.remove(node.url);
-    log.info(`Removed node ${node.url}`);
-    return true;
-  };
-
-  const signIn = async (arg?: unknown) => {
-    let nodeUrl: string;
-    let token: string | undefined;
-    if (arg !== undefined && arg !== null && !isElement(arg)) {
-      const a = parseArg(SignInArgSchema, arg, 'Sign In Again');
-      nodeUrl = a.nodeUrl;
-      token = a.token;
-      refuseRejected(nodeUrl, 'Sign In Again');
-      if (!nodes.get(nodeUrl)) throw new BadArgument(`Sign In Again: no Exalate node ${nodeUrl} is configured.`);
-    } else {
-      const node = await resolveNode(arg, 'Sign In Again');
-      if (!node) return false;
-      nodeUrl = node.url;
-    }
-    if (token === undefined) {
-      token = (
-        await ui().inputBox({
-          title: `Sign In to ${nodeUrl}`,
-          prompt: `API token for ${nodeUrl} (kept in VS Code's secret storage)`,
-          password: true,
-          validateInput: (v) => (v.trim() ? undefined : 'Enter the API token'),
-        })
-      )?.trim();
-      if (!token) return false;
-    }
-    const t = token;
-    log.addSecret(t);
-    try {
-      await withProgress(`Signing in to ${nodeUrl}…`, (signal) => nodes.probeClient(nodeUrl, t).getNodeInfo({ signal }));
-    } catch (e) {
-      fail(`Could not sign in to ${nodeUrl}`, e, () => vscode.commands.executeCommand(Commands.signIn, { nodeUrl }));
-      return false;
-    }
-    await nodes.setToken(nodeUrl, t);
-    log.info(`Signed in to ${nodeUrl}`);
-    await tree.refresh(nodeUrl);
-    void ui().info(`Signed in to ${nodeUrl}.`);
-    return true;
-  };
-
-  const startSandbox = async () => {
-    const r = await withProgress('Starting the local Exalate sandbox…', () => sandbox.start());
-    await tree.refresh(r.url);
-    void ui().info(
-      r.started ? `Local sandbox running at ${r.url} with example connections.` : `The local sandbox is already running at ${r.url}.`,
-    );
-    return r.url;
-  };
-
-  const setAzureDevOps = async (arg?: unknown) => {
-    let nodeUrl: string;
-    let orgUrl: string | undefined;
-    let pat: string | undefined;
-    if (arg !== undefined && arg !== null && !isElement(arg)) {
-      const a = parseArg(AdoArgSchema, arg, 'Set Azure DevOps Organization');
-      if (!nodes.get(a.nodeUrl)) throw new BadArgument(`Set Azure DevOps Organization: no Exalate node ${a.nodeUrl} is configured.`);
-      nodeUrl = a.nodeUrl;
-      orgUrl = a.adoOrgUrl;
-      pat = a.adoPat;
-    } else {
-      const node = await resolveNode(arg, 'Set Azure DevOps Organization');
-      if (!node) return false;
-      nodeUrl = node.url;
-      orgUrl = await ui().inputBox({
-        title: `Azure DevOps for ${nodeDisplayName(node)} (1/2)`,
-        prompt: 'Azure DevOps organization URL, used to list projects for this node',
-        placeHolder: 'https://dev.azure.com/contoso',
-        value: node.adoOrgUrl,
-        validateInput: (v) => adoOrgUrlProblem(v),
-      });
-      if (orgUrl === undefined) return false;
-      pat = await ui().inputBox({
-        title: `Azure DevOps for ${nodeDisplayName(node)} (2/2)`,
-        prompt: 'Personal access token with Project (read) scope; leave empty to keep the stored one',
-        password: true,
-      });
-      if (pat === undefined) return false;
-      pat = pat.trim() || undefined;
-    }
-    const problem = adoOrgUrlProblem(orgUrl);
-    if (problem) throw new BadArgument(`Set Azure DevOps Organization: ${problem}`);
-    log.addSecret(pat);
-    await nodes.upsert({ url: nodeUrl, adoOrgUrl: orgUrl.trim().replace(/\/+$/, '') }, undefined, pat);
-    log.info(`Azure DevOps organization of ${nodeUrl} set to ${orgUrl.trim()}${pat ? ' (PAT updated)' : ''}`);
-    void ui().info(`Azure DevOps organization for ${nodeUrl} saved${pat ? ' with its PAT (in secret storage)' : ''}.`);
-    return true;
   };
 
   // ---- connection commands ---------------------------------------------------------------------------------
@@ -596,6 +309,8 @@ export function registerConnections(services: Services): ConnectionsTestApi {
     }
   };
 
+  registerNodeCommands(services, { kit, sandbox, refresh: (nodeUrl) => tree.refresh(nodeUrl), isElement });
+
   context.subscriptions.push(
     sandbox,
     tree,
@@ -626,11 +341,6 @@ export function registerConnections(services: Services): ConnectionsTestApi {
         if (node) await vscode.window.withProgress({ location: { viewId: VIEW_ID } }, () => tree.model(node.url).loadMore());
       }),
     ),
-    vscode.commands.registerCommand(Commands.addNode, command('Add Node', addNode)),
-    vscode.commands.registerCommand(Commands.removeNode, command('Remove Node', removeNode)),
-    vscode.commands.registerCommand(Commands.signIn, command('Sign In Again', signIn)),
-    vscode.commands.registerCommand(Commands.setAzureDevOps, command('Set Azure DevOps Organization', setAzureDevOps)),
-    vscode.commands.registerCommand(Commands.startSandbox, command('Could not start the local sandbox', startSandbox)),
     vscode.commands.registerCommand(Commands.copyInvitationCode, command('Copy Invitation Code', copyInvitationCode)),
     vscode.commands.registerCommand(Commands.activateConnection, command('Activate Connection', setStatus('active'))),
     vscode.commands.registerCommand(Commands.deactivateConnection, command('Deactivate Connection', setStatus('deactivated'))),
@@ -646,9 +356,6 @@ export function registerConnections(services: Services): ConnectionsTestApi {
     tree,
     view,
     sandbox,
-    setPrompter: (p) => {
-      prompter = p ?? windowPrompter;
-    },
     get autoRefreshActive() {
       return autoRefresh.active;
     },

@@ -210,7 +210,8 @@ export function presentConnection(c: Connection, now = Date.now()): ConnectionPr
   const unknownRemote = c.remoteUrl === null;
   const stale = isStale(c, now);
   // "· private" on both sides of a private connection (the acceptor knows the initiator's URL, the type is the same).
-  const description = `${s.label}${c.type === 'private' ? ' · private' : ''}${stale ? ' · stale' : ''}`;
+  const syncErrors = c.sync?.errors ?? 0;
+  const description = `${s.label}${c.type === 'private' ? ' · private' : ''}${stale ? ' · stale' : ''}${syncErrors ? ` · ${syncErrors === 1 ? '1 sync error' : `${syncErrors} sync errors`}` : ''}`;
   const remote = c.remoteUrl ? md(c.remoteUrl) : '_unknown (private side)_';
   const lines = [
     `**${md(c.name)}**`,
@@ -229,6 +230,10 @@ export function presentConnection(c: Connection, now = Date.now()): ConnectionPr
     '',
     `Last contact: ${c.lastContactAt ? when(c.lastContactAt, now) : 'never'}`,
   ];
+  if (c.sync) {
+    lines.push('', `Sync: ${c.sync.synced} synced · ${c.sync.queued} queued · ${c.sync.errors} ${c.sync.errors === 1 ? 'error' : 'errors'}`);
+    if (syncErrors) lines.push('', `$(error) **${syncErrors === 1 ? '1 sync error blocks' : `${syncErrors} sync errors block`} work items:** see Errors under the connection (Retry, Resolve, Open Script at Line).`);
+  }
   if (stale) {
     lines.push(
       '',
@@ -298,4 +303,30 @@ export function errorTitle(e: Error): string {
     }
   }
   return 'Could not load connections';
+}
+
+/** The view badge: pending and failed connections of the listed nodes. */
+export interface BadgeCount {
+  value: number;
+  tooltip: string;
+}
+
+/**
+ * The badge for the listed nodes' lists, or `'wait'` while one of them is loading: the badge then keeps its value,
+ * so it moves once per refresh round instead of once per node (VS Code keeps an open hover on the activity bar while
+ * the number under it changes, which showed "4" under "1 pending, 1 in error").
+ */
+export function badgeCount(models: readonly NodeConnections[], listed: ReadonlySet<string>): BadgeCount | undefined | 'wait' {
+  let pending = 0;
+  let errors = 0;
+  for (const m of models) {
+    if (!listed.has(m.nodeUrl)) continue;
+    if (m.loading) return 'wait';
+    for (const c of m.connections) {
+      if (c.status === 'pending') pending++;
+      else if (c.status === 'error') errors++;
+    }
+  }
+  const value = pending + errors;
+  return value > 0 ? { value, tooltip: `${pending} pending, ${errors} in error` } : undefined;
 }

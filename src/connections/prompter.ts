@@ -1,7 +1,8 @@
-// Everything the Connections commands ask the user, behind one small interface. The default talks to the real
-// VS Code UI; integration tests (which cannot click modal dialogs or input boxes) swap in a scripted one through
-// the test API, and the e2e tests click the real dialogs.
+// Everything the Connections commands ask the user, behind one small interface over the extension's one user
+// input (src/ui/userInput.ts): integration tests script that seam (TestUserInput), the e2e tests click the real
+// dialogs.
 import * as vscode from 'vscode';
+import type { IUserInput } from '../ui/userInput';
 
 export interface Prompter {
   inputBox(options: vscode.InputBoxOptions): Thenable<string | undefined>;
@@ -15,12 +16,14 @@ export interface Prompter {
   executeCommand(command: string, ...args: unknown[]): Thenable<unknown>;
 }
 
-export const windowPrompter: Prompter = {
-  inputBox: (options) => vscode.window.showInputBox({ ignoreFocusOut: true, ...options }),
-  quickPick: (items, options) => vscode.window.showQuickPick(items, options),
-  confirm: async (message, detail, action) =>
-    (await vscode.window.showWarningMessage(message, { modal: true, detail }, action)) === action,
-  error: (message, ...actions) => vscode.window.showErrorMessage(message, ...actions),
-  info: (message, ...actions) => vscode.window.showInformationMessage(message, ...actions),
-  executeCommand: (command, ...args) => vscode.commands.executeCommand(command, ...args),
-};
+/** The Connections questions over the extension's one user input (src/ui/userInput.ts). */
+export function windowPrompter(ui: IUserInput): Prompter {
+  return {
+    inputBox: (options) => ui.showInputBox(options),
+    quickPick: (items, options) => ui.showQuickPick(items, options),
+    confirm: async (message, detail, action) => (await ui.showWarningMessage(message, { modal: true, detail }, action)) === action,
+    error: (message, ...actions) => ui.showErrorMessage(message, ...actions),
+    info: (message, ...actions) => ui.showInformationMessage(message, ...actions),
+    executeCommand: (command, ...args) => vscode.commands.executeCommand(command, ...args),
+  };
+}

@@ -64,7 +64,36 @@ export class RejectedNodeElement {
   ) {}
 }
 
+/**
+ * Items another capability shows under each connection (after its rules and details), e.g. the sync queue, errors
+ * and synced items of src/sync. Wired by src/extension.ts through `ConnectionsTree.addConnectionChildren`; this
+ * folder never imports the contributor. Elements carry the connection they belong to.
+ */
+export interface ContributedElement {
+  readonly kind: string;
+  readonly nodeUrl: string;
+  readonly connectionId: string;
+}
+
+export interface ConnectionChildren<T extends ContributedElement = ContributedElement> {
+  /** Whether an element is one of this contributor's. */
+  owns(element: object): element is T;
+  /** Top-level items under a connection (called whenever VS Code asks for the connection's children). */
+  childrenOf(nodeUrl: string, connection: Connection): T[];
+  getChildren(element: T): T[] | Promise<T[]>;
+  getTreeItem(element: T): vscode.TreeItem;
+  /** The parent element, or undefined when the parent is the connection itself. */
+  getParent(element: T): T | undefined;
+  /** The node's list was reloaded (or the node removed: an empty set): drop what belongs to other connections. */
+  retain(nodeUrl: string, connectionIds: ReadonlySet<string>): void;
+  /** The tree reloads a node (or every node): reload what was shown of it. */
+  refresh(nodeUrl?: string): Promise<void>;
+  /** Fires with an element (or undefined for the whole tree) whose items changed. */
+  readonly onDidChange: vscode.Event<T | undefined>;
+}
+
 export type Element =
+  | ContributedElement
   | NodeElement
   | ConnectionElement
   | RulesElement
@@ -97,6 +126,10 @@ export class ConnectionsTree implements vscode.TreeDataProvider<Element>, vscode
   private readonly modelChanged = new vscode.EventEmitter<void>();
   /** Fires after any node's list changed (for the badge). */
   readonly onDidChangeModels = this.modelChanged.event;
+  private readonly contributors: ConnectionChildren[] = [];
+  private readonly contributorSubs: vscode.Disposable[] = [];
+  /** Nodes whose connections contributors were told about (told again with none when the node goes). */
+  private readonly contributedNodes = new Set<string>();
 
   constructor(
     private readonly nodes: NodeRegistry,
@@ -104,6 +137,27 @@ export class ConnectionsTree implements vscode.TreeDataProvider<Element>, vscode
     /** Makes sure a sandbox node listed in the settings runs before it is loaded (after a restart). */
     private readonly ensureSandbox: (node: NodeConfig) => Promise<void>,
   ) {}
+
+  /** Adds another capability's items under every connection (src/extension.ts wires it). */
+  addConnectionChildren<T extends ContributedElement>(contributor: ConnectionChildren<T>): vscode.Disposable {
+    const c = contributor as unknown as ConnectionChildren;
+    this.contributors.push(c);
+    const sub = c.onDidChange((e) => this.changed.fire(e));
+    this.contributorSubs.push(sub);
+    this.changed.fire(undefined);
+    return new vscode.Disposable(() => {
+      sub.dispose();
+      const i = this.contributors.indexOf(c);
+      if (i >= 0) this.contributors.splice(i, 1);
+      this.changed.fire(undefined);
+    });
+  }
+
+  /** The contributor that owns an element, with the element as its type. */
+  private contributed(element: object): { by: ConnectionChildren; element: ContributedElement } | undefined {
+    for (const by of this.contributors) if (by.owns(element)) return { by, element };
+    return undefined;
+  }
 
   // ---- models ------------------------------------------------------------------------------------------------
 
@@ -140,15 +194,26 @@ export class ConnectionsTree implements vscode.TreeDataProvider<Element>, vscode
       }
     }
     for (const url of this.connElements.keys()) if (!urls.has(url)) this.connElements.delete(url);
+    for (const url of this.contributedNodes) {
+      if (urls.has(url)) continue;
+      for (const c of this.contributors) c.retain(url, new Set());
+      this.contributedNodes.delete(url);
+    }
     this.changed.fire(undefined);
     this.modelChanged.fire();
   }
 
   /** Reloads one node, or every node that was shown already. */
   async refresh(nodeUrl?: string): Promise<void> {
-    if (nodeUrl) return this.model(nodeUrl).refresh();
+    const contributed = this.contributors.map((c) =>
+      c.refresh(nodeUrl).catch((e: unknown) => this.log.warn(`Refreshing the items under connections failed: ${e instanceof Error ? e.message : String(e)}`)),
+    );
+    if (nodeUrl) {
+      await Promise.all([this.model(nodeUrl).refresh(), ...contributed]);
+      return;
+    }
     const urls = new Set(this.nodes.list().map((n) => n.url));
-    await Promise.all(this.allModels().filter((m) => urls.has(m.nodeUrl)).map((m) => m.refresh()));
+    await Promise.all([...this.allModels().filter((m) => urls.has(m.nodeUrl)).map((m) => m.refresh()), ...contributed]);
   }
 
   /** With several entries (usable or refused) the root shows one folder per node. */
@@ -162,6 +227,11 @@ export class ConnectionsTree implements vscode.TreeDataProvider<Element>, vscode
     if (m && elements && !m.loading) {
       const present = new Set(m.connections.map((c) => c.id));
       for (const id of elements.keys()) if (!present.has(id)) elements.delete(id);
+    }
+    if (m && m.state.kind === 'loaded' && !m.loading) {
+      const present = new Set(m.connections.map((c) => c.id));
+      this.contributedNodes.add(nodeUrl);
+      for (const c of this.contributors) c.retain(nodeUrl, present);
     }
     if (m?.state.kind === 'error') this.log.warn(`Loading connections of ${nodeUrl} failed: ${describe(m.state.error)}`);
     if (m?.moreError) this.log.warn(`Loading more connections of ${nodeUrl} failed: ${describe(m.moreError)}`);
@@ -212,8 +282,11 @@ export class ConnectionsTree implements vscode.TreeDataProvider<Element>, vscode
         new RulesElement(element.nodeUrl, element.connectionId, 'outgoing'),
         new RulesElement(element.nodeUrl, element.connectionId, 'incoming'),
         ...details.map((_, i) => new DetailElement(element.nodeUrl, element.connectionId, i)),
+        ...this.contributors.flatMap((k) => k.childrenOf(element.nodeUrl, c)),
       ];
     }
+    const contributed = this.contributed(element);
+    if (contributed) return contributed.by.getChildren(contributed.element);
     return [];
   }
 
@@ -239,6 +312,11 @@ export class ConnectionsTree implements vscode.TreeDataProvider<Element>, vscode
 
   getParent(element: Element): Element | undefined {
     if (element instanceof NodeElement || element instanceof RejectedNodeElement) return undefined;
+    const contributed = this.contributed(element);
+    if (contributed) {
+      const e = contributed.element;
+      return contributed.by.getParent(e) ?? this.connectionElement(e.nodeUrl, e.connectionId);
+    }
     if (element instanceof RulesElement || element instanceof DetailElement) {
       return this.connectionElement(element.nodeUrl, element.connectionId);
     }
@@ -286,6 +364,8 @@ export class ConnectionsTree implements vscode.TreeDataProvider<Element>, vscode
     }
     if (element instanceof ErrorElement) return this.errorItem(element);
     if (element instanceof RejectedNodeElement) return this.rejectedItem(element);
+    const contributed = this.contributed(element);
+    if (contributed) return contributed.by.getTreeItem(contributed.element);
     const item = new vscode.TreeItem('No connections yet', vscode.TreeItemCollapsibleState.None);
     item.id = `${element.nodeUrl}#empty`;
     item.iconPath = new vscode.ThemeIcon('info');
@@ -389,6 +469,7 @@ export class ConnectionsTree implements vscode.TreeDataProvider<Element>, vscode
   }
 
   dispose(): void {
+    for (const s of this.contributorSubs) s.dispose();
     for (const m of this.models.values()) m.dispose();
     this.changed.dispose();
     this.modelChanged.dispose();

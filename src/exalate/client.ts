@@ -18,10 +18,20 @@ import type {
   PublicNodeInfo,
   RuleDirection,
   RuleVersionSummary,
+  SyncAccepted,
+  SyncedPage,
+  SyncError,
+  SyncQueueItem,
   SyncRule,
+  SyncTrigger,
 } from '../shared/api';
 
 export type {
+  SyncAccepted,
+  SyncedPage,
+  SyncError,
+  SyncQueueItem,
+  SyncTrigger,
   AcceptInvitationRequest,
   Connection,
   ConnectionPage,
@@ -50,6 +60,20 @@ export interface ListConnectionsOptions extends CallOptions {
   limit?: number;
   /** `nextCursor` of the previous page; omit or null for the first page. */
   cursor?: string | null;
+}
+
+export interface ListSyncedOptions extends CallOptions {
+  /** Page size, 1–500 (server default 100). */
+  limit?: number;
+  /** `nextCursor` of the previous page; omit or null for the first page. */
+  cursor?: string | null;
+}
+
+/** A trigger as sent with `putTriggers`: without `id` it is new (the node assigns one). */
+export interface TriggerInput {
+  id?: string;
+  query: string;
+  active: boolean;
 }
 
 export interface PutSyncRuleOptions extends CallOptions {
@@ -139,6 +163,45 @@ export interface ExalateClient {
 
   /** `GET …/rules/{dir}/versions/{n}`. */
   getRuleVersion(id: string, dir: RuleDirection, version: number, opts?: CallOptions): Promise<SyncRule>;
+
+  // ---- work item sync (docs/node-api.md "Work item sync") ----
+
+  /**
+   * `POST /api/v1/connections/{id}/sync` `{ workItemId }`: exalate one work item of the connection's project now
+   * (queued; the answer does not wait for the partner). NotFoundError for an unknown connection or a work item not
+   * in its project, ConflictError when the connection is not active. Retried (queuing twice sends the same state).
+   */
+  syncWorkItem(id: string, workItemId: number, opts?: CallOptions): Promise<SyncAccepted>;
+
+  /** `GET …/synced?limit=&cursor=`: synced pairs (local ↔ remote id, titles), in first-sync order. */
+  listSynced(id: string, opts?: ListSyncedOptions): Promise<SyncedPage>;
+
+  /** `GET …/queue`: messages waiting on this node, both directions, oldest first. */
+  getSyncQueue(id: string, opts?: CallOptions): Promise<SyncQueueItem[]>;
+
+  /** `GET …/errors`: open sync errors (each blocks its work item's queue), oldest first. */
+  listSyncErrors(id: string, opts?: CallOptions): Promise<SyncError[]>;
+
+  /**
+   * `POST …/errors/{errorId}/retry`: the blocked message runs again with the now-active script. The error is
+   * gone afterwards (a new one is recorded if it fails again). NotFoundError for an unknown error.
+   */
+  retrySyncError(id: string, errorId: string, opts?: CallOptions): Promise<void>;
+
+  /** `POST …/errors/{errorId}/resolve`: drops the blocked message; the work item's queue moves on. */
+  resolveSyncError(id: string, errorId: string, opts?: CallOptions): Promise<void>;
+
+  /** `GET …/triggers`. */
+  getTriggers(id: string, opts?: CallOptions): Promise<SyncTrigger[]>;
+
+  /**
+   * `PUT …/triggers`: replaces the connection's trigger list. InvalidError with `fields["items.N.query"]` carrying
+   * Azure DevOps' message for a bad WIQL query (nothing is stored then).
+   */
+  putTriggers(id: string, items: TriggerInput[], opts?: CallOptions): Promise<SyncTrigger[]>;
+
+  /** `POST …/triggers/{triggerId}/bulk`: queues every work item the trigger's query matches; how many. */
+  bulkExalate(id: string, triggerId: string, opts?: CallOptions): Promise<number>;
 }
 
 /** One log line per HTTP attempt, for the extension's LogOutputChannel. Never contains tokens or bodies. */

@@ -33,7 +33,20 @@ import {
   PublicNodeInfoSchema,
   RuleVersionListSchema,
   SyncRuleSchema,
+  BulkExalateResponseSchema,
+  SyncAcceptedSchema,
+  SyncErrorListSchema,
+  SyncQueueSchema,
+  SyncRetryAcceptedSchema,
+  SyncTriggerListSchema,
+  SyncedPageSchema,
   ruleEtag,
+  type PutTriggersRequest,
+  type SyncAccepted,
+  type SyncedPage,
+  type SyncError,
+  type SyncQueueItem,
+  type SyncTrigger,
   type AcceptInvitationRequest,
   type Connection,
   type ConnectionPage,
@@ -57,7 +70,9 @@ import type {
   ExalateClient,
   ExalateClientOptions,
   ListConnectionsOptions,
+  ListSyncedOptions,
   PutSyncRuleOptions,
+  TriggerInput,
 } from './client';
 import {
   BadResponseError,
@@ -402,6 +417,105 @@ export class HttpExalateClient implements ExalateClient {
     );
   }
 
+  // ---- work item sync -------------------------------------------------------------------------------------------
+
+  syncWorkItem(id: string, workItemId: number, opts?: CallOptions): Promise<SyncAccepted> {
+    return this.#call(
+      {
+        method: 'POST',
+        path: `${connPath(id)}/sync`,
+        body: { workItemId },
+        schema: SyncAcceptedSchema,
+        retry: 'safe', // queuing the same work item twice sends its current state twice: harmless
+        resource: `Work item ${workItemId} of connection "${id}" (or the connection)`,
+      },
+      opts,
+    );
+  }
+
+  listSynced(id: string, opts: ListSyncedOptions = {}): Promise<SyncedPage> {
+    const q = new URLSearchParams();
+    if (opts.limit !== undefined) q.set('limit', String(opts.limit));
+    if (opts.cursor) q.set('cursor', opts.cursor);
+    const qs = q.toString();
+    return this.#call(
+      { method: 'GET', path: `${connPath(id)}/synced${qs ? `?${qs}` : ''}`, schema: SyncedPageSchema, retry: 'safe', resource: connResource(id) },
+      opts,
+    );
+  }
+
+  async getSyncQueue(id: string, opts?: CallOptions): Promise<SyncQueueItem[]> {
+    const res = await this.#call({ method: 'GET', path: `${connPath(id)}/queue`, schema: SyncQueueSchema, retry: 'safe', resource: connResource(id) }, opts);
+    return res.items;
+  }
+
+  async listSyncErrors(id: string, opts?: CallOptions): Promise<SyncError[]> {
+    const res = await this.#call({ method: 'GET', path: `${connPath(id)}/errors`, schema: SyncErrorListSchema, retry: 'safe', resource: connResource(id) }, opts);
+    return res.items;
+  }
+
+  async retrySyncError(id: string, errorId: string, opts?: CallOptions): Promise<void> {
+    await this.#call(
+      {
+        method: 'POST',
+        path: `${connPath(id)}/errors/${encodeURIComponent(errorId)}/retry`,
+        schema: SyncRetryAcceptedSchema,
+        retry: 'safe',
+        resource: syncErrorResource(id, errorId),
+        // The first attempt took the error off the list but its answer was lost.
+        recoverAfterRetry: (status) => (status === 404 ? {} : undefined),
+      },
+      opts,
+    );
+  }
+
+  async resolveSyncError(id: string, errorId: string, opts?: CallOptions): Promise<void> {
+    await this.#call<null>(
+      {
+        method: 'POST',
+        path: `${connPath(id)}/errors/${encodeURIComponent(errorId)}/resolve`,
+        retry: 'safe',
+        resource: syncErrorResource(id, errorId),
+        recoverAfterRetry: (status) => (status === 404 ? null : undefined),
+      },
+      opts,
+    );
+  }
+
+  async getTriggers(id: string, opts?: CallOptions): Promise<SyncTrigger[]> {
+    const res = await this.#call({ method: 'GET', path: `${connPath(id)}/triggers`, schema: SyncTriggerListSchema, retry: 'safe', resource: connResource(id) }, opts);
+    return res.items;
+  }
+
+  async putTriggers(id: string, items: TriggerInput[], opts?: CallOptions): Promise<SyncTrigger[]> {
+    const res = await this.#call(
+      {
+        method: 'PUT',
+        path: `${connPath(id)}/triggers`,
+        body: { items } satisfies PutTriggersRequest,
+        schema: SyncTriggerListSchema,
+        retry: 'safe', // replaces the whole list: repeating it gives the same list (new items get new ids, see docs)
+        resource: connResource(id),
+      },
+      opts,
+    );
+    return res.items;
+  }
+
+  async bulkExalate(id: string, triggerId: string, opts?: CallOptions): Promise<number> {
+    const res = await this.#call(
+      {
+        method: 'POST',
+        path: `${connPath(id)}/triggers/${encodeURIComponent(triggerId)}/bulk`,
+        schema: BulkExalateResponseSchema,
+        retry: 'safe', // queues the current state of the matching work items; repeating it sends the same states
+        resource: `Trigger "${triggerId}" of connection "${id}"`,
+      },
+      opts,
+    );
+    return res.queued;
+  }
+
   // ---- machinery ----------------------------------------------------------------------------------------------
 
   async #call<T>(spec: CallSpec<T>, opts: CallOptions = {}): Promise<T> {
@@ -628,6 +742,9 @@ function connPath(id: string): string {
 }
 function rulePath(id: string, dir: RuleDirection): string {
   return `${connPath(id)}/rules/${encodeURIComponent(dir)}`;
+}
+function syncErrorResource(id: string, errorId: string): string {
+  return `Sync error "${errorId}" of connection "${id}"`;
 }
 function connResource(id: string): string {
   return `Connection "${id}"`;

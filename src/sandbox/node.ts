@@ -4,6 +4,8 @@
 // - peers.ts        node-to-node calls both ways (accept, heartbeat, destination check) and the acceptor's polling
 // - rules.ts        sync rule versions (scripts as store blobs, retention)
 // - devSeed.ts      example connections (--seed) and bulk creation (--dev)
+// - sync/           work item sync: engine.ts (queues, scripts, applying through the emulator), transport.ts
+//                   (push/pull between nodes), records.ts (store records, wire format), model.ts (ADO ↔ script model)
 // Shared: context.ts (store, options, clock, node id). Transport-agnostic; every state change goes through the
 // durable store before it is acknowledged.
 import {
@@ -21,6 +23,12 @@ import {
   type RuleDirection,
   type RuleVersionList,
   type SyncRule,
+  type BulkExalateResponse,
+  type SyncAccepted,
+  type SyncedPage,
+  type SyncErrorList,
+  type SyncQueue,
+  type SyncTriggerList,
 } from '../shared/api';
 import type { StoreOp } from './store';
 import { ConnectionIndex } from './parts/connections';
@@ -29,6 +37,10 @@ import { DevSeed } from './parts/devSeed';
 import { Invitations, type IdemRecord } from './parts/invitations';
 import { PeerLink, peerPath, type PeerBody } from './parts/peers';
 import { RuleVersions } from './parts/rules';
+import type { SyncEmulator } from './parts/sync/emulator';
+import { SyncEngine } from './parts/sync/engine';
+import type { OutMessage } from './parts/sync/records';
+import { SyncTransport } from './parts/sync/transport';
 
 export { DEFAULT_INVITATION_TTL_MS, DEFAULT_PEER_TIMEOUT_MS, DEFAULT_POLL_MS, SANDBOX_VERSION, type ConnRecord, type SandboxNodeOptions } from './parts/context';
 export { MAX_PEER_ANSWER_BYTES, readCapped, sameDigest, type PeerBody } from './parts/peers';
@@ -41,6 +53,8 @@ export class SandboxNode {
   private readonly invitations: Invitations;
   private readonly rules: RuleVersions;
   private readonly dev: DevSeed;
+  private readonly sync: SyncEngine;
+  private readonly transport: SyncTransport;
 
   constructor(private readonly opts: SandboxNodeOptions) {
     this.ctx = new NodeContext(opts);
@@ -49,6 +63,14 @@ export class SandboxNode {
     this.invitations = new Invitations(this.ctx, this.index, this.peers);
     this.rules = new RuleVersions(this.ctx, this.index);
     this.dev = new DevSeed(this.ctx, this.index, this.invitations);
+    this.sync = new SyncEngine(this.ctx, this.index, this.rules);
+    this.transport = new SyncTransport(this.ctx, this.index, this.peers, this.sync);
+    this.index.syncCounts = (id) => this.sync.counts(id);
+  }
+
+  /** Connects the sync engine to the node's Azure DevOps emulator (before the node serves requests). */
+  attachEmulator(emulator: SyncEmulator): void {
+    this.sync.attach(emulator);
   }
 
   get nodeId(): string {
@@ -144,11 +166,12 @@ export class SandboxNode {
   /** Deletes a connection with its rule versions and idempotency keys in one write, then tells the other side. */
   async remove(id: string): Promise<void> {
     const rec = this.index.record(id);
-    const ops: StoreOp[] = [{ c: 'connections', k: id }, ...this.rules.deleteOps(id)];
+    const ops: StoreOp[] = [{ c: 'connections', k: id }, ...this.rules.deleteOps(id), ...this.sync.deleteOps(id)];
     for (const [key, v] of this.ctx.store.entries<IdemRecord>('idem')) if (v.connectionId === id) ops.push({ c: 'idem', k: key });
     this.ctx.store.commit(ops);
     this.index.forget(rec);
     this.rules.forget(id);
+    this.sync.forget(id);
     this.opts.log(`deleted connection "${rec.name}" (${id})`);
     // Tell the other side when we are the one who can reach it (best effort; a private initiator cannot).
     if (rec.accepted && !rec.demo && rec.remoteUrl && !rec.remoteGone) {
@@ -202,10 +225,64 @@ export class SandboxNode {
 
   startPolling(): void {
     this.peers.startPolling();
+    this.transport.start();
   }
 
-  stop(): Promise<void> {
-    return this.peers.stop();
+  async stop(): Promise<void> {
+    await this.transport.stop();
+    await this.sync.stop();
+    await this.peers.stop();
+  }
+
+  // ---- work item sync --------------------------------------------------------------------------------------
+
+  requestSync(id: string, body: unknown): SyncAccepted {
+    return this.sync.requestSync(id, body);
+  }
+
+  listSynced(id: string, limit: string | null, cursor: string | null): SyncedPage {
+    return this.sync.listSynced(id, limit, cursor);
+  }
+
+  syncQueue(id: string): SyncQueue {
+    return this.sync.queue(id);
+  }
+
+  syncErrors(id: string): SyncErrorList {
+    return this.sync.errors(id);
+  }
+
+  retrySyncError(id: string, errorId: string): Record<string, never> {
+    return this.sync.retry(id, errorId);
+  }
+
+  resolveSyncError(id: string, errorId: string): void {
+    this.sync.resolve(id, errorId);
+  }
+
+  getTriggers(id: string): SyncTriggerList {
+    return this.sync.getTriggers(id);
+  }
+
+  putTriggers(id: string, body: unknown): SyncTriggerList {
+    return this.sync.putTriggers(id, body);
+  }
+
+  bulkExalate(id: string, triggerId: string): BulkExalateResponse {
+    return this.sync.bulk(id, triggerId);
+  }
+
+  peerSyncPush(authorization: string | undefined, id: string, body: PeerBody): Promise<{ ack: number }> {
+    return this.transport.peerPush(authorization, id, body);
+  }
+
+  peerSyncPull(authorization: string | undefined, id: string, body: PeerBody): Promise<{ messages: OutMessage[] }> {
+    return this.transport.peerPull(authorization, id, body);
+  }
+
+  /** Waits until the sync worker has nothing to do right now (tests). */
+  syncIdle(): Promise<void> {
+    return this.sync.idle();
   }
 
   // ---- sync rules ------------------------------------------------------------------------------------------

@@ -83,6 +83,7 @@ export interface RunningSandbox {
 
 export const DEFAULT_ORG = 'sandbox-org';
 
+
 /** Whether `host` (a bind address) is a loopback interface, reachable only from this machine. */
 export function isLoopbackHost(host: string): boolean {
   const h = host.replace(/^\[|\]$/g, '').toLowerCase();
@@ -132,6 +133,8 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     const org = options.org ?? DEFAULT_ORG;
     // The emulator keeps its work items in the node's store (collections ado*), durable like everything else.
     const ado = createAdoEmulator({ org, pat: options.adoPat ?? options.token, seed: options.seed ?? false, store, maxAttachmentBytes: options.maxAttachmentBytes });
+    // Its in-process API (writes with an origin tag, change events) drives work item sync.
+    node.attachEmulator(ado);
     let baseUrl = '';
     const n = node;
     const limits: ServerLimits = { ...DEFAULT_SERVER_LIMITS, ...options.limits };

@@ -9,6 +9,7 @@ import { ApiError } from './errors';
 import type { SandboxNode } from './node';
 import { parse } from './parts/context';
 import { StoreError } from './store';
+import { MAX_SYNC_BODY_BYTES } from './parts/sync/records';
 
 /** Limits of the HTTP server (docs/node-api.md "Limits"). Tests pass smaller ones. */
 export interface ServerLimits {
@@ -233,6 +234,33 @@ function routes(o: HandlerOptions): Route[] {
     r('POST', `/peer/connections/${ID}/heartbeat`, 'peer', async ({ req, params, body }) => ({
       status: 200,
       body: await n.peerHeartbeat(req.headers.authorization, params[0], body),
+    })),
+    r('POST', `/connections/${ID}/sync`, 'bearer', async ({ params, body }) => {
+      n.get(params[0]); // 404 before 400 for an unknown connection
+      return { status: 202, body: n.requestSync(params[0], await body()) };
+    }),
+    r('GET', `/connections/${ID}/synced`, 'bearer', ({ params, query }) => ({ status: 200, body: n.listSynced(params[0], query.get('limit'), query.get('cursor')) })),
+    r('GET', `/connections/${ID}/queue`, 'bearer', ({ params }) => ({ status: 200, body: n.syncQueue(params[0]) })),
+    r('GET', `/connections/${ID}/errors`, 'bearer', ({ params }) => ({ status: 200, body: n.syncErrors(params[0]) })),
+    r('POST', `/connections/${ID}/errors/([^/]+)/retry`, 'bearer', ({ params }) => ({ status: 202, body: n.retrySyncError(params[0], params[1]) })),
+    r('POST', `/connections/${ID}/errors/([^/]+)/resolve`, 'bearer', ({ params }) => {
+      n.resolveSyncError(params[0], params[1]);
+      return { status: 204 };
+    }),
+    r('GET', `/connections/${ID}/triggers`, 'bearer', ({ params }) => ({ status: 200, body: n.getTriggers(params[0]) })),
+    r('PUT', `/connections/${ID}/triggers`, 'bearer', async ({ params, body }) => {
+      n.get(params[0]);
+      return { status: 200, body: n.putTriggers(params[0], await body()) };
+    }),
+    r('POST', `/connections/${ID}/triggers/([^/]+)/bulk`, 'bearer', ({ params }) => ({ status: 202, body: n.bulkExalate(params[0], params[1]) })),
+    // Sync messages between nodes: the JWT is checked before the (larger) body is read.
+    r('POST', `/peer/connections/${ID}/sync/push`, 'peer', async ({ req, params, body }) => ({
+      status: 200,
+      body: await n.peerSyncPush(req.headers.authorization, params[0], body),
+    }), { maxBody: MAX_SYNC_BODY_BYTES }),
+    r('POST', `/peer/connections/${ID}/sync/pull`, 'peer', async ({ req, params, body }) => ({
+      status: 200,
+      body: await n.peerSyncPull(req.headers.authorization, params[0], body),
     })),
     r('POST', '/dev/bulk', 'bearer', async ({ body }) => ({ status: 201, body: n.bulkCreate(await body()) }), { devOnly: true }),
   ];

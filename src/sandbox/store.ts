@@ -29,9 +29,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as z from 'zod';
 
-// ado*: the Azure DevOps emulator's work items, revisions, origin tags and attachments (src/sandbox/ado/workItems.ts).
-export type Collection = 'meta' | 'connections' | 'rules' | 'idem' | 'adoItems' | 'adoRevs' | 'adoOrigins' | 'adoFiles';
-const COLLECTIONS: Collection[] = ['meta', 'connections', 'rules', 'idem', 'adoItems', 'adoRevs', 'adoOrigins', 'adoFiles'];
+/**
+ * `meta`, `connections`, `rules`, `idem`: the node's metadata; `sync`: work item sync per connection (counters,
+ * queue entries, outbox and inbox messages, sync errors, twin links, triggers; src/sandbox/parts/sync/records.ts);
+ * ado*: the Azure DevOps emulator's work items, revisions, origin tags and attachments (src/sandbox/ado/workItems.ts).
+ */
+export type Collection = 'meta' | 'connections' | 'rules' | 'idem' | 'sync' | 'adoItems' | 'adoRevs' | 'adoOrigins' | 'adoFiles';
+const COLLECTIONS: Collection[] = ['meta', 'connections', 'rules', 'idem', 'sync', 'adoItems', 'adoRevs', 'adoOrigins', 'adoFiles'];
 
 /** A put (`v` present) or a delete (`v` absent) of one key. */
 export interface StoreOp {

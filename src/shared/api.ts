@@ -82,6 +82,8 @@ export const ConnectionSchema = z.object({
   /** Who deactivated it: this node (`local`) or the other side (`remote`); `null` unless deactivated. */
   deactivatedBy: z.enum(['local', 'remote']).nullable().optional(),
   updatedAt: z.string().optional(),
+  /** Work item sync on this node: messages waiting (both directions), open sync errors, synced pairs (older nodes: absent). */
+  sync: z.object({ queued: z.number().int().nonnegative(), errors: z.number().int().nonnegative(), synced: z.number().int().nonnegative() }).optional(),
 });
 export type Connection = z.infer<typeof ConnectionSchema>;
 
@@ -241,6 +243,115 @@ export const RuleVersionListSchema = z.object({
   activeVersion: z.number().int().positive().optional(),
 });
 export type RuleVersionList = z.infer<typeof RuleVersionListSchema>;
+
+// ---- work item sync (docs/node-api.md "Work item sync") ---------------------------------------------------------
+
+/** Which way a sync message travels, seen from this node: `outgoing` leaves it, `incoming` arrived from the partner. */
+export const SyncDirectionSchema = z.enum(['outgoing', 'incoming']);
+export type SyncDirection = z.infer<typeof SyncDirectionSchema>;
+
+/** Azure DevOps work item ids: positive 32-bit integers. */
+export const WorkItemIdSchema = z
+  .number({ error: 'workItemId must be a number' })
+  .int({ error: 'workItemId must be a whole number' })
+  .min(1, { error: 'workItemId must be at least 1' })
+  .max(2_147_483_647, { error: 'workItemId must be at most 2147483647' });
+
+/** `POST /api/v1/connections/{id}/sync` body: exalate this work item of the connection's project now. */
+export const SyncRequestSchema = z.strictObject({ workItemId: WorkItemIdSchema });
+export type SyncRequest = z.input<typeof SyncRequestSchema>;
+/** `202` answer of `POST …/sync`. */
+export const SyncAcceptedSchema = z.object({ workItemId: z.number(), queued: z.literal(true) });
+export type SyncAccepted = z.infer<typeof SyncAcceptedSchema>;
+
+/** One synced pair: a local work item and its twin on the other side. */
+export const SyncedItemSchema = z.object({
+  localId: z.number(),
+  /** The twin's id on the other node (its work item id, as text). */
+  remoteId: z.string(),
+  /** `urn:exalate:<remote short name>:<remote id>`: the twin as the other side names it. */
+  urn: z.string(),
+  localTitle: z.string().nullable(),
+  remoteTitle: z.string().nullable(),
+  /** When a message of this pair was last applied or acknowledged on this node. */
+  lastSyncAt: z.string(),
+});
+export type SyncedItem = z.infer<typeof SyncedItemSchema>;
+/** `GET …/synced?limit=&cursor=`: pairs in the order they were first synced (stable cursor like the connection list). */
+export const SyncedPageSchema = z.object({ items: z.array(SyncedItemSchema), nextCursor: z.string().nullable() });
+export type SyncedPage = z.infer<typeof SyncedPageSchema>;
+
+/** A message waiting in this node's queue: `pending` (will be sent / applied) or `blocked` (behind a sync error). */
+export const SyncQueueItemSchema = z.object({
+  id: z.string(),
+  /** The local work item (null for an incoming message whose twin does not exist yet). */
+  workItemId: z.number().nullable(),
+  /** The partner's work item id (null for an outgoing message of a work item not synced before). */
+  remoteId: z.string().nullable(),
+  direction: SyncDirectionSchema,
+  state: z.enum(['pending', 'blocked']),
+  /** Delivery or apply attempts so far. */
+  attempts: z.number().int().nonnegative(),
+  createdAt: z.string(),
+});
+export type SyncQueueItem = z.infer<typeof SyncQueueItemSchema>;
+/** `GET …/queue`: oldest first. */
+export const SyncQueueSchema = z.object({ items: z.array(SyncQueueItemSchema) });
+export type SyncQueue = z.infer<typeof SyncQueueSchema>;
+
+/** A sync error: the message it is about blocks its work item's queue until it is retried or resolved. */
+export const SyncErrorSchema = z.object({
+  id: z.string(),
+  workItemId: z.number().nullable(),
+  remoteId: z.string().nullable(),
+  direction: SyncDirectionSchema,
+  message: z.string(),
+  /** 1-based script position when the error is in the script; null for an Azure DevOps rejection. */
+  line: z.number().int().positive().nullable(),
+  column: z.number().int().positive().nullable(),
+  at: z.string(),
+});
+export type SyncError = z.infer<typeof SyncErrorSchema>;
+/** `GET …/errors`: oldest first. */
+export const SyncErrorListSchema = z.object({ items: z.array(SyncErrorSchema) });
+export type SyncErrorList = z.infer<typeof SyncErrorListSchema>;
+/** `202` answer of `POST …/errors/{errorId}/retry`. */
+export const SyncRetryAcceptedSchema = z.object({});
+
+/** WIQL of a trigger: trimmed, 1–32,000 characters (Azure DevOps refuses longer queries). */
+export const WiqlSchema = z
+  .string({ error: 'query must be a WIQL string' })
+  .trim()
+  .min(1, { error: 'A trigger needs a WIQL query' })
+  .max(32_000, { error: 'A WIQL query has at most 32000 characters' });
+/** Automatic sync: work items that match an active trigger's query are synced when they change. */
+export const SyncTriggerSchema = z.object({ id: z.string(), query: z.string(), active: z.boolean() });
+export type SyncTrigger = z.infer<typeof SyncTriggerSchema>;
+export const SyncTriggerListSchema = z.object({ items: z.array(SyncTriggerSchema) });
+export type SyncTriggerList = z.infer<typeof SyncTriggerListSchema>;
+/** Most triggers per connection. */
+export const MAX_TRIGGERS = 50;
+/**
+ * `PUT …/triggers` body: the whole list (replaces the stored one). An item without `id` is new (the node gives it
+ * a UUID); ids must be unique. Each query is validated by Azure DevOps (the emulator) before anything is stored.
+ */
+export const PutTriggersRequestSchema = z.strictObject({
+  items: z
+    .array(z.strictObject({ id: z.uuid({ error: 'Trigger id must be a UUID' }).optional(), query: WiqlSchema, active: z.boolean({ error: 'active must be true or false' }) }))
+    .max(MAX_TRIGGERS, { error: `At most ${MAX_TRIGGERS} triggers per connection` })
+    .superRefine((items, ctx) => {
+      const seen = new Set<string>();
+      items.forEach((t, i) => {
+        if (t.id === undefined) return;
+        if (seen.has(t.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: 'Trigger ids must be unique' });
+        seen.add(t.id);
+      });
+    }),
+});
+export type PutTriggersRequest = z.input<typeof PutTriggersRequestSchema>;
+/** `202` answer of `POST …/triggers/{triggerId}/bulk`: how many work items were queued. */
+export const BulkExalateResponseSchema = z.object({ queued: z.number().int().nonnegative() });
+export type BulkExalateResponse = z.infer<typeof BulkExalateResponseSchema>;
 
 export const ErrorCodeSchema = z.enum([
   'bad_request', // 400: body is not JSON, bad query parameter, bad header

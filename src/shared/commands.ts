@@ -36,6 +36,13 @@ export const Commands = {
   testRunAgain: 'exalate.testRunAgain',
   /** Test Run on a connection of the Connections view (asks the direction). */
   testRunConnection: 'exalate.testRunConnection',
+  /** Registered by src/sync. */
+  syncWorkItem: 'exalate.syncWorkItem',
+  editSyncTriggers: 'exalate.editSyncTriggers',
+  retrySyncError: 'exalate.retrySyncError',
+  resolveSyncError: 'exalate.resolveSyncError',
+  openSyncErrorScript: 'exalate.openSyncErrorScript',
+  loadMoreSyncedItems: 'exalate.loadMoreSyncedItems',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];

@@ -87,13 +87,15 @@ export class SyncRulesFileSystem implements vscode.FileSystemProvider, vscode.Di
   /** Published by `saveFromEditor`, waiting for VS Code's write of the same text (which then sends nothing). */
   private readonly published = new Map<string, { script: string; rule: SyncRule; connection: Connection }>();
   /** Replaced by the integration tests (modal dialogs cannot be clicked there). */
-  prompter: SyncRulesPrompter = modalPrompter;
+  prompter: SyncRulesPrompter;
 
   constructor(
     private readonly services: Services,
     /** Sent as the author of every version this extension publishes. */
     readonly author: string,
-  ) {}
+  ) {
+    this.prompter = modalPrompter(services.ui);
+  }
 
   dispose(): void {
     this.changed.dispose();

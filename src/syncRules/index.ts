@@ -42,7 +42,7 @@ export function versionAuthor(): string {
 }
 
 export function registerSyncRules(services: Services): SyncRulesTestApi {
-  const messages = new Messages(services.log);
+  const messages = new Messages(services.log, services.ui);
   const fileSystem = new SyncRulesFileSystem(services, versionAuthor());
   const watcher = new OpenRulesWatcher(fileSystem, services, messages);
   const commands = new SyncRuleCommands(services, fileSystem, messages);

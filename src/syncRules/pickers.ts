@@ -1,6 +1,7 @@
 // Quick picks for the palette flows: node (when several) → connection → direction.
 import * as vscode from 'vscode';
 import type { Connection, RuleDirection } from '../shared/api';
+import { pickNode as pickOneNode } from '../nodes/picker';
 import { nodeDisplayName, type NodeConfig } from '../nodes/registry';
 import type { Services } from '../services';
 import type { SyncRulesFileSystem } from './fileSystem';
@@ -8,18 +9,9 @@ import type { SyncRulesFileSystem } from './fileSystem';
 /** Most connections loaded into one pick; beyond this the user types to filter the first pages. */
 const MAX_PICK_CONNECTIONS = 5000;
 
-export async function pickNode(services: Services, reportNoNodes: () => void): Promise<NodeConfig | undefined> {
-  const nodes = services.nodes.list();
-  if (nodes.length === 0) {
-    reportNoNodes();
-    return undefined;
-  }
-  if (nodes.length === 1) return nodes[0];
-  const picked = await vscode.window.showQuickPick(
-    nodes.map((n) => ({ label: `$(server) ${nodeDisplayName(n)}`, description: n.url, node: n })),
-    { title: 'Exalate: Choose a node', placeHolder: 'Which node holds the connection?', ignoreFocusOut: true },
-  );
-  return picked?.node;
+/** The extension's one node picker (src/nodes/picker.ts), with this capability's "no node" message. */
+export function pickNode(services: Services, reportNoNodes: () => void): Promise<NodeConfig | undefined> {
+  return pickOneNode(services, { title: 'Exalate: Choose a node', placeHolder: 'Which node holds the connection?', onNone: reportNoNodes });
 }
 
 /** Connections of a node, loaded page by page into a busy quick pick. Throws the client's error if listing fails. */

@@ -1,8 +1,8 @@
 // What the sync-rules capability asks and tells the user. Questions go through a `SyncRulesPrompter` (modal
 // dialogs by default) that integration tests replace through the test API, since modal dialogs cannot be clicked
 // there; messages go through `Messages`, which also keeps the last ones so tests can assert on what the user saw.
-import * as vscode from 'vscode';
 import type { Logger } from '../log';
+import { windowUserInput, type IUserInput } from '../ui/userInput';
 
 export type ConflictChoice = 'compare' | 'overwrite' | 'cancel';
 
@@ -25,9 +25,11 @@ export interface SyncRulesPrompter {
   confirm(message: string, detail: string, action: string): Promise<boolean>;
 }
 
-export const modalPrompter: SyncRulesPrompter = {
+/** The modal questions over the extension's one user input (src/ui/userInput.ts). */
+export function modalPrompter(ui: IUserInput): SyncRulesPrompter {
+  return {
   async conflict(info) {
-    const choice = await vscode.window.showWarningMessage(
+    const choice = await ui.showWarningMessage(
       `${capitalize(info.what)} was changed on the node since you opened it.`,
       {
         modal: true,
@@ -41,9 +43,10 @@ export const modalPrompter: SyncRulesPrompter = {
     return choice === 'Compare' ? 'compare' : choice === 'Overwrite' ? 'overwrite' : 'cancel';
   },
   async confirm(message, detail, action) {
-    return (await vscode.window.showWarningMessage(message, { modal: true, detail }, action)) === action;
+    return (await ui.showWarningMessage(message, { modal: true, detail }, action)) === action;
   },
-};
+  };
+}
 
 export interface MessageAction {
   title: string;
@@ -61,7 +64,10 @@ export class Messages {
   /** The most recent messages, newest last (kept for the integration tests; tiny). */
   readonly shown: ShownMessage[] = [];
 
-  constructor(private readonly log?: Logger) {}
+  constructor(
+    private readonly log?: Logger,
+    private readonly ui: IUserInput = windowUserInput,
+  ) {}
 
   info(text: string, ...actions: MessageAction[]): void {
     this.show('info', text, actions);
@@ -76,14 +82,12 @@ export class Messages {
   private show(kind: ShownMessage['kind'], text: string, actions: MessageAction[]): void {
     this.shown.push({ kind, text, actions: actions.map((a) => a.title) });
     if (this.shown.length > 50) this.shown.shift();
-    const fn =
-      kind === 'info'
-        ? vscode.window.showInformationMessage
-        : kind === 'warning'
-          ? vscode.window.showWarningMessage
-          : vscode.window.showErrorMessage;
+    const titles = actions.map((a) => a.title);
+    const ui = this.ui;
     let chosen: string | undefined;
-    void Promise.resolve(fn(text, ...actions.map((a) => a.title)))
+    void Promise.resolve(
+      kind === 'info' ? ui.showInformationMessage(text, ...titles) : kind === 'warning' ? ui.showWarningMessage(text, ...titles) : ui.showErrorMessage(text, ...titles),
+    )
       .then(async (picked) => {
         const action = actions.find((a) => a.title === picked);
         chosen = action?.title;
@@ -96,7 +100,7 @@ export class Messages {
         const failed = `Exalate: ${chosen ?? 'the action'} failed: ${reason}`;
         this.shown.push({ kind: 'error', text: failed, actions: [] });
         if (this.shown.length > 50) this.shown.shift();
-        void Promise.resolve(vscode.window.showErrorMessage(failed)).catch(() => undefined);
+        void Promise.resolve(ui.showErrorMessage(failed)).catch(() => undefined);
       });
   }
 }

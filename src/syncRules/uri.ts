@@ -1,11 +1,14 @@
 // URIs of sync-rule documents. Pure (no `vscode` import) so the tree, the wizard and unit tests can use it; build a
 // vscode.Uri with `vscode.Uri.from(syncRuleUriComponents(ref))` (or `syncRuleUri` in ./index.ts).
 //
-//   exalate://<node host>/<connection name>/outgoing.groovy?node=<node URL>&id=<connection id>
-//   exalate://<node host>/<connection name>/incoming@v3.groovy?node=…&id=…   (version 3, read-only)
+//   exalate://<node host>/<connection name>/outgoing.groovy?id=<connection id>
+//   exalate://<node host>/<connection name>/incoming@v3.groovy?id=…            (version 3, read-only)
+//   exalate://<node host>/<connection name>/outgoing.groovy?node=<node URL>&id=…  (a node URL the host does not say)
 //
-// The node URL and the connection id in the query are the identity; host and name are only for display (tabs,
-// breadcrumbs), so a renamed connection still resolves to the same rules.
+// The node and the connection id are the identity; the name is only for display (tabs, breadcrumbs), so a renamed
+// connection still resolves to the same rules. The node URL is left out of the query when the host says it (plain
+// http on this machine, https elsewhere, no path): VS Code prints the whole URI in its save-failure message, and an
+// encoded URL in it was unreadable (issue 13). URIs with `node=` (also from before) still parse.
 import * as z from 'zod';
 import { RuleDirectionSchema, type RuleDirection } from '../shared/api';
 import { nodeUrlSchema } from '../shared/validation';
@@ -56,13 +59,26 @@ function hostOf(nodeUrl: string): string {
   }
 }
 
+function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/:\d+$/, '').replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
+}
+
+/** The node URL an authority stands for when the query does not name one: http on loopback, https elsewhere. */
+function impliedNodeUrl(authority: string): string | undefined {
+  if (!authority) return undefined;
+  const r = nodeUrlSchema.safeParse(`${isLoopbackHost(authority) ? 'http' : 'https'}://${authority}`);
+  return r.success ? r.data : undefined;
+}
+
 /** The URI components of a sync rule document. */
 export function syncRuleUriComponents(ref: SyncRuleRef): SyncRuleUriComponents {
   const file = `${ref.direction}${ref.version ? `@v${ref.version}` : ''}.groovy`;
-  const query = new URLSearchParams({ node: ref.nodeUrl, id: ref.connectionId }).toString();
+  const authority = hostOf(ref.nodeUrl);
+  const query = new URLSearchParams(impliedNodeUrl(authority) === ref.nodeUrl ? { id: ref.connectionId } : { node: ref.nodeUrl, id: ref.connectionId }).toString();
   return {
     scheme: SYNC_RULES_SCHEME,
-    authority: hostOf(ref.nodeUrl),
+    authority,
     path: `/${displaySegment(ref.connectionName, ref.connectionId)}/${file}`,
     query,
     fragment: '',
@@ -79,7 +95,7 @@ export function parseSyncRuleUri(uri: SyncRuleUriComponents): SyncRuleRef | unde
   const m = FILE_PATTERN.exec(segments[1]);
   if (!m) return undefined;
   const params = new URLSearchParams(uri.query);
-  const q = QuerySchema.safeParse({ node: params.get('node') ?? undefined, id: params.get('id') ?? undefined });
+  const q = QuerySchema.safeParse({ node: params.get('node') ?? impliedNodeUrl(uri.authority), id: params.get('id') ?? undefined });
   if (!q.success) return undefined;
   return {
     nodeUrl: q.data.node,

@@ -10,6 +10,7 @@ import { RuleDirectionSchema, type RuleDirection } from '../shared/api';
 import { Commands } from '../shared/commands';
 import type { Services } from '../services';
 import type * as RunnerModule from './runner';
+import type { IUserInput } from '../ui/userInput';
 
 /** The scheme of the read-only result documents (replicas, work item now / after). */
 export const TEST_RUN_SCHEME = 'exalate-testrun';
@@ -24,13 +25,16 @@ export interface TestRunUi {
   info(message: string, ...actions: string[]): Thenable<string | undefined>;
 }
 
-export const windowUi: TestRunUi = {
-  pickOne: (items, options) => vscode.window.showQuickPick(items, { ...options, canPickMany: false }),
-  pickMany: (items, options) => vscode.window.showQuickPick(items, { ...options, canPickMany: true }),
-  openFile: (options) => vscode.window.showOpenDialog(options),
-  error: (message, ...actions) => vscode.window.showErrorMessage(message, ...actions),
-  info: (message, ...actions) => vscode.window.showInformationMessage(message, ...actions),
-};
+/** Test Run's questions over the extension's one user input (src/ui/userInput.ts). */
+export function windowUi(ui: IUserInput): TestRunUi {
+  return {
+    pickOne: (items, options) => ui.showQuickPick(items, { ...options, canPickMany: false }),
+    pickMany: (items, options) => ui.showQuickPick(items, { ...options, canPickMany: true }),
+    openFile: (options) => ui.showOpenDialog(options),
+    error: (message, ...actions) => ui.showErrorMessage(message, ...actions),
+    info: (message, ...actions) => ui.showInformationMessage(message, ...actions),
+  };
+}
 
 /** The text of the result documents, by URI; kept while the window lives. */
 export class ResultDocuments implements vscode.TextDocumentContentProvider {
@@ -79,7 +83,8 @@ export interface TestRunTestApi {
 export function registerTestRun(services: Services): TestRunTestApi {
   const { context, log } = services;
   const documents = new ResultDocuments();
-  let ui: TestRunUi = windowUi;
+  const defaultUi = windowUi(services.ui);
+  let ui: TestRunUi = defaultUi;
   let runner: RunnerModule.TestRunner | undefined;
   const host: TestRunHost = { services, documents, ui: () => ui };
 

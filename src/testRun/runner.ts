@@ -2,6 +2,7 @@
 // script with the Test Run runtime (src/groovy/runtime) and shows the result: outgoing → the replica of each work item
 // as a read-only JSON document; incoming → a diff editor "work item now ↔ after the script". A script error becomes
 // a diagnostic at its line and a message with "Open at line". Nothing is written anywhere.
+import { Commands } from '../shared/commands';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { loadAdo } from '../ado/load';
@@ -367,7 +368,7 @@ export class TestRunner implements vscode.Disposable {
     const message = `Exalate Test Run: ${what} at line ${error.line}: ${error.message}`;
     void Promise.resolve(this.ui.error(message, OPEN_AT_LINE, RUN_AGAIN)).then(async (choice) => {
       if (choice === OPEN_AT_LINE) await vscode.window.showTextDocument(doc, { selection: range, preview: false });
-      else if (choice === RUN_AGAIN) await vscode.commands.executeCommand('exalate.testRunAgain', doc.uri);
+      else if (choice === RUN_AGAIN) await vscode.commands.executeCommand(Commands.testRunAgain, doc.uri);
     });
     return { kind: 'error', message: error.message, line: error.line, column: error.column, uri: doc.uri.toString() };
   }

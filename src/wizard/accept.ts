@@ -1,6 +1,7 @@
 // "Exalate: Accept Invitation": paste a code, see what it says (connection name, initiator, expiry), choose the
 // project for the incoming sync, Accept. Every failure (malformed, tampered, expired, used code, unreachable
 // initiator, own code) gets its own message and creates nothing.
+import { Commands } from '../shared/commands';
 import * as vscode from 'vscode';
 import { ContextKeys, setContextKey } from '../contextKeys';
 import * as z from 'zod';
@@ -13,7 +14,6 @@ import { invitationCodeSchema, projectSchema } from '../shared/validation';
 import { ProjectsProblem, errorText } from './machine';
 import { listNodeProjects, promptAdoPat } from './projects';
 import type { WizardPrompter } from './prompter';
-import { REVEAL_CONNECTION } from './panel';
 
 /** Optional arguments (tests, other commands): skip the input box and/or the project pick. */
 export const AcceptArgsSchema = z.strictObject({
@@ -154,10 +154,8 @@ export async function acceptInvitation(
   }
   setContextKey(ContextKeys.invitationAccepted, true);
   services.log.info(`Accepted invitation "${connection.name}" from ${preview.initiatorUrl} on ${label} (${connection.id}).`);
-  await vscode.commands.executeCommand('exalate.refresh');
-  if ((await vscode.commands.getCommands(true)).includes(REVEAL_CONNECTION)) {
-    await vscode.commands.executeCommand(REVEAL_CONNECTION, { nodeUrl: node.url, connectionId: connection.id });
-  }
+  await vscode.commands.executeCommand(Commands.refresh);
+  await vscode.commands.executeCommand(Commands.revealConnection, { nodeUrl: node.url, connectionId: connection.id });
   void prompter.info(`Connection "${connection.name}" with ${preview.initiatorShortName} is ${connection.status}.`);
   return { ok: true, connection };
 }

@@ -1,5 +1,6 @@
 // The wizard capability: "Exalate: Initiate Connection" (a webview wizard, ./panel.ts over ./machine.ts),
 // "Exalate: Accept Invitation" (./accept.ts) and the serializer that restores a wizard after a reload.
+import { pickNode } from '../nodes/picker';
 import * as vscode from 'vscode';
 import * as z from 'zod';
 import type { ExalateClient } from '../exalate/client';
@@ -11,21 +12,20 @@ import { PersistedWizardSchema, WIZARD_VIEW_TYPE, type PersistedWizard } from '.
 import { acceptInvitation, AcceptArgsSchema, type AcceptOutcome } from './accept';
 import { errorText, type WizardInit } from './machine';
 import { createWizardWebviewPanel, savedRun, WizardPanel } from './panel';
-import { SwappablePrompter, type WizardPrompter } from './prompter';
+import { windowPrompter, type WizardPrompter } from './prompter';
 
 /** What the integration tests reach through the extension's test API. */
 export interface WizardTestApi {
   /** Open wizard panels, oldest first. */
   readonly panels: readonly WizardPanel[];
-  /** Replaces input boxes, quick picks, dialogs and the clipboard (undefined = the real UI again). */
-  setPrompter(p: Partial<WizardPrompter> | undefined): void;
 }
 
 /** Arguments of "Initiate Connection": a node URL, or a tree item that carries one. */
 const NodeArgSchema = z.looseObject({ nodeUrl: z.string().min(1).max(2048) });
 
 export function registerWizard(services: Services): WizardTestApi {
-  const prompter = new SwappablePrompter();
+  // Questions and messages go through the extension's one user input (tests replace it: services.ui.use).
+  const prompter = windowPrompter(services.ui);
   const panels: WizardPanel[] = [];
   const track = (p: WizardPanel) => {
     panels.push(p);
@@ -60,8 +60,34 @@ export function registerWizard(services: Services): WizardTestApi {
     get panels() {
       return panels;
     },
-    setPrompter: (p) => prompter.set(p),
   };
+}
+
+/** How long a restored wizard waits for its node's settings entry and token after a window reload. */
+const TOKEN_WAIT_MS = 10_000;
+
+/** Re-checks `get` on every change of the node registry until it answers, or undefined after `ms`. */
+function untilRegistryGives<T>(services: Services, get: () => Promise<T | undefined>, ms: number): Promise<T | undefined> {
+  return new Promise((resolve) => {
+    let done = false;
+    const finish = (v: T | undefined) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      sub.dispose();
+      resolve(v);
+    };
+    const timer = setTimeout(() => finish(undefined), ms);
+    const sub = services.nodes.onDidChange(() => {
+      void get().then((v) => {
+        if (v !== undefined) finish(v);
+      });
+    });
+    // A change between the first look and the subscription: look once more.
+    void get().then((v) => {
+      if (v !== undefined) finish(v);
+    });
+  });
 }
 
 async function restore(services: Services, prompter: WizardPrompter, panel: vscode.WebviewPanel, saved: unknown): Promise<WizardPanel | undefined> {
@@ -74,14 +100,16 @@ async function restore(services: Services, prompter: WizardPrompter, panel: vsco
   let p: PersistedWizard = parsed.data;
   const hostCopy = PersistedWizardSchema.safeParse(savedRun(services.context.workspaceState, p.idempotencyKey));
   if (hostCopy.success) p = hostCopy.data;
-  // Right after a window reload the secret storage may answer late: give the node's token a few seconds.
-  let node = services.nodes.get(p.nodeUrl);
-  let client = node && (await services.nodes.client(node.url));
-  for (let i = 0; i < 20 && (!node || !client); i++) {
-    await new Promise((r) => setTimeout(r, 500));
-    node = services.nodes.get(p.nodeUrl);
-    client = node && (await services.nodes.client(node.url));
-  }
+  // Right after a window reload the settings or the secret storage may answer late: wait for the registry to change
+  // (it fires on both), for at most TOKEN_WAIT_MS.
+  const usable = async () => {
+    const n = services.nodes.get(p.nodeUrl);
+    const c = n && (await services.nodes.client(n.url));
+    return n && c ? { node: n, client: c } : undefined;
+  };
+  const found = (await usable()) ?? (await untilRegistryGives(services, usable, TOKEN_WAIT_MS));
+  const node = found?.node;
+  const client = found?.client;
   if (!node || !client) {
     services.log.warn(`Initiate Connection: node ${p.nodeUrl} is ${node ? 'missing its API token' : 'no longer configured'}; closing the restored wizard.`);
     panel.dispose();
@@ -137,19 +165,8 @@ export async function chooseNode(
       void prompter.error(`${wanted.data.nodeUrl} is not a configured Exalate node. Add it first with "Exalate: Add Node…".`);
       return undefined;
     }
-  } else if (nodes.length === 0) {
-    const add = 'Add Node…';
-    const choice = await prompter.error('No Exalate node is configured yet. Add your node first.', add);
-    if (choice === add) await vscode.commands.executeCommand('exalate.addNode');
-    return undefined;
-  } else if (nodes.length === 1) {
-    node = nodes[0];
   } else {
-    const pick = await prompter.quickPick(
-      nodes.map((n) => ({ label: nodeDisplayName(n), description: n.url, node: n })),
-      { title, placeHolder: 'Choose the Exalate node' },
-    );
-    node = pick?.node;
+    node = await pickNode(services, { title });
   }
   if (!node) return undefined;
   const client = await services.nodes.client(node.url);

@@ -20,8 +20,6 @@ import { listNodeProjects, promptAdoPat } from './projects';
 import type { WizardPrompter } from './prompter';
 
 /** Commands of other capabilities the wizard hands over to (run only when registered). */
-export const REVEAL_CONNECTION = 'exalate.revealConnection';
-export const OPEN_SYNC_RULES = 'exalate.openSyncRules';
 
 export class WizardPanel implements vscode.Disposable {
   readonly machine: WizardMachine;
@@ -136,11 +134,7 @@ export class WizardPanel implements vscode.Disposable {
       case 'openSyncRules': {
         const r = m.state.result;
         if (!r) return;
-        if (!(await commandExists(OPEN_SYNC_RULES))) {
-          void this.prompter.error('Opening sync rules is not available: the sync rules editor is not installed in this version.');
-          return;
-        }
-        await vscode.commands.executeCommand(OPEN_SYNC_RULES, { nodeUrl: m.state.node.url, connectionId: r.connectionId, direction: 'outgoing' });
+        await vscode.commands.executeCommand(Commands.openSyncRules, { nodeUrl: m.state.node.url, connectionId: r.connectionId, direction: 'outgoing' });
         return;
       }
       case 'done': {
@@ -149,9 +143,7 @@ export class WizardPanel implements vscode.Disposable {
         await forgetRun(this.services.context.workspaceState, m.state.idempotencyKey);
         this.panel.dispose();
         await vscode.commands.executeCommand(Commands.refresh);
-        if (await commandExists(REVEAL_CONNECTION)) {
-          await vscode.commands.executeCommand(REVEAL_CONNECTION, { nodeUrl: m.state.node.url, connectionId: r.connectionId });
-        }
+        await vscode.commands.executeCommand(Commands.revealConnection, { nodeUrl: m.state.node.url, connectionId: r.connectionId });
         return;
       }
     }
@@ -228,10 +220,6 @@ export class WizardPanel implements vscode.Disposable {
     for (const d of this.disposables) d.dispose();
     this.panel.dispose();
   }
-}
-
-async function commandExists(id: string): Promise<boolean> {
-  return (await vscode.commands.getCommands(true)).includes(id);
 }
 
 /** Options shared by a new panel and one restored by the serializer. */

@@ -1,6 +1,7 @@
 // Lists a node's Azure DevOps projects for the wizard and "Accept Invitation": the organization URL of the node
 // (its `adoOrgUrl`, else the emulator URL the node reports), the PAT from SecretStorage, and azure-devops-node-api
 // loaded from its own bundle (dist/ado.js) on first use, so activation never loads it.
+import { askAdoPat } from '../nodes/pat';
 import * as path from 'node:path';
 import type * as vscode from 'vscode';
 import type * as AdoModule from '../ado';
@@ -96,14 +97,9 @@ export async function promptAdoPat(
 ): Promise<boolean> {
   const node = services.nodes.get(nodeUrl);
   const label = node ? nodeDisplayName(node) : nodeUrl;
-  const pat = await inputBox({
-    title: `Azure DevOps PAT for ${label}`,
-    prompt: `Personal access token for ${node?.adoOrgUrl ?? 'the Azure DevOps organization'} (scope: Project and Team, Read). Kept in VS Code's secret storage.`,
-    password: true,
-    validateInput: (v) => (v.trim().length < 6 ? 'Paste the whole token (at least 6 characters).' : undefined),
-  });
-  if (!pat?.trim()) return false;
-  await services.nodes.setAdoPat(nodeUrl, pat.trim());
+  const pat = await askAdoPat(services, nodeUrl, { inputBox });
+  if (!pat) return false;
+  await services.nodes.setAdoPat(nodeUrl, pat);
   services.log.info(`Stored a new Azure DevOps PAT for ${label}.`);
   return true;
 }

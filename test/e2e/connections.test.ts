@@ -42,7 +42,7 @@ describe('e2e: Connections view', function () {
     // The badge counts pending + error.
     const badge = wb.page.locator('.activitybar .action-item', { has: wb.page.locator('[aria-label^="Exalate"]') }).locator('.badge-content');
     // The badge follows the loaded list asynchronously.
-    await badge.filter({ hasText: /^\s*2\s*$/ }).waitFor({ timeout: 30_000 }).catch(() => undefined);
+    await badge.filter({ hasText: /^\s*2\s*$/ }).waitFor({ timeout: 30_000 });
     assert.equal((await badge.innerText()).trim(), '2');
     await wb.screenshot('sandbox-connections');
     const started = /Local sandbox running at http:\/\/127\.0\.0\.1:\d+ with example connections/;

@@ -226,22 +226,29 @@ export class Workbench {
   /** Texts of the notifications currently in the notification center (toasts are hidden by the smoke-test driver). */
   async notifications(): Promise<string[]> {
     await this.runCommand('Notifications: Show Notifications');
-    const rows = this.page.locator('.notifications-center .notification-list-item-message');
-    await this.page.waitForTimeout(300);
-    const texts = await rows.allInnerTexts();
+    // The center is drawn when it is visible: its list is complete then (no fixed wait).
+    await this.page.locator('.notifications-center.visible').waitFor({ timeout: 15_000 });
+    const texts = await this.page.locator('.notifications-center .notification-list-item-message').allInnerTexts();
     await this.page.keyboard.press('Escape');
     return texts;
   }
 
-  /** Waits until a notification matching `pattern` is in the notification center; returns all texts seen last. */
-  async waitForNotification(pattern: RegExp, attempts = 20): Promise<string[]> {
-    let notes: string[] = [];
-    for (let i = 0; i < attempts; i++) {
-      notes = await this.notifications();
-      if (notes.some((n) => pattern.test(n))) return notes;
-      await this.page.waitForTimeout(500);
+  /**
+   * Waits until a notification matching `pattern` is in the notification center and returns all texts; throws at
+   * the deadline with the texts that were there.
+   */
+  async waitForNotification(pattern: RegExp, timeoutMs = 15_000): Promise<string[]> {
+    await this.runCommand('Notifications: Show Notifications');
+    const center = this.page.locator('.notifications-center.visible');
+    try {
+      await center.locator('.notification-list-item-message', { hasText: pattern }).first().waitFor({ timeout: timeoutMs });
+      return await center.locator('.notification-list-item-message').allInnerTexts();
+    } catch (e) {
+      const seen = await center.locator('.notification-list-item-message').allInnerTexts().catch(() => []);
+      throw new Error(`No notification matching ${pattern} within ${timeoutMs} ms; the notification center shows: ${JSON.stringify(seen)} (${(e as Error).message.split('\n')[0]})`);
+    } finally {
+      await this.page.keyboard.press('Escape');
     }
-    return notes;
   }
 
   /** The extensions installed in this server's extensions folder (folder names: `<publisher>.<name>-<version>`). */

@@ -60,6 +60,14 @@ describe('e2e: sync rules as documents', function () {
     const tokenClasses = await lines.locator('span[class^="mtk"]').evaluateAll((spans) => [...new Set(spans.map((s) => s.className))]);
     assert.ok(tokenClasses.length >= 3, `expected several token colours, got ${tokenClasses.join(', ')}`);
     await wb.screenshot('outgoing-groovy-next-to-tree');
+    // The tab's hover names node, connection and file; the ids in the URI's query are not shown (issue 13).
+    await wb.page.mouse.move(700, 600);
+    await tab('outgoing.groovy').first().hover();
+    const hover = wb.page.locator('.monaco-hover-content', { hasText: 'outgoing.groovy' });
+    await hover.waitFor({ timeout: 15_000 });
+    const label = await hover.innerText();
+    assert.match(label, /127\.0\.0\.1:\d+\/Orders to Partner\/outgoing\.groovy/, label);
+    assert.doesNotMatch(label, /id=|node=|%3A|\?/, label);
   });
 
   it('opens the incoming script from the Command Palette (connection, then direction)', async () => {

@@ -245,6 +245,11 @@ describe('e2e: Initiate Connection wizard and Accept Invitation', function () {
     await stepTitle(frame, 'Project for the incoming sync');
     await frame.locator('#f-project vscode-radio', { hasText: 'Payments' }).waitFor({ timeout: 30_000 });
     assert.match(await frame.locator('.intro').innerText(), /summary, description, comments, labels and attachments/);
+    // Space under "Organization:" before the filter field (issue 13, defect 7).
+    assert.match(await frame.locator('#project-org').innerText(), /^Organization: http/);
+    const orgBox = (await frame.locator('#project-org').boundingBox())!;
+    const filterBox = (await frame.locator('#f-projectFilter').boundingBox())!;
+    assert.ok(filterBox.y - (orgBox.y + orgBox.height) >= 12, `gap under "Organization:" is ${filterBox.y - (orgBox.y + orgBox.height)}px`);
     await typeInto(frame, 'f-projectFilter', 'pay');
     await frame.locator('#f-project vscode-radio', { hasText: 'Mobile App' }).waitFor({ state: 'detached' });
     await frame.locator('#f-project vscode-radio', { hasText: 'Payments' }).click();
@@ -363,9 +368,8 @@ describe('e2e: Initiate Connection wizard and Accept Invitation', function () {
       // Every one of them (the used code too: the initiator is asked) is reported right after pasting.
       await input.press('Enter');
       await wb.screenshot(`accept-bad-${expected.source.replace(/[^a-z]+/gi, '-')}`);
-      let notes: string[] = [];
-      for (let i = 0; i < 50 && !notes.some((n) => expected.test(n)); i++) notes = await wb.notifications();
-      assert.ok(notes.some((n) => expected.test(n)), `${expected}: ${notes.join(' | ')}`);
+      // Waits for the message, or fails at the deadline naming what the notification center showed.
+      await wb.waitForNotification(expected, 30_000);
     }
     await wb.screenshot('accept-5-bad-codes');
     await wb.page.keyboard.press('Escape');

@@ -10,9 +10,10 @@ const SANDBOX_MARKER = 'This node runs no Azure DevOps emulator';
 /**
  * dist/extension.js (development build, not minified) was 1,153,721 bytes with the sandbox inlined, 0.96 MB without
  * it, and about 0.40 MB once zod is imported as a namespace (unused parts such as its locales are dropped; 216 KB
- * minified). The budget leaves ~12% headroom: it fails if the sandbox (~0.2 MB) or all of zod (~0.55 MB) comes back.
+ * minified). Work item sync in the Connections view (src/sync: its tree, commands and prompts, ~45 KB) made it about
+ * 0.47 MB. The budget leaves ~10% headroom: it fails if the sandbox (~0.2 MB) or all of zod (~0.55 MB) comes back.
  */
-const MAIN_BUNDLE_BUDGET_BYTES = 450_000;
+const MAIN_BUNDLE_BUDGET_BYTES = 520_000;
 
 describe('extension activation', () => {
   it('is present and activates on its view', async () => {

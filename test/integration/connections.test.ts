@@ -8,7 +8,6 @@ import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ConnectionsTestApi } from '../../src/connections';
-import type { Prompter } from '../../src/connections/prompter';
 import type { Element } from '../../src/connections/tree';
 import type { ExalateClient } from '../../src/exalate/client';
 import { createExalateClient } from '../../src/exalate/httpClient';
@@ -16,6 +15,8 @@ import { md } from '../../src/connections/model';
 import { formatDateTime, setDisplayLocale } from '../../src/shared/format';
 import type { ExalateTestApi } from '../../src/extension';
 import { startSandboxProcess, type SandboxProcess } from './support/sandbox';
+import { TestUserInput } from './support/userInput';
+import { until } from './support/until';
 
 const EXTENSION_ID = 'exalate-vscode.exalate-connections';
 const clientFor = (p: SandboxProcess) => createExalateClient({ nodeUrl: p.url, token: p.token });
@@ -31,55 +32,11 @@ interface Shown {
   command: vscode.Command | undefined;
 }
 
-/** A user who answers the prompts from a script and whose messages are recorded. */
-class ScriptedUser implements Prompter {
-  inputs: Array<string | undefined> = [];
-  inputOptions: vscode.InputBoxOptions[] = [];
-  confirmAnswers: boolean[] = [];
-  confirmations: Array<{ message: string; detail: string; action: string }> = [];
-  errors: string[] = [];
-  infos: string[] = [];
-  executed: Array<{ command: string; args: unknown[] }> = [];
-  pick: (labels: string[]) => number = () => 0;
-
-  inputBox(options: vscode.InputBoxOptions): Thenable<string | undefined> {
-    this.inputOptions.push(options);
-    return Promise.resolve(this.inputs.shift());
-  }
-  quickPick<T extends vscode.QuickPickItem>(items: T[]): Thenable<T | undefined> {
-    return Promise.resolve(items[this.pick(items.map((i) => i.label))]);
-  }
-  confirm(message: string, detail: string, action: string): Thenable<boolean> {
-    this.confirmations.push({ message, detail, action });
-    return Promise.resolve(this.confirmAnswers.shift() ?? false);
-  }
-  error(message: string): Thenable<string | undefined> {
-    this.errors.push(message);
-    return Promise.resolve(undefined);
-  }
-  info(message: string): Thenable<string | undefined> {
-    this.infos.push(message);
-    return Promise.resolve(undefined);
-  }
-  executeCommand(command: string, ...args: unknown[]): Thenable<unknown> {
-    this.executed.push({ command, args });
-    return Promise.resolve(undefined);
-  }
-}
-
-async function until(what: string, cond: () => boolean | Promise<boolean>, deadlineMs = 30_000): Promise<void> {
-  const end = Date.now() + deadlineMs;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`gave up waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 describe('Connections view', function () {
   this.timeout(120_000);
   let api: ConnectionsTestApi;
   let full: ExalateTestApi;
-  let user: ScriptedUser;
+  let user: TestUserInput;
   let a: SandboxProcess;
   let b: SandboxProcess;
   let clientA: ExalateClient;
@@ -125,11 +82,12 @@ describe('Connections view', function () {
     await vscode.commands.executeCommand('workbench.view.extension.exalate');
   });
   beforeEach(() => {
-    user = new ScriptedUser();
-    api.setPrompter(user);
+    user = new TestUserInput();
+    full.services.ui.use(user);
   });
+  afterEach(() => user.assertDone());
   after(async () => {
-    api?.setPrompter(undefined);
+    full?.services.ui.use(undefined);
     for (const n of full?.services.nodes.list() ?? []) await full.services.nodes.remove(n.url);
     await config().update('nodes', savedNodes, vscode.ConfigurationTarget.Global);
     await config().update('autoRefreshSeconds', undefined, vscode.ConfigurationTarget.Global);
@@ -186,9 +144,15 @@ describe('Connections view', function () {
     assert.deepEqual(children[0].command?.arguments, [{ nodeUrl: a.url, connectionId: conn.id, direction: 'outgoing' }]);
     assert.equal(children[0].command?.command, 'exalate.openSyncRules');
     assert.deepEqual(children[1].command?.arguments, [{ nodeUrl: a.url, connectionId: conn.id, direction: 'incoming' }]);
-    assert.equal(children.length, 4);
+    assert.equal(children.length, 7);
     assert.match(children[2].label, /contoso → fabrikam-jira · https:\/\/fabrikam-jira\.example\.com/);
     assert.match(children[3].label, /Script mode · project Contoso Web/);
+    // Work item sync (src/sync, hosted through the tree's ConnectionChildren seam) after the details.
+    assert.deepEqual(children.slice(4).map((c) => [c.label, c.contextValue]), [
+      ['Sync queue', 'syncSection.queue'],
+      ['Errors', 'syncSection.errors'],
+      ['Synced items', 'syncSection.synced'],
+    ]);
 
     // Badge: one pending + one error.
     assert.deepEqual(api.view.badge, { value: 2, tooltip: '1 pending, 1 in error' });
@@ -220,20 +184,20 @@ describe('Connections view', function () {
     const code = await vscode.env.clipboard.readText();
     const expected = await clientA.getInvitationCode((item.element as { connectionId: string }).connectionId);
     assert.equal(code, expected.invitationCode);
-    assert.match(user.infos.at(-1) ?? '', /Invitation code of "Support escalations \(waiting for partner\)" copied\. Send it to acme-support/);
+    assert.match(user.infos().at(-1) ?? '', /Invitation code of "Support escalations \(waiting for partner\)" copied\. Send it to acme-support/);
 
     // Not pending: a specific error, clipboard untouched.
     const active = byLabel(await shown(), 'Fabrikam Jira bugs');
     await vscode.env.clipboard.writeText('unchanged');
     await vscode.commands.executeCommand('exalate.copyInvitationCode', { nodeUrl: a.url, connectionId: (active.element as { connectionId: string }).connectionId });
     assert.equal(await vscode.env.clipboard.readText(), 'unchanged');
-    assert.match(user.errors.at(-1) ?? '', /^Could not copy the invitation code of "Fabrikam Jira bugs": /);
+    assert.match(user.errors().at(-1) ?? '', /^Could not copy the invitation code of "Fabrikam Jira bugs": /);
 
     // A bad argument: a clear message, nothing else.
     await vscode.commands.executeCommand('exalate.copyInvitationCode', { nodeUrl: a.url });
-    assert.match(user.errors.at(-1) ?? '', /invalid argument: connectionId: connectionId is required/);
+    assert.match(user.errors().at(-1) ?? '', /invalid argument: connectionId: connectionId is required/);
     await vscode.commands.executeCommand('exalate.copyInvitationCode', { nodeUrl: a.url, connectionId: '../../admin' });
-    assert.match(user.errors.at(-1) ?? '', /invalid argument: connectionId: connectionId must be a connection id \(a UUID\)/);
+    assert.match(user.errors().at(-1) ?? '', /invalid argument: connectionId: connectionId must be a connection id \(a UUID\)/);
   });
 
   it('Deactivate and Activate change the status on the node and in the tree', async () => {
@@ -248,7 +212,7 @@ describe('Connections view', function () {
     assert.equal((await clientA.getConnection(id)).status, 'active');
     now = byLabel(await shown(), 'Fabrikam Jira bugs');
     assert.deepEqual([now.description, now.contextValue], ['active', 'connection.active']);
-    assert.deepEqual(user.errors, []);
+    assert.deepEqual(user.errors(), []);
   });
 
   it('Delete asks with a modal naming the connection and deletes only when confirmed', async () => {
@@ -259,14 +223,14 @@ describe('Connections view', function () {
     );
     await vscode.commands.executeCommand('exalate.refresh');
     const item = byLabel(await shown(), 'Doomed connection');
-    user.confirmAnswers = [false];
+    user.answer({ button: undefined });
     assert.equal(await vscode.commands.executeCommand('exalate.deleteConnection', item.element), false);
-    assert.equal(user.confirmations[0].message, 'Delete the connection "Doomed connection"?');
-    assert.equal(user.confirmations[0].action, 'Delete');
-    assert.match(user.confirmations[0].detail, /cannot be undone/);
+    assert.equal(user.prompts[0].text.split('\n')[0], 'Delete the connection "Doomed connection"?');
+    assert.deepEqual(user.prompts[0].items, ['Delete']);
+    assert.match(user.prompts[0].text, /cannot be undone\.$/);
     assert.equal((await clientA.getConnection(created.connection.id)).name, 'Doomed connection');
 
-    user.confirmAnswers = [true];
+    user.answer({ button: 'Delete' });
     assert.equal(await vscode.commands.executeCommand('exalate.deleteConnection', item.element), true);
     await assert.rejects(clientA.getConnection(created.connection.id), { kind: 'notFound' });
     assert.ok(!(await shown()).some((i) => i.label === 'Doomed connection'));
@@ -281,73 +245,81 @@ describe('Connections view', function () {
     const id = created.connection.id;
     await vscode.commands.executeCommand('exalate.refresh');
     // From the tree: the input box starts with the current name (selected) and checks as the user types.
-    user.inputs = ['Renamed connection'];
+    user.answer({ input: 'Renamed connection' });
     const renamed = (await vscode.commands.executeCommand('exalate.renameConnection', byLabel(await shown(), 'Rename me').element)) as { name: string };
     assert.equal(renamed.name, 'Renamed connection');
-    assert.equal(user.inputOptions[0].value, 'Rename me');
-    assert.deepEqual(user.inputOptions[0].valueSelection, [0, 'Rename me'.length]);
-    assert.match(user.inputOptions[0].validateInput?.('') as string, /Connection name is required/);
-    assert.match(user.inputOptions[0].validateInput?.('x'.repeat(300)) as string, /at most/);
-    assert.equal(user.inputOptions[0].validateInput?.('A fine name'), undefined);
+    const box = user.prompts[0].options as vscode.InputBoxOptions;
+    assert.equal(box.value, 'Rename me');
+    assert.deepEqual(box.valueSelection, [0, 'Rename me'.length]);
+    assert.match(box.validateInput?.('') as string, /Connection name is required/);
+    assert.match(box.validateInput?.('x'.repeat(300)) as string, /at most/);
+    assert.equal(box.validateInput?.('A fine name'), undefined);
     assert.equal((await clientA.getConnection(id)).name, 'Renamed connection');
     assert.ok((await shown()).some((i) => i.label === 'Renamed connection'), 'the tree shows the new name');
     assert.ok(!(await shown()).some((i) => i.label === 'Rename me'));
 
     // A name the node already has (seeded): a clear message, nothing changed.
-    user.inputs = ['fabrikam jira BUGS'];
+    user.answer({ input: 'fabrikam jira BUGS' });
     assert.equal(await vscode.commands.executeCommand('exalate.renameConnection', { nodeUrl: a.url, connectionId: id }), undefined);
-    assert.match(user.errors.at(-1) ?? '', /A connection named “fabrikam jira BUGS” already exists on this node\. Choose another name\./);
+    assert.match(user.errors().at(-1) ?? '', /A connection named “fabrikam jira BUGS” already exists on this node\. Choose another name\./);
     assert.equal((await clientA.getConnection(id)).name, 'Renamed connection');
     // An invalid name given as an argument: refused before any request.
     await vscode.commands.executeCommand('exalate.renameConnection', { nodeUrl: a.url, connectionId: id, name: '   ' });
-    assert.match(user.errors.at(-1) ?? '', /^Rename Connection: Connection name is required/);
+    assert.match(user.errors().at(-1) ?? '', /^Rename Connection: Connection name is required/);
     assert.equal((await clientA.getConnection(id)).name, 'Renamed connection');
 
     // Description: shown in the tooltip once changed; an empty value removes it.
-    user.inputs = ['Tickets for the partner team'];
+    user.answer({ input: 'Tickets for the partner team' });
     await vscode.commands.executeCommand('exalate.editConnectionDescription', byLabel(await shown(), 'Renamed connection').element);
-    assert.equal(user.inputOptions.at(-1)?.value, 'old words');
+    assert.equal((user.prompts.at(-1)?.options as vscode.InputBoxOptions).value, 'old words');
     assert.equal((await clientA.getConnection(id)).description, 'Tickets for the partner team');
     assert.match(byLabel(await shown(), 'Renamed connection').tooltip, /Tickets for the partner team/);
     await vscode.commands.executeCommand('exalate.editConnectionDescription', { nodeUrl: a.url, connectionId: id, description: 'd'.repeat(5000) });
-    assert.match(user.errors.at(-1) ?? '', /^Edit Connection Description: Description must be at most/);
+    assert.match(user.errors().at(-1) ?? '', /^Edit Connection Description: Description must be at most/);
     assert.equal((await clientA.getConnection(id)).description, 'Tickets for the partner team');
     await vscode.commands.executeCommand('exalate.editConnectionDescription', { nodeUrl: a.url, connectionId: id, description: '' });
     assert.equal((await clientA.getConnection(id)).description, '');
     // Cancelling the input box changes nothing.
-    user.inputs = [undefined];
+    user.answer({ input: undefined });
     assert.equal(await vscode.commands.executeCommand('exalate.renameConnection', { nodeUrl: a.url, connectionId: id }), undefined);
     assert.equal((await clientA.getConnection(id)).name, 'Renamed connection');
     await clientA.deleteConnection(id);
   });
 
-  it('Open Outgoing/Incoming Sync Rules delegate to the sync-rules editor with the connection', async () => {
+  it('Open Outgoing/Incoming Sync Rules open the connection\'s script in an editor', async () => {
     await setNodes({ url: a.url, label: 'Contoso', token: a.token });
     const item = byLabel(await shown(), 'Fabrikam Jira bugs');
     const id = (item.element as { connectionId: string }).connectionId;
+    const opened = async (direction: 'outgoing' | 'incoming') => {
+      await until(`the ${direction} script of "Fabrikam Jira bugs" in the active editor`, () => {
+        const doc = vscode.window.activeTextEditor?.document;
+        return doc?.uri.scheme === 'exalate' && doc.uri.path.endsWith(`/${direction}.groovy`) && doc.uri.query.includes(id);
+      });
+      const doc = vscode.window.activeTextEditor!.document;
+      assert.equal(doc.getText(), (await clientA.getSyncRule(id, direction)).script);
+    };
     await vscode.commands.executeCommand('exalate.openOutgoingSyncRules', item.element);
+    await opened('outgoing');
     await vscode.commands.executeCommand('exalate.openIncomingSyncRules', { nodeUrl: a.url, connectionId: id });
-    assert.deepEqual(user.executed, [
-      { command: 'exalate.openSyncRules', args: [{ nodeUrl: a.url, connectionId: id, direction: 'outgoing' }] },
-      { command: 'exalate.openSyncRules', args: [{ nodeUrl: a.url, connectionId: id, direction: 'incoming' }] },
-    ]);
+    await opened('incoming');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
   it('Add Node validates with the node before saving; refuses plain http off this machine; tokens only in secret storage', async () => {
     await setNodes();
     // Non-loopback http: refused with the reason, nothing saved.
     await vscode.commands.executeCommand('exalate.addNode', { url: 'http://exalate.example.com', token: 'abcdefgh' });
-    assert.match(user.errors.at(-1) ?? '', /Use https:\/\/ for exalate\.example\.com: the API token would travel unencrypted/);
+    assert.match(user.errors().at(-1) ?? '', /Use https:\/\/ for exalate\.example\.com: the API token would travel unencrypted/);
     // Wrong token: the node's answer, nothing saved.
     await vscode.commands.executeCommand('exalate.addNode', { url: a.url, token: 'wrong-token-123' });
-    assert.match(user.errors.at(-1) ?? '', /rejected the API token/);
+    assert.match(user.errors().at(-1) ?? '', /rejected the API token/);
     assert.deepEqual(full.services.nodes.list(), []);
     // Through the prompts, with the URL box validating as the user types.
-    user.inputs = [`${a.url}/`, a.token];
+    user.answer({ input: `${a.url}/` }, { input: a.token });
     const url = await vscode.commands.executeCommand('exalate.addNode');
     assert.equal(url, a.url);
-    assert.equal(user.inputOptions[0].validateInput?.('http://10.1.2.3:8080'), 'Use https:// for 10.1.2.3:8080: the API token would travel unencrypted over plain http. Plain http is allowed only for nodes on this machine (localhost, 127.0.0.1, [::1]).');
-    assert.equal(user.inputOptions[1].password, true);
+    assert.equal((user.prompts[0].options as vscode.InputBoxOptions).validateInput?.('http://10.1.2.3:8080'), 'Use https:// for 10.1.2.3:8080: the API token would travel unencrypted over plain http. Plain http is allowed only for nodes on this machine (localhost, 127.0.0.1, [::1]).');
+    assert.equal((user.prompts[1].options as vscode.InputBoxOptions).password, true);
     const saved = full.services.nodes.list();
     assert.deepEqual(saved.map((n) => [n.url, n.label, n.adoOrgUrl]), [[a.url, 'contoso', a.ado]]);
     assert.ok(!JSON.stringify(config().inspect('nodes')?.globalValue).includes(a.token), 'token in settings');
@@ -358,16 +330,15 @@ describe('Connections view', function () {
   it('Set Azure DevOps Organization stores the org URL in settings and the PAT only in secret storage', async () => {
     await setNodes({ url: a.url, label: 'Contoso', token: a.token });
     await vscode.commands.executeCommand('exalate.setAzureDevOps', { nodeUrl: a.url, adoOrgUrl: 'http://dev.example.com/contoso', adoPat: 'pat-1234567890' });
-    assert.match(user.errors.at(-1) ?? '', /Use https:\/\/ for dev\.example\.com: the PAT would travel unencrypted/);
+    assert.match(user.errors().at(-1) ?? '', /Use https:\/\/ for dev\.example\.com: the PAT would travel unencrypted/);
     assert.equal(full.services.nodes.get(a.url)?.adoOrgUrl, undefined);
-    user.inputs = ['https://dev.azure.com/contoso/', 'pat-abcdef123456'];
+    user.answer({ input: 'https://dev.azure.com/contoso/' }, { input: 'pat-abcdef123456' });
     assert.equal(await vscode.commands.executeCommand('exalate.setAzureDevOps'), true);
-    assert.equal(user.inputOptions[1].password, true);
+    assert.equal((user.prompts[1].options as vscode.InputBoxOptions).password, true);
     assert.equal(full.services.nodes.get(a.url)?.adoOrgUrl, 'https://dev.azure.com/contoso');
     assert.equal(await full.services.nodes.getAdoPat(a.url), 'pat-abcdef123456');
     assert.ok(!JSON.stringify(config().inspect('nodes')?.globalValue).includes('pat-abcdef123456'), 'PAT in settings');
     // An empty PAT keeps the stored one.
-    user.inputs = ['https://dev.azure.com/fabrikam', ''];
     assert.equal(await vscode.commands.executeCommand('exalate.setAzureDevOps', { nodeUrl: a.url, adoOrgUrl: 'https://dev.azure.com/fabrikam' }), true);
     assert.equal(await full.services.nodes.getAdoPat(a.url), 'pat-abcdef123456');
     assert.equal(full.services.nodes.get(a.url)?.adoOrgUrl, 'https://dev.azure.com/fabrikam');
@@ -392,8 +363,8 @@ describe('Connections view', function () {
 
       // Sign In refuses before asking for or sending a token; so do the registry's clients.
       assert.equal(await vscode.commands.executeCommand('exalate.signIn', { nodeUrl: plain, token: 'plain-token-123456' }), undefined);
-      assert.match(user.errors.at(-1) ?? '', /^Sign In Again: the node http:\/\/node\.example\.com is not used\. Use https:\/\/ for node\.example\.com/);
-      assert.deepEqual(user.inputOptions, []);
+      assert.match(user.errors().at(-1) ?? '', /^Sign In Again: the node http:\/\/node\.example\.com is not used\. Use https:\/\/ for node\.example\.com/);
+      assert.deepEqual(user.prompts, []);
       assert.equal(await full.services.nodes.getToken(plain), undefined);
       await assert.rejects(full.services.nodes.client(plain), /Use https:\/\/ for node\.example\.com/);
       assert.throws(() => full.services.nodes.probeClient(plain, 'plain-token-123456'), /Use https:\/\/ for node\.example\.com/);
@@ -401,7 +372,7 @@ describe('Connections view', function () {
       // Saving another node keeps the refused entry for the user to fix; Remove Node drops it.
       await full.services.nodes.upsert({ url: a.url, label: 'Contoso 2' });
       assert.deepEqual(full.services.nodes.rejected().map((r) => r.url), [plain]);
-      user.confirmAnswers = [true];
+      user.answer({ button: 'Remove' });
       assert.equal(await vscode.commands.executeCommand('exalate.removeNode', { nodeUrl: plain }), true);
       assert.deepEqual(full.services.nodes.rejected(), []);
       assert.deepEqual(full.services.nodes.list().map((n) => n.url), [a.url]);
@@ -475,10 +446,10 @@ describe('Connections view', function () {
     assert.equal(api.tree.getTreeItem(root[2].element).description, `${new URL(down.url).host} · needs attention`);
 
     // Sign In fixes the wrong token (the token is checked against the node first).
-    user.inputs = ['still-wrong-token'];
+    user.answer({ input: 'still-wrong-token' });
     assert.equal(await vscode.commands.executeCommand('exalate.signIn', wrong.command!.arguments![0]), false);
-    assert.match(user.errors.at(-1) ?? '', /rejected the API token/);
-    user.inputs = [b.token];
+    assert.match(user.errors().at(-1) ?? '', /rejected the API token/);
+    user.answer({ input: b.token });
     assert.equal(await vscode.commands.executeCommand('exalate.signIn', wrong.command!.arguments![0]), true);
     assert.deepEqual(await shown((await shown())[1].element).then((c) => c.map((i) => i.label)), ['No connections yet']);
 
@@ -545,7 +516,7 @@ describe('Connections view', function () {
     assert.equal((api.view.selection[0] as { connectionId?: string }).connectionId, created.connection.id);
     assert.equal(api.view.visible, true);
     await vscode.commands.executeCommand('exalate.revealConnection', { nodeUrl: a.url });
-    assert.match(user.errors.at(-1) ?? '', /Reveal Connection was called with an invalid argument: connectionId/);
+    assert.match(user.errors().at(-1) ?? '', /Reveal Connection was called with an invalid argument: connectionId/);
     await clientA.deleteConnection(created.connection.id);
   });
 
@@ -576,11 +547,11 @@ describe('Connections view', function () {
 
   it('Remove Node asks first, then drops the node and its secrets', async () => {
     await setNodes({ url: a.url, label: 'Contoso', token: a.token }, { url: b.url, label: 'Fabrikam', token: b.token });
-    user.confirmAnswers = [false];
+    user.answer({ button: undefined });
     assert.equal(await vscode.commands.executeCommand('exalate.removeNode', { nodeUrl: b.url }), false);
-    assert.equal(user.confirmations[0].message, 'Remove the Exalate node "Fabrikam" from VS Code?');
+    assert.equal(user.prompts[0].text.split('\n')[0], 'Remove the Exalate node "Fabrikam" from VS Code?');
     assert.equal(full.services.nodes.list().length, 2);
-    user.confirmAnswers = [true];
+    user.answer({ button: 'Remove' });
     assert.equal(await vscode.commands.executeCommand('exalate.removeNode', { nodeUrl: b.url }), true);
     assert.deepEqual(full.services.nodes.list().map((n) => n.url), [a.url]);
     assert.equal(await full.services.nodes.getToken(b.url), undefined);
@@ -591,7 +562,7 @@ describe('Connections view', function () {
     assert.ok(!api.tree.allModels().some((m) => m.nodeUrl === b.url));
     // A command argument naming an unknown node: a clear error, and no model is made up for it.
     await vscode.commands.executeCommand('exalate.deleteConnection', { nodeUrl: b.url, connectionId: '3f2b8c1e-9a4d-4e2f-8b1a-0c5d6e7f8a9b' });
-    assert.match(user.errors.at(-1) ?? '', /^Delete Connection: no Exalate node .* is configured\./);
+    assert.match(user.errors().at(-1) ?? '', /^Delete Connection: no Exalate node .* is configured\./);
     assert.ok(!api.tree.allModels().some((m) => m.nodeUrl === b.url));
   });
 
@@ -604,7 +575,7 @@ describe('Connections view', function () {
     assert.equal(await full.services.nodes.getAdoPat(url), await full.services.nodes.getToken(url));
     const labels = (await shown()).map((i) => i.label);
     assert.ok(labels.includes('Fabrikam Jira bugs'), labels.join(', '));
-    assert.match(user.infos.at(-1) ?? '', /Local sandbox running at http:\/\/127\.0\.0\.1:\d+ with example connections/);
+    assert.match(user.infos().at(-1) ?? '', /Local sandbox running at http:\/\/127\.0\.0\.1:\d+ with example connections/);
     // Its code came from its own bundle, required on this first start.
     const dist = vscode.Uri.joinPath(vscode.extensions.getExtension(EXTENSION_ID)!.extensionUri, 'dist').fsPath;
     assert.ok(Object.keys(require.cache).includes(path.join(dist, 'sandboxHost.js')), 'the sandbox was not loaded from dist/sandboxHost.js');
@@ -633,9 +604,8 @@ describe('Connections view', function () {
     assert.equal(api.sandbox.url, url);
 
     // Removing the node stops the sandbox.
-    user.confirmAnswers = [true];
+    user.answer({ button: 'Remove', expect: /The local sandbox stops; its data is kept/ });
     assert.equal(await vscode.commands.executeCommand('exalate.removeNode', { nodeUrl: url }), true);
-    assert.match(user.confirmations[0].detail, /The local sandbox stops; its data is kept/);
     assert.equal(api.sandbox.url, undefined);
     await assert.rejects(client.getNodeInfo({ timeoutMs: 2000 }), { kind: 'unreachable' });
   });

@@ -17,6 +17,7 @@ import type { SyncRulesTestApi } from '../../src/syncRules';
 import type { ConflictChoice, ConflictInfo, SyncRulesPrompter } from '../../src/syncRules/ui';
 import { SYNC_RULES_SCHEME, parseSyncRuleUri, syncRuleUriComponents } from '../../src/syncRules/uri';
 import { startSandboxProcess, type SandboxProcess } from './support/sandbox';
+import { until } from './support/until';
 
 const EXTENSION_ID = 'exalate-vscode.exalate-connections';
 
@@ -33,14 +34,6 @@ class ScriptedUser implements SyncRulesPrompter {
   confirm(message: string): Promise<boolean> {
     this.confirmations.push(message);
     return Promise.resolve(this.confirmAnswers.shift() ?? false);
-  }
-}
-
-async function until(what: string, cond: () => boolean | Promise<boolean>, deadlineMs = 30_000): Promise<void> {
-  const end = Date.now() + deadlineMs;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`gave up waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
   }
 }
 

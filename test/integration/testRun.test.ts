@@ -16,16 +16,9 @@ import type { Connection } from '../../src/shared/api';
 import type { TestRunUi } from '../../src/testRun';
 import type { TestRunResult } from '../../src/testRun/runner';
 import { startSandboxProcess, type SandboxProcess } from './support/sandbox';
+import { until } from './support/until';
 
 const EXTENSION_ID = 'exalate-vscode.exalate-connections';
-
-async function until(what: string, cond: () => boolean | Promise<boolean>, deadlineMs = 30_000): Promise<void> {
-  const end = Date.now() + deadlineMs;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`gave up waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 type Item = vscode.QuickPickItem & { id?: number };
 

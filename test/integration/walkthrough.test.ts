@@ -11,6 +11,7 @@ import type { AcceptOutcome } from '../../src/wizard/accept';
 import type { WizardPanel } from '../../src/wizard/panel';
 import type { WizardState } from '../../src/shared/wizardProtocol';
 import { startSandboxProcess, type SandboxProcess } from './support/sandbox';
+import { TestUserInput } from './support/userInput';
 
 const EXTENSION_ID = 'exalate-vscode.exalate-connections';
 const WALKTHROUGH = `${EXTENSION_ID}#exalate.gettingStarted`;
@@ -33,17 +34,19 @@ describe('Walkthrough: Get started with Exalate Connections', function () {
   let a: SandboxProcess;
   let b: SandboxProcess;
   let seq = 0;
+  let user: TestUserInput;
   const key = (k: string) => api.contextKeys().get(k as never);
 
   before(async () => {
     api = (await vscode.extensions.getExtension(EXTENSION_ID)!.activate()) as ExalateTestApi;
     [a, b] = await Promise.all([startSandboxProcess({ name: 'walkA', seed: true }), startSandboxProcess({ name: 'walkB', seed: true })]);
-    api.wizard.setPrompter({ info: async () => undefined, copy: async () => undefined, confirm: async () => true });
+    user = new TestUserInput();
+    api.services.ui.use(user);
     api.forgetWalkthroughProgress();
   });
 
   after(async () => {
-    api?.wizard.setPrompter(undefined);
+    api?.services.ui.use(undefined);
     for (const p of [...(api?.wizard.panels ?? [])]) p.panel.dispose();
     for (const sp of [a, b]) if (sp) await api.services.nodes.remove(sp.url).catch(() => undefined);
     await Promise.all([a?.dispose(), b?.dispose()]);
@@ -94,6 +97,7 @@ describe('Walkthrough: Get started with Exalate Connections', function () {
     const bad = (await vscode.commands.executeCommand('exalate.acceptInvitation', { nodeUrl: b.url, invitationCode: 'EXA1.bad.code', project: 'Payments' })) as AcceptOutcome | undefined;
     assert.notEqual(bad?.ok, true);
     assert.equal(key(ContextKeys.invitationAccepted), false, 'a refused code does not complete the step');
+    user.answer({ button: 'Accept', expect: /^Accept the invitation/ });
     const ok = (await vscode.commands.executeCommand('exalate.acceptInvitation', { nodeUrl: b.url, invitationCode, project: 'Mobile App' })) as AcceptOutcome;
     assert.equal(ok.ok, true, JSON.stringify(ok));
     assert.equal(key(ContextKeys.invitationAccepted), true);

@@ -6,9 +6,11 @@ import * as vscode from 'vscode';
 import type { ExalateTestApi } from '../../src/extension';
 import type { AcceptOutcome } from '../../src/wizard/accept';
 import type { WizardPanel } from '../../src/wizard/panel';
-import type { WizardPrompter } from '../../src/wizard/prompter';
 import type { WizardState } from '../../src/shared/wizardProtocol';
 import { startSandboxProcess, type SandboxProcess } from './support/sandbox';
+import { until as untilTrue } from './support/until';
+import { TestUserInput } from './support/userInput';
+import { sentence } from '../../src/shared/messages';
 
 const EXTENSION_ID = 'exalate-vscode.exalate-connections';
 
@@ -33,16 +35,13 @@ async function until(panel: WizardPanel, pred: (s: WizardState) => boolean, what
   });
 }
 
-/** Polls the node (it has no push) until the connection has `status`; fails with the last status seen after `ms`. */
+/** Re-reads the connection (the node has no push) until it has `status`; fails with the last status seen after `ms`. */
 async function waitForStatus(sp: SandboxProcess, api: ExalateTestApi, id: string, status: string, ms = 20_000): Promise<void> {
   const client = (await api.services.nodes.client(sp.url))!;
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const c = await client.getConnection(id);
-    if (c.status === status) return;
-    if (Date.now() > deadline) throw new Error(`connection ${id} on ${sp.name} is still "${c.status}" after ${ms} ms, expected "${status}"`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  let last = '';
+  await untilTrue(`connection ${id} on ${sp.name} to be "${status}"`, async () => (last = (await client.getConnection(id)).status) === status, ms).catch((e: Error) => {
+    throw new Error(`connection ${id} on ${sp.name} is still "${last}" after ${ms} ms, expected "${status}" (${e.message})`);
+  });
 }
 
 describe('wizard: Initiate Connection and Accept Invitation (real sandbox nodes)', function () {
@@ -51,25 +50,10 @@ describe('wizard: Initiate Connection and Accept Invitation (real sandbox nodes)
   let a: SandboxProcess;
   let b: SandboxProcess;
   const started: SandboxProcess[] = [];
-  const errors: string[] = [];
-  const copied: string[] = [];
-  let confirmAnswer = true;
-  let inputAnswer: string | undefined;
+  /** The scripted user: answers the prompts each test queues, fails on any other (test/integration/support/userInput.ts). */
+  let user: TestUserInput;
   /** Numbers the scripted edits as the webview does. */
   let seq = 0;
-
-  const prompter: Partial<WizardPrompter> = {
-    error: async (m) => {
-      errors.push(m);
-      return undefined;
-    },
-    info: async () => undefined,
-    confirm: async () => confirmAnswer,
-    copy: async (t) => {
-      copied.push(t);
-    },
-    inputBox: async () => inputAnswer,
-  };
 
   async function addNode(sp: SandboxProcess, pat: string | undefined = sp.adoPat): Promise<void> {
     await api.services.nodes.upsert({ url: sp.url, label: sp.name, adoOrgUrl: sp.ado }, sp.token, pat);
@@ -98,22 +82,24 @@ describe('wizard: Initiate Connection and Accept Invitation (real sandbox nodes)
 
   before(async () => {
     api = (await vscode.extensions.getExtension(EXTENSION_ID)!.activate()) as ExalateTestApi;
-    api.wizard.setPrompter(prompter);
     [a, b] = await Promise.all([startSandboxProcess({ name: 'wizA', seed: true }), startSandboxProcess({ name: 'wizB', seed: true })]);
     started.push(a, b);
     await addNode(a);
     await addNode(b);
   });
 
+  beforeEach(() => {
+    user = new TestUserInput();
+    api.services.ui.use(user);
+  });
+
   afterEach(async () => {
     for (const p of [...api.wizard.panels]) p.panel.dispose();
-    errors.length = 0;
-    confirmAnswer = true;
-    inputAnswer = undefined;
+    user.assertDone();
   });
 
   after(async () => {
-    api.wizard.setPrompter(undefined);
+    api.services.ui.use(undefined);
     for (const sp of started) await api.services.nodes.remove(sp.url).catch(() => undefined);
     await Promise.all(started.map((sp) => sp.dispose()));
   });
@@ -146,13 +132,15 @@ describe('wizard: Initiate Connection and Accept Invitation (real sandbox nodes)
     const listed = () => api.connections.tree.model(a.url).connections.some((c) => c.id === result.connectionId);
     assert.ok(listed(), 'the new connection is in the Connections view before Done');
 
+    await vscode.env.clipboard.writeText('nothing yet');
     await panel.receive({ type: 'copyInvitation' });
-    assert.deepEqual(copied, [result.invitationCode]);
+    assert.equal(await vscode.env.clipboard.readText(), result.invitationCode);
     assert.equal(panel.state.notice, 'Invitation code copied to the clipboard.');
 
     await panel.receive({ type: 'done' });
     assert.equal(panel.disposed, true, 'Done closes the panel');
 
+    user.answer({ button: 'Accept', expect: /^Accept the invitation "wizA_to_wizB" from wizA\?/ });
     const outcome = (await vscode.commands.executeCommand('exalate.acceptInvitation', {
       nodeUrl: b.url,
       invitationCode: result.invitationCode,
@@ -220,10 +208,10 @@ describe('wizard: Initiate Connection and Accept Invitation (real sandbox nodes)
     assert.equal(panel.state.step, 'info');
     assert.match(panel.state.errors.name!, /already exists/);
 
-    confirmAnswer = false;
+    user.answer({ button: undefined, expect: /^Discard the new connection\?/ });
     await panel.receive({ type: 'cancel' });
     assert.equal(panel.disposed, false, 'declining the confirmation keeps the wizard');
-    confirmAnswer = true;
+    user.answer({ button: 'Discard' });
     await panel.receive({ type: 'cancel' });
     assert.equal(panel.disposed, true);
   });
@@ -237,7 +225,7 @@ describe('wizard: Initiate Connection and Accept Invitation (real sandbox nodes)
       assert.match(panel.state.projects.error!, /rejected the personal access token/);
       assert.deepEqual(panel.state.projects.actions, ['setPat', 'retry']);
       assert.equal(panel.state.canNext, false);
-      inputAnswer = a.adoPat;
+      user.answer({ input: a.adoPat, expect: /Azure DevOps PAT for wizA/ });
       await panel.receive({ type: 'action', action: 'setPat' });
       assert.equal(panel.state.projects.status, 'ready', panel.state.projects.error);
       assert.equal(await api.services.nodes.getAdoPat(a.url), a.adoPat);
@@ -263,30 +251,26 @@ describe('wizard: Initiate Connection and Accept Invitation (real sandbox nodes)
     const n = await startSandboxProcess({ name: 'wizOrg', seed: true });
     started.push(n);
     await api.services.nodes.upsert({ url: n.url, label: n.name }, n.token, n.adoPat); // no adoOrgUrl: the node suggests one
-    const asked: string[] = [];
-    let answer = false;
-    prompter.confirm = async (message) => {
-      asked.push(message);
-      return answer;
-    };
+    const asked = () => user.prompts.map((p) => p.text.split('\n')[0]);
+    user.answer({ button: undefined });
     try {
       const panel = await open(n);
       await privateToProjects(panel, 'orgpartner');
-      assert.deepEqual(asked, [`Send your Azure DevOps PAT to ${n.ado}?`]);
+      assert.deepEqual(asked(), [`Send your Azure DevOps PAT to ${n.ado}?`]);
       assert.equal(panel.state.projects.status, 'error');
       assert.match(panel.state.projects.error!, /PAT was not sent/);
       assert.equal(api.services.nodes.get(n.url)?.adoOrgUrl, undefined, 'nothing recorded when declined');
-      answer = true;
+      user.answer({ button: 'Use This Organization' });
       await panel.receive({ type: 'action', action: 'retry' });
       await until(panel, (s) => s.projects.status !== 'loading', 'the project list after confirming');
       assert.equal(panel.state.projects.status, 'ready', panel.state.projects.error);
       assert.equal(api.services.nodes.get(n.url)?.adoOrgUrl, n.ado, 'the confirmed organization is recorded');
       await panel.receive({ type: 'action', action: 'retry' });
       await until(panel, (s) => s.projects.status === 'ready', 'the second listing');
-      assert.equal(asked.length, 2, 'asked once more only for the retry after declining, never again');
+      assert.equal(asked().length, 2, 'asked once more only for the retry after declining, never again');
       panel.dispose();
     } finally {
-      prompter.confirm = async () => confirmAnswer;
+      // Nothing to restore: the scripted user belongs to this test; the node is removed in after().
     }
   });
 
@@ -310,7 +294,7 @@ describe('wizard: Initiate Connection and Accept Invitation (real sandbox nodes)
       assert.equal(await count(sp), before, 'nothing was created');
       assert.equal(out.ok, false);
       assert.ok(!out.ok);
-      assert.equal(errors.at(-1), out.message, 'the user sees the message');
+      assert.equal(user.errors().at(-1), sentence(out.message), 'the user sees the message');
       return out;
     }
 
@@ -332,6 +316,7 @@ describe('wizard: Initiate Connection and Accept Invitation (real sandbox nodes)
 
     it('already used', async () => {
       const good = await code(a, 'Used twice');
+      user.answer({ button: 'Accept' });
       const first = (await vscode.commands.executeCommand('exalate.acceptInvitation', { nodeUrl: b.url, invitationCode: good, project: 'Payments' })) as AcceptOutcome;
       assert.equal(first.ok, true, JSON.stringify(first));
       const out = await accept(b, good);
@@ -373,53 +358,34 @@ describe('wizard: Initiate Connection and Accept Invitation (real sandbox nodes)
       started.push(other);
       await addNode(other);
       const good = await code(a, 'Used elsewhere');
+      user.answer({ button: 'Accept' });
       const first = (await vscode.commands.executeCommand('exalate.acceptInvitation', { nodeUrl: other.url, invitationCode: good, project: 'Payments' })) as AcceptOutcome;
       assert.equal(first.ok, true, JSON.stringify(first));
-      const asked: string[] = [];
-      prompter.quickPick = async () => {
-        asked.push('project');
-        return undefined;
-      };
-      try {
-        const before = await count(b);
-        const out = (await vscode.commands.executeCommand('exalate.acceptInvitation', { nodeUrl: b.url, invitationCode: good })) as AcceptOutcome | undefined;
-        assert.deepEqual(asked, [], 'the project was not asked for');
-        assert.ok(out && !out.ok && out.code === 'invitation_used', JSON.stringify(out));
-        assert.match(out.message, /already accepted/);
-        assert.equal(errors.at(-1), out.message);
-        assert.equal(await count(b), before);
-      } finally {
-        delete prompter.quickPick;
-      }
+      const before = await count(b);
+      const asked = user.prompts.length;
+      const out = (await vscode.commands.executeCommand('exalate.acceptInvitation', { nodeUrl: b.url, invitationCode: good })) as AcceptOutcome | undefined;
+      assert.deepEqual(user.prompts.slice(asked), [], 'nothing was asked (no confirmation, no project)');
+      assert.ok(out && !out.ok && out.code === 'invitation_used', JSON.stringify(out));
+      assert.match(out.message, /already accepted/);
+      assert.equal(user.errors().at(-1), sentence(out.message));
+      assert.equal(await count(b), before);
     });
 
     it('shows what the code says (initiator, name, expiry) before asking for the project', async () => {
       const c = await code(a, 'Preview first');
-      const asked: string[] = [];
-      prompter.confirm = async (message, detail) => {
-        asked.push(`confirm: ${message}\n${detail}`);
-        return true;
-      };
-      prompter.quickPick = async <T extends vscode.QuickPickItem>(items: T[], o: vscode.QuickPickOptions) => {
-        asked.push(`project: ${o.title}`);
-        return items.find((i) => i.label === 'Payments');
-      };
-      try {
-        const out = (await vscode.commands.executeCommand('exalate.acceptInvitation', { nodeUrl: b.url, invitationCode: c })) as AcceptOutcome;
-        assert.equal(out.ok, true, JSON.stringify(out));
-        assert.equal(asked.length, 2, asked.join(' | '));
-        assert.match(asked[0], /^confirm: .*"Preview first" from wizA/);
-        assert.match(asked[0], new RegExp(`Initiator: wizA \\(${a.url.replace(/[.]/g, '\\.')}\\)`));
-        assert.match(asked[0], /Expires: /);
-        assert.match(asked[1], /^project: .*"Preview first"/);
-      } finally {
-        prompter.confirm = async () => confirmAnswer;
-        delete prompter.quickPick;
-      }
+      user.answer({ button: 'Continue' }, { pick: 'Payments' });
+      const out = (await vscode.commands.executeCommand('exalate.acceptInvitation', { nodeUrl: b.url, invitationCode: c })) as AcceptOutcome;
+      assert.equal(out.ok, true, JSON.stringify(out));
+      const asked = user.prompts.map((p) => `${p.kind}: ${p.text}`);
+      assert.equal(asked.length, 2, asked.join(' | '));
+      assert.match(asked[0], /^button: .*"Preview first" from wizA/);
+      assert.match(asked[0], new RegExp(`Initiator: wizA \\(${a.url.replace(/[.]/g, '\\.')}\\)`));
+      assert.match(asked[0], /Expires: /);
+      assert.match(asked[1], /^pick: .*"Preview first"/);
     });
 
     it('declining the confirmation creates nothing', async () => {
-      confirmAnswer = false;
+      user.answer({ button: undefined, expect: /^Accept the invitation "Declined"/ });
       const c = await code(a, 'Declined');
       const before = await count(b);
       const out = await vscode.commands.executeCommand('exalate.acceptInvitation', { nodeUrl: b.url, invitationCode: c, project: 'Payments' });

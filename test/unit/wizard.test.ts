@@ -82,9 +82,22 @@ function changed(m: WizardMachine, pred: (s: WizardMachine['state']) => boolean,
   });
 }
 
-/** Waits until the machine is idle (projects loaded in the background, etc.). */
-async function settle(m: WizardMachine): Promise<void> {
-  for (let i = 0; i < 50 && (m.state.busy || m.state.projects.status === 'loading'); i++) await new Promise((r) => setImmediate(r));
+/** Waits for the machine's change event that leaves it idle (projects loaded in the background, etc.); fails loudly. */
+function settle(m: WizardMachine, ms = 5_000): Promise<void> {
+  const idle = () => !m.state.busy && m.state.projects.status !== 'loading';
+  if (idle()) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      off();
+      reject(new Error(`the wizard machine is still busy after ${ms} ms: ${JSON.stringify({ busy: m.state.busy, projects: m.state.projects.status })}`));
+    }, ms);
+    const off = m.onChange(() => {
+      if (!idle()) return;
+      clearTimeout(timer);
+      off();
+      resolve();
+    });
+  });
 }
 
 async function toProjectStep(m: WizardMachine): Promise<void> {

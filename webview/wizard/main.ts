@@ -13,6 +13,7 @@ import {
   vsCodeTextField,
 } from '@vscode/webview-ui-toolkit';
 import { formatDateTime } from '../../src/shared/format';
+import { sentence } from '../../src/shared/messages';
 import { TypedFields } from '../../src/shared/typedFields';
 import type { HostToWebview, ProblemAction, WebviewToHost, WizardField, WizardState, WizardStep } from '../../src/shared/wizardProtocol';
 
@@ -141,7 +142,8 @@ function errorLine(id: string): HTMLElement {
 }
 
 function setError(node: HTMLElement, message: string | undefined): void {
-  node.textContent = message ?? '';
+  // Every message ends the same way (src/shared/messages.ts).
+  node.textContent = message ? sentence(message) : '';
   node.hidden = !message;
 }
 
@@ -267,7 +269,7 @@ function infoStep(): StepView {
 
 function projectStep(): StepView {
   const root = el('div');
-  const org = el('p', { class: 'hint org' });
+  const org = el('p', { class: 'hint org', id: 'project-org' });
   const filter = textField('projectFilter', 'Filter projects', { placeholder: 'Type part of a project name' });
   filter.input.setAttribute('data-first', '');
   const problem = el('div', { class: 'problem', role: 'alert', hidden: '' });

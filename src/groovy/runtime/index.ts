@@ -37,6 +37,11 @@ export interface RuntimeContext {
   links?: Record<string, { id: number | string; key: string }>;
   /** Connection name (`connection.name`). */
   connectionName?: string;
+  /**
+   * What `syncHelper.syncBackAfterProcessing()` / `unExalateAfterProcessing()` do when a node runs the script (the
+   * sync engine records the request); absent in Test Run, where the call is only logged.
+   */
+  actions?: { syncBack?: () => void; unExalate?: () => void };
 }
 
 export const DEFAULT_ISSUE_TYPES = ['Bug', 'Task', 'User Story', 'Feature', 'Epic', 'Issue'];
@@ -273,14 +278,15 @@ export function createHelpers(ctx: RuntimeContext, call: (c: Value, args: Value[
     },
   });
 
-  const action = (what: string) => (): Value => {
-    logs.push({ level: 'info', message: `${what} requested (Test Run does not sync)` });
+  const action = (what: string, run: (() => void) | undefined) => (): Value => {
+    if (run) run();
+    else logs.push({ level: 'info', message: `${what} requested (Test Run does not sync)` });
     return null;
   };
   const syncHelper = new Helper('SyncHelper', {
     getLocalIssueKeyFromRemoteId: localKey,
-    syncBackAfterProcessing: action('syncHelper.syncBackAfterProcessing()'),
-    unExalateAfterProcessing: action('syncHelper.unExalateAfterProcessing()'),
+    syncBackAfterProcessing: action('syncHelper.syncBackAfterProcessing()', ctx.actions?.syncBack),
+    unExalateAfterProcessing: action('syncHelper.unExalateAfterProcessing()', ctx.actions?.unExalate),
   });
 
   const logAt = (level: LogEntry['level']) => (a: Value[]): Value => {

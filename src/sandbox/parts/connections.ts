@@ -13,6 +13,8 @@ export class ConnectionIndex {
   /** Name key → connection id. */
   readonly names = new Map<string, string>();
   nextSeq = 1;
+  /** Work item sync counts of a connection (set by the sync engine). */
+  syncCounts: ((id: string) => { queued: number; errors: number; synced: number }) | null = null;
 
   constructor(private readonly ctx: NodeContext) {
     for (const [, rec] of ctx.store.entries<ConnRecord>('connections')) {
@@ -66,6 +68,7 @@ export class ConnectionIndex {
       statusReason,
       deactivatedBy,
       updatedAt: rec.updatedAt,
+      ...(this.syncCounts ? { sync: this.syncCounts(rec.id) } : {}),
     };
   }
 

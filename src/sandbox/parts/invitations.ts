@@ -271,7 +271,8 @@ export class Invitations {
         id: payload.connectionId,
         seq: this.index.nextSeq++,
         name: payload.connectionName,
-        description: '',
+        // The initiator's description, from its answer (older nodes do not send one).
+        description: state.success ? (state.data.description ?? '') : '',
         localShortName: payload.acceptorShortName,
         remoteShortName: payload.initiatorShortName,
         remoteUrl: payload.initiatorUrl,

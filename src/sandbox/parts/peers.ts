@@ -3,6 +3,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import * as z from 'zod';
 import { DestinationCheckRequestSchema, PublicNodeInfoSchema, type PublicNodeInfo } from '../../shared/api';
+import { descriptionSchema } from '../../shared/validation';
 import { ApiError } from '../errors';
 import { deriveSecret, payloadDigest, peekJwtSubject, signPeerJwt, verifyPeerJwt, JtiCache } from '../invitation';
 import type { ConnectionIndex } from './connections';
@@ -17,13 +18,14 @@ const PeerAcceptBodySchema = z.strictObject({
 });
 
 /** Path (below /api/v1) of a node-to-node call; the id is URL-encoded even though it is a UUID. */
-export function peerPath(id: string, kind: 'accept' | 'heartbeat' | 'check'): string {
+export function peerPath(id: string, kind: 'accept' | 'heartbeat' | 'check' | 'sync/push' | 'sync/pull'): string {
   return `/peer/connections/${encodeURIComponent(id)}/${kind}`;
 }
 const PeerHeartbeatBodySchema = z.strictObject({ active: z.boolean(), gone: z.boolean().optional() });
 /** A node-to-node request body, or a reader for it (called after the JWT was checked). */
 export type PeerBody = unknown;
-export const PeerStateSchema = z.object({ active: z.boolean(), name: z.string().optional() });
+/** What a peer answers about its side of a connection; `description` (the initiator's, on accept) reaches the acceptor's record. */
+export const PeerStateSchema = z.object({ active: z.boolean(), name: z.string().optional(), description: descriptionSchema.optional().catch(undefined) });
 
 
 /** Constant-time comparison of two digests (strings of any length; a length difference answers false). */
@@ -176,7 +178,7 @@ export class PeerLink {
    * unauthenticated caller never gets its body read.
    */
   /** {@link authenticatePeer}, then the body (read only now), then the record as it is after both awaits. */
-  private async authenticatePeerWithBody(
+  async authenticatePeerWithBody(
     authorization: string | undefined,
     id: string,
     path: string,
@@ -193,7 +195,7 @@ export class PeerLink {
     return { rec, issuer: first.issuer, body: raw };
   }
 
-  async peerAccept(authorization: string | undefined, id: string, body: PeerBody): Promise<{ active: boolean; name: string }> {
+  async peerAccept(authorization: string | undefined, id: string, body: PeerBody): Promise<{ active: boolean; name: string; description: string }> {
     const path = peerPath(id, 'accept');
     const { rec, issuer, body: raw } = await this.authenticatePeerWithBody(authorization, id, path, false, body);
     // From here to the update below there is no await: the single-use check and the "used" mark are one step.
@@ -212,7 +214,7 @@ export class PeerLink {
       remoteUrl: rec.type === 'public' ? rec.remoteUrl ?? req.acceptorUrl : null,
     })!;
     this.ctx.opts.log(`invitation for "${next.name}" accepted by ${req.acceptorShortName}`);
-    return { active: next.localActive, name: next.name };
+    return { active: next.localActive, name: next.name, description: next.description };
   }
 
   /** `POST …/peer/connections/{id}/check` (initiator side of checkInvitation): is the invitation still usable? Read-only. */
@@ -248,7 +250,7 @@ export class PeerLink {
 
   // ---- node-to-node (client side) and polling ---------------------------------------------------------------
 
-  async rawPeerCall(baseUrl: string, linkKey: string, id: string, path: string, body: unknown): Promise<{ status: number; json: unknown }> {
+  async rawPeerCall(baseUrl: string, linkKey: string, id: string, path: string, body: unknown, maxAnswer = MAX_PEER_ANSWER_BYTES): Promise<{ status: number; json: unknown }> {
     const token = await signPeerJwt(linkKey, id, 'POST', path, { issuer: this.ctx.nodeId, now: this.ctx.now() });
     const res = await fetch(`${baseUrl}${PEER_PREFIX}${path}`, {
       method: 'POST',
@@ -258,7 +260,7 @@ export class PeerLink {
       signal: AbortSignal.timeout(this.ctx.opts.peerTimeoutMs),
     });
     // A larger answer throws like a network error: the caller reports the other node as unreachable/refusing.
-    const text = await readCapped(res);
+    const text = await readCapped(res, maxAnswer);
     let json: unknown = null;
     try {
       json = text ? JSON.parse(text) : null;
@@ -268,9 +270,9 @@ export class PeerLink {
     return { status: res.status, json };
   }
 
-  async peerCall(rec: ConnRecord, path: string, body: unknown): Promise<{ status: number; json: unknown }> {
+  async peerCall(rec: ConnRecord, path: string, body: unknown, maxAnswer = MAX_PEER_ANSWER_BYTES): Promise<{ status: number; json: unknown }> {
     if (!rec.remoteUrl) throw new Error('remote unknown');
-    return this.rawPeerCall(rec.remoteUrl, rec.linkKey, rec.id, path, body);
+    return this.rawPeerCall(rec.remoteUrl, rec.linkKey, rec.id, path, body, maxAnswer);
   }
 
   /** After a local status change: tell the other side right away when we can reach it. */

@@ -1,13 +1,14 @@
-// Starts real sandbox node processes (dist/sandbox.js) for integration tests running inside the extension host.
+// Sandbox nodes for integration and e2e tests, through the one starter (test/support/sandboxProcess.ts): a
+// temporary data directory, restart on the same port and data, dispose() removes everything.
 // Works under code-server (process.execPath is Node 24) and desktop VS Code (Electron run as Node).
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as readline from 'node:readline';
+import { repoRoot, spawnSandbox, type SpawnedSandbox } from '../../support/sandboxProcess';
 
-export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..', '..');
+export const REPO_ROOT = repoRoot();
 
 export interface SandboxProcess {
   url: string;
@@ -37,34 +38,6 @@ export interface SandboxProcessOptions {
   extraArgs?: string[];
 }
 
-function spawnNode(args: string[]): ChildProcess {
-  return spawn(process.execPath, [path.join(REPO_ROOT, 'dist', 'sandbox.js'), ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
-  });
-}
-
-async function waitReady(child: ChildProcess): Promise<{ url: string; ado: string }> {
-  const stderr: string[] = [];
-  child.stderr?.on('data', (d) => stderr.push(String(d)));
-  const rl = readline.createInterface({ input: child.stdout! });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`sandbox did not start in 20 s:\n${stderr.join('')}`)), 20_000);
-    rl.once('line', (line) => {
-      clearTimeout(timer);
-      try {
-        resolve(JSON.parse(line));
-      } catch (e) {
-        reject(new Error(`sandbox printed a bad ready line: ${line} (${e})`));
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`sandbox exited with ${code}:\n${stderr.join('')}`));
-    });
-  });
-}
-
 export async function startSandboxProcess(opts: SandboxProcessOptions = {}): Promise<SandboxProcess> {
   const name = opts.name ?? `node${randomBytes(3).toString('hex')}`;
   const token = opts.token ?? `tok-${randomBytes(16).toString('hex')}`;
@@ -79,37 +52,30 @@ export async function startSandboxProcess(opts: SandboxProcessOptions = {}): Pro
     ...(opts.dev ?? true ? ['--dev'] : []),
     ...(opts.extraArgs ?? []),
   ];
-  let child = spawnNode(argsFor(opts.port ?? 0));
-  const ready = await waitReady(child);
-  const port = Number(new URL(ready.url).port);
-  const exited = (c: ChildProcess) =>
-    new Promise<void>((r) => (c.exitCode !== null || c.signalCode !== null ? r() : c.once('exit', () => r())));
+  let node: SpawnedSandbox;
+  try {
+    node = await spawnSandbox(argsFor(opts.port ?? 0), { label: `sandbox ${name}` });
+  } catch (e) {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    throw e;
+  }
+  const port = Number(new URL(node.url).port);
   const sp: SandboxProcess = {
-    url: ready.url,
-    ado: ready.ado,
+    url: node.url,
+    ado: node.ado,
     name,
     token,
     adoPat: token,
     dataDir,
-    child,
-    async stop() {
-      child.kill('SIGTERM');
-      await exited(child);
-    },
-    async kill() {
-      child.kill('SIGKILL');
-      await exited(child);
-    },
+    child: node.child,
+    stop: () => node.stop(),
+    kill: () => node.kill9(),
     async restart() {
-      child = spawnNode(argsFor(port));
-      sp.child = child;
-      await waitReady(child);
+      node = await spawnSandbox(argsFor(port), { label: `sandbox ${name}` });
+      sp.child = node.child;
     },
     async dispose() {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        await exited(child);
-      }
+      await node.stop();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };

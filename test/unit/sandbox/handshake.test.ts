@@ -57,6 +57,8 @@ describe('sandbox: private handshake between two processes', function () {
     assert.equal(bConn.localShortName, 'beta');
     assert.equal(bConn.remoteShortName, 'alpha');
     assert.equal(bConn.project, 'Beta Project');
+    // The description the initiator typed reaches the acceptor's connection (issue 13, defect 7).
+    assert.equal(bConn.description, 'test connection');
     assert.ok(bConn.lastContactAt);
 
     const aConn = (await apiA<Connection>('GET', `/api/v1/connections/${id}`)).json;

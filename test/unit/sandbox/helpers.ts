@@ -1,9 +1,9 @@
 // Helpers for sandbox tests: temp dirs, sandbox child processes (dist/sandbox.js), and a tiny HTTP API caller.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as readline from 'node:readline';
+import { spawnSandbox as spawnCore, type SpawnedSandbox } from '../../support/sandboxProcess';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 export const SANDBOX_JS = path.join(ROOT, 'dist', 'sandbox.js');
@@ -62,63 +62,14 @@ export function client(base: string, token: string) {
   return <T = unknown>(method: string, p: string, body?: unknown, opts?: CallOptions) => call<T>(base, token, method, p, body, opts);
 }
 
-export interface SandboxProcess {
-  url: string;
-  ado: string;
-  child: ChildProcess;
-  /** Everything written to stderr so far. */
-  stderr: () => string;
-  /** Resolves when the process has exited. */
-  exited: Promise<number | null>;
-  stop(): Promise<void>;
-  kill9(): Promise<void>;
-}
+export type SandboxProcess = SpawnedSandbox;
 
-/** Spawns `node dist/sandbox.js <args>` and waits for its JSON ready line. */
+/** Spawns `node dist/sandbox.js <args>` and waits for its JSON ready line (test/support/sandboxProcess.ts). */
 export async function spawnSandbox(args: string[]): Promise<SandboxProcess> {
-  const child = spawn(process.execPath, [SANDBOX_JS, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  let err = '';
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const lines = readline.createInterface({ input: child.stdout! });
-  const starting = new Promise<{ url: string; ado: string }>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`sandbox did not start in time; stderr:\n${err}`)), 15000);
-    lines.once('line', (line) => {
-      clearTimeout(t);
-      try {
-        resolve(JSON.parse(line) as { url: string; ado: string });
-      } catch (e) {
-        reject(e as Error);
-      }
-    });
-    void exited.then((code) => {
-      clearTimeout(t);
-      reject(new Error(`sandbox exited with ${code}; stderr:\n${err}`));
-    });
-  });
-  let ready: { url: string; ado: string };
-  try {
-    ready = await starting;
-  } catch (e) {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    throw e;
-  }
-  return {
-    ...ready,
-    child,
-    stderr: () => err,
-    exited,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      await exited;
-    },
-    async kill9() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-      await exited;
-    },
-  };
+  const sp = await spawnCore(args, { readyTimeoutMs: 15_000 });
+  children.add(sp.child);
+  void sp.exited.then(() => children.delete(sp.child));
+  return sp;
 }
 
 /** Polls `check` until it returns a truthy value or the timeout elapses. */

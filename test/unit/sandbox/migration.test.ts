@@ -21,7 +21,12 @@ interface Expected {
 async function compare(s: RunningSandbox, expected: Expected): Promise<void> {
   const api = client(s.url, expected.token);
   const page = (await api<ConnectionPage>('GET', '/api/v1/connections?limit=500')).json;
-  assert.deepEqual(page.items, expected.connections);
+  // Connections gained work item sync counts after the fixture was written: nothing is queued, failing or synced.
+  const items = page.items.map(({ sync, ...c }) => {
+    assert.deepEqual(sync, { queued: 0, errors: 0, synced: 0 });
+    return c;
+  });
+  assert.deepEqual(items, expected.connections);
   let versions = 0;
   for (const [key, list] of Object.entries(expected.rules)) {
     const [id, dir] = key.split('|');

@@ -15,6 +15,23 @@ describe('syncRules/uri', () => {
     assert.deepEqual(parseSyncRuleUri(c), { ...ref, connectionName: 'Orders - EU' });
   });
 
+  it('leaves the node URL out of the query when the host says it (the save-failure message prints the URI)', () => {
+    for (const nodeUrl of ['http://127.0.0.1:4101', 'https://node.example.com', 'http://localhost:8080']) {
+      const c = syncRuleUriComponents({ nodeUrl, connectionId: ID, direction: 'outgoing', connectionName: 'Orders' });
+      assert.equal(c.query, `id=${ID}`, nodeUrl);
+      assert.deepEqual(parseSyncRuleUri(c), { nodeUrl, connectionId: ID, direction: 'outgoing', connectionName: 'Orders' });
+    }
+    // Not implied by the host (https on loopback, a path): named in the query, as before.
+    for (const nodeUrl of ['https://127.0.0.1:4101', 'https://node.example.com/exalate']) {
+      const c = syncRuleUriComponents({ nodeUrl, connectionId: ID, direction: 'outgoing' });
+      assert.match(c.query, /^node=/, nodeUrl);
+      assert.equal(parseSyncRuleUri(c)?.nodeUrl, nodeUrl);
+    }
+    // URIs from before (node= always) still parse.
+    const old = { scheme: 'exalate', authority: '127.0.0.1:4101', path: '/Orders/outgoing.groovy', query: new URLSearchParams({ node: 'http://127.0.0.1:4101', id: ID }).toString() };
+    assert.equal(parseSyncRuleUri(old)?.nodeUrl, 'http://127.0.0.1:4101');
+  });
+
   it('refuses connection ids that are not UUIDs', () => {
     for (const id of ['c-1', '..', '../../etc', '', `${ID}/..`, ' ' + ID]) {
       const query = new URLSearchParams({ node: 'https://node.example.com', id }).toString();

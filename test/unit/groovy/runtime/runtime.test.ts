@@ -157,3 +157,18 @@ replica.k2 = nodeHelper.getLocalIssueKeyFromRemoteId("43")`,
     assert.equal(r.error?.line, 2);
   });
 });
+
+describe('groovy runtime: sync actions', () => {
+  const script = 'workItem.summary = replica.summary\nif (firstSync) syncHelper.syncBackAfterProcessing()\nsyncHelper.unExalateAfterProcessing()\n';
+  it('calls the node\'s actions for syncBackAfterProcessing() and unExalateAfterProcessing() instead of logging them', () => {
+    const calls: string[] = [];
+    const r = runIncoming(script, '{"summary":"s"}', null, true, { context: { actions: { syncBack: () => calls.push('back'), unExalate: () => calls.push('un') } } });
+    assert.equal(r.error, undefined);
+    assert.deepEqual(calls, ['back', 'un']);
+    assert.deepEqual(r.logs, []);
+  });
+  it('only logs them in Test Run (no actions given)', () => {
+    const r = runIncoming(script, '{"summary":"s"}', null, false, {});
+    assert.deepEqual(r.logs.map((l) => l.message), ['syncHelper.unExalateAfterProcessing() requested (Test Run does not sync)']);
+  });
+});

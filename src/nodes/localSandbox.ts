@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Logger } from '../log';
-import type { NodeRegistry } from '../nodes/registry';
+import type { NodeRegistry } from './registry';
 import type * as SandboxModule from '../sandbox';
 import type { RunningSandbox } from '../sandbox/sandbox';
 

@@ -1,8 +1,8 @@
-// src/connections/urls.ts (pure): the node token becomes the Azure DevOps PAT only for the node's own emulator.
+// src/nodes/urls.ts (pure): the node token becomes the Azure DevOps PAT only for the node's own emulator.
 import * as assert from 'node:assert/strict';
-import { nodeOwnAdoUrl, sameOrigin } from '../../../src/connections/urls';
+import { nodeOwnAdoUrl, sameOrigin } from '../../../src/nodes/urls';
 
-describe('connections/urls', () => {
+describe('nodes/urls', () => {
   it('compares origins, not prefixes', () => {
     assert.equal(sameOrigin('https://node.example.com', 'https://node.example.com/ado/org'), true);
     assert.equal(sameOrigin('http://127.0.0.1:4000', 'http://127.0.0.1:4000/ado/sandbox-org'), true);

@@ -1,0 +1,36 @@
+// What the sync engine needs from the Azure DevOps emulator: its in-process API (docs/ado-emulator.md, the sync
+// contract part A). Declared structurally here so the engine depends on these calls only, not on the emulator's
+// REST code; `AdoEmulator` (src/sandbox/ado/emulator.ts) provides them.
+import type { AdoWorkItem } from '../../ado/seed';
+
+export interface JsonPatchOp {
+  op: 'add' | 'replace' | 'remove' | 'test';
+  path: string;
+  value?: unknown;
+  from?: string;
+}
+
+export interface WriteOptions {
+  /** Opaque tag of who wrote: absent = a user through REST; the sync engine passes `sync:<connectionId>:<messageId>…`. */
+  origin?: string;
+}
+
+export interface WorkItemChange {
+  id: number;
+  rev: number;
+  projectName: string;
+  origin: string | null;
+  changedDate: string;
+}
+
+export interface SyncEmulator {
+  getWorkItem(id: number): AdoWorkItem | undefined;
+  createWorkItem(projectName: string, type: string, patch: JsonPatchOp[], opts?: WriteOptions): Promise<{ id: number; rev: number }>;
+  updateWorkItem(id: number, patch: JsonPatchOp[], opts?: WriteOptions): Promise<{ id: number; rev: number }>;
+  addComment(id: number, text: string, opts?: WriteOptions): Promise<{ id: number }>;
+  /** A write that carried this origin tag (any revision), also after a restart. */
+  findByOrigin(origin: string): { id: number; rev: number; commentId?: number } | undefined;
+  onChange(listener: (c: WorkItemChange) => void): () => void;
+  /** Work item ids the query selects in the project; throws with Azure DevOps' message on a bad query. */
+  queryWiql(projectName: string, wiql: string): number[];
+}

@@ -1,0 +1,73 @@
+// What every command of the Connections view and the node commands share: argument validation (zod) with a clear
+// message, a cancellable progress notification, and failures shown with the next step as buttons — all through the
+// extension's one user input (src/ui/userInput.ts).
+import * as vscode from 'vscode';
+import type * as z from 'zod';
+import { ExalateError } from '../exalate/errors';
+import { Commands } from '../shared/commands';
+import type { Services } from '../services';
+
+/** A command was called with an argument it cannot use: shown as it is, never as "Could not …". */
+export class BadArgument extends Error {}
+
+export function parseArg<T>(schema: z.ZodType<T>, arg: unknown, command: string): T {
+  const r = schema.safeParse(arg);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    throw new BadArgument(`${command} was called with an invalid argument: ${issue.path.join('.') || 'argument'}: ${issue.message}`);
+  }
+  return r.data;
+}
+
+/** A network operation with a cancellable progress notification. */
+export function withProgress<T>(title: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  return Promise.resolve(
+    vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (_p, token) => {
+      const ac = new AbortController();
+      const sub = token.onCancellationRequested(() => ac.abort());
+      return fn(ac.signal).finally(() => sub.dispose());
+    }),
+  );
+}
+
+export interface CommandKit {
+  /** Shows a failure with the next step as buttons; never awaited inline (the command finishes first). */
+  fail(what: string, e: unknown, retry?: () => unknown, nodeUrl?: string): void;
+  /** Wraps a command: argument errors and unexpected failures become messages, never unhandled rejections. */
+  command(title: string, fn: (...args: unknown[]) => Promise<unknown>): (...args: unknown[]) => Promise<unknown>;
+}
+
+/** `refresh` reloads a node's connections (the "Refresh" button after a not-found or conflict answer). */
+export function commandKit(services: Services, refresh: (nodeUrl?: string) => unknown): CommandKit {
+  const { log, ui } = services;
+  const fail: CommandKit['fail'] = (what, e, retry, nodeUrl) => {
+    const err = e instanceof Error ? e : new Error(String(e));
+    log.error(`${what}: ${err instanceof ExalateError ? err.toLogString() : err.message}`);
+    if (err instanceof ExalateError && err.kind === 'cancelled') return;
+    const actions: string[] = [];
+    if (err instanceof ExalateError && err.kind === 'unauthorized' && nodeUrl) actions.push('Sign In Again');
+    if (err instanceof ExalateError && (err.kind === 'notFound' || err.kind === 'conflict')) actions.push('Refresh');
+    else if (retry) actions.push('Retry');
+    actions.push('Show Log');
+    void Promise.resolve(ui.showErrorMessage(`${what}: ${err.message}`, ...actions)).then((choice) => {
+      if (choice === 'Sign In Again') void vscode.commands.executeCommand(Commands.signIn, { nodeUrl });
+      else if (choice === 'Refresh') void refresh(nodeUrl);
+      else if (choice === 'Retry') void retry?.();
+      else if (choice === 'Show Log') log.show();
+    });
+  };
+  const command: CommandKit['command'] =
+    (title, fn) =>
+    async (...args) => {
+      try {
+        return await fn(...args);
+      } catch (e) {
+        if (e instanceof BadArgument) {
+          log.error(e.message);
+          void ui.showErrorMessage(e.message);
+        } else fail(title, e);
+        return undefined;
+      }
+    };
+  return { fail, command };
+}

@@ -1,0 +1,140 @@
+// The scripted user of the integration tests (like vscode-azuretools' TestUserInput): installed in place of the
+// window through `services.ui.use(…)`, it answers each prompt from a queue of expected answers, in order. A prompt
+// nobody expected, or a prompt of another kind than the next answer, fails loudly (the prompt rejects and
+// `assertDone()` throws, even when the code under test swallowed the rejection); answers left over fail too.
+// Non-modal messages are not prompts: they are recorded (as the user reads them) and dismissed.
+import * as vscode from 'vscode';
+import type { IUserInput } from '../../../src/ui/userInput';
+
+export type Answer =
+  /** Quick pick: the item whose label equals / matches; `undefined` = Escape. */
+  | { pick: string | RegExp | undefined; expect?: RegExp }
+  /** Input box: the text typed (checked by the box's own validation first); `undefined` = Escape. */
+  | { input: string | undefined; expect?: RegExp }
+  /** Modal dialog: the button clicked; `undefined` = Cancel. */
+  | { button: string | undefined; expect?: RegExp }
+  /** Open dialog: the files chosen; `undefined` = Cancel. */
+  | { open: vscode.Uri[] | undefined; expect?: RegExp };
+
+export interface ShownMessage {
+  kind: 'info' | 'warning' | 'error';
+  message: string;
+  detail?: string;
+  items: string[];
+}
+
+export class TestUserInput implements IUserInput {
+  private readonly answers: Answer[] = [];
+  /** Every prompt shown (kind and its text), in order. */
+  readonly prompts: Array<{ kind: string; text: string; options?: unknown; items?: string[] }> = [];
+  /** Non-modal messages, in order. */
+  readonly messages: ShownMessage[] = [];
+  private readonly problems: string[] = [];
+
+  /** Queues the answers to the next prompts. */
+  answer(...answers: Answer[]): this {
+    this.answers.push(...answers);
+    return this;
+  }
+
+  errors(): string[] {
+    return this.messages.filter((m) => m.kind === 'error').map((m) => m.message);
+  }
+  infos(): string[] {
+    return this.messages.filter((m) => m.kind === 'info').map((m) => m.message);
+  }
+
+  /** Throws on an unexpected prompt seen so far, or on answers nobody asked for. */
+  assertDone(): void {
+    const problems = [...this.problems];
+    if (this.answers.length > 0) problems.push(`${this.answers.length} answer(s) left over: ${JSON.stringify(this.answers.map(describe))}`);
+    this.problems.length = 0;
+    this.answers.length = 0;
+    if (problems.length > 0) throw new Error(`TestUserInput: ${problems.join('; ')}`);
+  }
+
+  private next<K extends 'pick' | 'input' | 'button' | 'open'>(kind: K, text: string, options?: unknown, items?: string[]): Extract<Answer, Record<K, unknown>> {
+    this.prompts.push({ kind, text, options, items });
+    const a = this.answers[0];
+    let problem: string | undefined;
+    if (!a) problem = `unexpected ${kind} prompt "${text}" (no answer queued)`;
+    else if (!(kind in a)) problem = `expected an answer of another kind (${describe(a)}), got a ${kind} prompt "${text}"`;
+    else if (a.expect && !a.expect.test(text)) problem = `the ${kind} prompt "${text}" does not match ${a.expect}`;
+    if (problem) {
+      this.problems.push(problem);
+      throw new Error(`TestUserInput: ${problem}`);
+    }
+    this.answers.shift();
+    return a as Extract<Answer, Record<K, unknown>>;
+  }
+
+  showQuickPick<T extends vscode.QuickPickItem>(items: readonly T[] | Thenable<readonly T[]>, options: vscode.QuickPickOptions & { canPickMany: true }): Thenable<T[] | undefined>;
+  showQuickPick<T extends vscode.QuickPickItem>(items: readonly T[] | Thenable<readonly T[]>, options?: vscode.QuickPickOptions): Thenable<T | undefined>;
+  async showQuickPick<T extends vscode.QuickPickItem>(items: readonly T[] | Thenable<readonly T[]>, options?: vscode.QuickPickOptions): Promise<T | T[] | undefined> {
+    const list = await items;
+    const a = this.next('pick', `${options?.title ?? ''} ${options?.placeHolder ?? ''}`.trim(), options);
+    if (a.pick === undefined) return undefined;
+    const want = a.pick;
+    const found = list.find((i) => (typeof want === 'string' ? i.label === want : want.test(i.label)));
+    if (!found) {
+      const problem = `no item ${want} among ${JSON.stringify(list.map((i) => i.label))}`;
+      this.problems.push(problem);
+      throw new Error(`TestUserInput: ${problem}`);
+    }
+    return options?.canPickMany ? [found] : found;
+  }
+
+  async showInputBox(options: vscode.InputBoxOptions): Promise<string | undefined> {
+    const a = this.next('input', `${options.title ?? ''} ${options.prompt ?? ''}`.trim(), options);
+    if (a.input === undefined) return undefined;
+    const problem = await options.validateInput?.(a.input);
+    if (problem) {
+      const text = typeof problem === 'string' ? problem : problem.message;
+      this.problems.push(`the input box refused "${a.input}": ${text}`);
+      throw new Error(`TestUserInput: the input box refused "${a.input}": ${text}`);
+    }
+    return a.input;
+  }
+
+  private message<T extends string>(kind: ShownMessage['kind'], message: string, rest: (vscode.MessageOptions | T)[]): Promise<T | undefined> {
+    const [first, ...others] = rest;
+    const options = first !== undefined && typeof first === 'object' ? first : undefined;
+    const items = (options ? others : rest) as T[];
+    if (!options?.modal) {
+      this.messages.push({ kind, message, items });
+      return Promise.resolve(undefined);
+    }
+    const text = options.detail ? `${message}\n${options.detail}` : message;
+    try {
+      const a = this.next('button', text, options, items);
+      if (a.button !== undefined && !items.includes(a.button as T)) {
+        const problem = `the dialog "${message}" has no button "${a.button}" (it has ${JSON.stringify(items)})`;
+        this.problems.push(problem);
+        return Promise.reject(new Error(`TestUserInput: ${problem}`));
+      }
+      return Promise.resolve(a.button as T | undefined);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+  showWarningMessage<T extends string>(message: string, ...rest: (vscode.MessageOptions | T)[]): Promise<T | undefined> {
+    return this.message('warning', message, rest);
+  }
+  showInformationMessage<T extends string>(message: string, ...rest: (vscode.MessageOptions | T)[]): Promise<T | undefined> {
+    return this.message('info', message, rest);
+  }
+  showErrorMessage<T extends string>(message: string, ...rest: (vscode.MessageOptions | T)[]): Promise<T | undefined> {
+    return this.message('error', message, rest);
+  }
+
+  async showOpenDialog(options: vscode.OpenDialogOptions): Promise<vscode.Uri[] | undefined> {
+    return this.next('open', options.title ?? options.openLabel ?? 'Open', options).open;
+  }
+}
+
+function describe(a: Answer): string {
+  if ('pick' in a) return `pick ${String(a.pick)}`;
+  if ('input' in a) return `input ${a.input === undefined ? 'Escape' : JSON.stringify(a.input)}`;
+  if ('button' in a) return `button ${a.button ?? 'Cancel'}`;
+  return `open ${a.open?.map((u) => u.toString()).join(', ') ?? 'Cancel'}`;
+}
