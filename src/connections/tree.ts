@@ -328,15 +328,15 @@ export class ConnectionsTree implements vscode.TreeDataProvider<Element>, vscode
     if (element instanceof ConnectionElement) return this.connectionItem(element);
     if (element instanceof RulesElement) {
       const outgoing = element.direction === 'outgoing';
-      const item = new vscode.TreeItem(outgoing ? 'Outgoing sync' : 'Incoming sync', vscode.TreeItemCollapsibleState.None);
+      const item = new vscode.TreeItem(outgoing ? vscode.l10n.t('Outgoing sync') : vscode.l10n.t('Incoming sync'), vscode.TreeItemCollapsibleState.None);
       item.id = `${element.nodeUrl}#${element.connectionId}#${element.direction}`;
       item.iconPath = new vscode.ThemeIcon(outgoing ? 'arrow-up' : 'arrow-down');
-      item.description = outgoing ? 'what we send' : 'what we apply';
-      item.tooltip = `Open the ${element.direction} sync rules (Groovy) of this connection`;
+      item.description = outgoing ? vscode.l10n.t('what we send') : vscode.l10n.t('what we apply');
+      item.tooltip = outgoing ? vscode.l10n.t('Open the outgoing sync rules (Groovy) of this connection') : vscode.l10n.t('Open the incoming sync rules (Groovy) of this connection');
       item.contextValue = `rules.${element.direction}`;
       item.command = {
         command: Commands.openSyncRules,
-        title: 'Open Sync Rules',
+        title: vscode.l10n.t('Open Sync Rules'),
         arguments: [{ nodeUrl: element.nodeUrl, connectionId: element.connectionId, direction: element.direction }],
       };
       return item;
@@ -353,26 +353,26 @@ export class ConnectionsTree implements vscode.TreeDataProvider<Element>, vscode
     }
     if (element instanceof LoadMoreElement) {
       const m = this.model(element.nodeUrl);
-      const item = new vscode.TreeItem('Load more…', vscode.TreeItemCollapsibleState.None);
+      const item = new vscode.TreeItem(vscode.l10n.t('Load more…'), vscode.TreeItemCollapsibleState.None);
       item.id = `${element.nodeUrl}#loadMore`;
       item.iconPath = new vscode.ThemeIcon(m.loading ? 'loading~spin' : 'ellipsis');
-      item.description = `${m.connections.length} shown`;
-      item.tooltip = 'Load the next page of connections';
+      item.description = vscode.l10n.t('{0} shown', m.connections.length);
+      item.tooltip = vscode.l10n.t('Load the next page of connections');
       item.contextValue = 'loadMore';
-      item.command = { command: Commands.loadMoreConnections, title: 'Load More', arguments: [{ nodeUrl: element.nodeUrl }] };
+      item.command = { command: Commands.loadMoreConnections, title: vscode.l10n.t('Load More'), arguments: [{ nodeUrl: element.nodeUrl }] };
       return item;
     }
     if (element instanceof ErrorElement) return this.errorItem(element);
     if (element instanceof RejectedNodeElement) return this.rejectedItem(element);
     const contributed = this.contributed(element);
     if (contributed) return contributed.by.getTreeItem(contributed.element);
-    const item = new vscode.TreeItem('No connections yet', vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(vscode.l10n.t('No connections yet'), vscode.TreeItemCollapsibleState.None);
     item.id = `${element.nodeUrl}#empty`;
     item.iconPath = new vscode.ThemeIcon('info');
-    item.description = 'Initiate a connection or accept an invitation';
-    item.tooltip = 'This node has no connections. Use Initiate Connection or Accept Invitation in the view title.';
+    item.description = vscode.l10n.t('Initiate a connection or accept an invitation');
+    item.tooltip = vscode.l10n.t('This node has no connections. Use Initiate Connection or Accept Invitation in the view title.');
     item.contextValue = 'empty';
-    item.command = { command: Commands.initiateConnection, title: 'Initiate Connection', arguments: [{ nodeUrl: element.nodeUrl }] };
+    item.command = { command: Commands.initiateConnection, title: vscode.l10n.t('Initiate Connection'), arguments: [{ nodeUrl: element.nodeUrl }] };
     return item;
   }
 
@@ -386,13 +386,13 @@ export class ConnectionsTree implements vscode.TreeDataProvider<Element>, vscode
       node?.sandbox ? 'beaker' : 'server',
       failed ? new vscode.ThemeColor('errorForeground') : undefined,
     );
-    const count = m?.state.kind === 'loaded' ? `${m.connections.length}${m.nextCursor ? '+' : ''} connections` : undefined;
-    item.description = [hostOf(element.nodeUrl), failed ? 'needs attention' : count].filter(Boolean).join(' · ');
+    const count = m?.state.kind === 'loaded' ? (m.nextCursor ? vscode.l10n.t('{0}+ connections', m.connections.length) : vscode.l10n.t('{0} connections', m.connections.length)) : undefined;
+    item.description = [hostOf(element.nodeUrl), failed ? vscode.l10n.t('needs attention') : count].filter(Boolean).join(' · ');
     const tip = new vscode.MarkdownString(undefined, true);
-    tip.appendMarkdown(`**${md(node ? nodeDisplayName(node) : element.nodeUrl)}**${node?.sandbox ? ' (local sandbox)' : ''}\n\n`);
-    tip.appendMarkdown(`Node URL: ${md(element.nodeUrl)}\n\n`);
-    tip.appendMarkdown(`Azure DevOps: ${node?.adoOrgUrl ? md(node.adoOrgUrl) : '_not set_'}\n\n`);
-    if (m?.loadedAt) tip.appendMarkdown(`Loaded: ${new Date(m.loadedAt).toLocaleTimeString()}`);
+    tip.appendMarkdown(`**${md(node ? nodeDisplayName(node) : element.nodeUrl)}**${node?.sandbox ? ` ${vscode.l10n.t('(local sandbox)')}` : ''}\n\n`);
+    tip.appendMarkdown(`${vscode.l10n.t('Node URL: {0}', md(element.nodeUrl))}\n\n`);
+    tip.appendMarkdown(`${vscode.l10n.t('Azure DevOps: {0}', node?.adoOrgUrl ? md(node.adoOrgUrl) : `_${vscode.l10n.t('not set')}_`)}\n\n`);
+    if (m?.loadedAt) tip.appendMarkdown(vscode.l10n.t('Loaded: {0}', new Date(m.loadedAt).toLocaleTimeString()));
     item.tooltip = tip;
     item.contextValue = node?.sandbox ? 'node.sandbox' : 'node';
     return item;
@@ -401,7 +401,7 @@ export class ConnectionsTree implements vscode.TreeDataProvider<Element>, vscode
   private connectionItem(element: ConnectionElement): vscode.TreeItem {
     const c = this.connection(element);
     if (!c) {
-      const gone = new vscode.TreeItem('(removed)', vscode.TreeItemCollapsibleState.None);
+      const gone = new vscode.TreeItem(vscode.l10n.t('(removed)'), vscode.TreeItemCollapsibleState.None);
       gone.id = `${element.nodeUrl}#${element.connectionId}`;
       return gone;
     }
@@ -425,46 +425,46 @@ export class ConnectionsTree implements vscode.TreeDataProvider<Element>, vscode
     let message: string;
     let unauthorized = false;
     if (element.reason === 'noToken') {
-      label = 'Sign in to see connections';
-      message = `No API token is stored for ${element.nodeUrl}. Sign in with an API token of this node.`;
+      label = vscode.l10n.t('Sign in to see connections');
+      message = vscode.l10n.t('No API token is stored for {0}. Sign in with an API token of this node.', element.nodeUrl);
       unauthorized = true;
     } else {
-      const err = (element.reason === 'more' ? m.moreError : m.state.kind === 'error' ? m.state.error : undefined) ?? new Error('Unknown error');
-      label = element.reason === 'more' ? `Could not load more: ${errorTitle(err)}` : errorTitle(err);
+      const err = (element.reason === 'more' ? m.moreError : m.state.kind === 'error' ? m.state.error : undefined) ?? new Error(vscode.l10n.t('Unknown error'));
+      label = element.reason === 'more' ? vscode.l10n.t('Could not load more: {0}', errorTitle(err)) : errorTitle(err);
       message = err.message;
       unauthorized = err instanceof ExalateError && err.kind === 'unauthorized';
     }
     const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
     item.id = `${element.nodeUrl}#error-${element.reason}`;
-    item.description = unauthorized ? 'Sign In' : 'Retry';
+    item.description = unauthorized ? vscode.l10n.t('Sign In') : vscode.l10n.t('Retry');
     item.iconPath = new vscode.ThemeIcon(unauthorized ? 'key' : 'warning', new vscode.ThemeColor(unauthorized ? 'list.warningForeground' : 'errorForeground'));
     const tip = new vscode.MarkdownString(undefined, true);
     tip.appendMarkdown(`**${md(name)}**: ${md(label)}\n\n`);
     tip.appendMarkdown(md(message));
-    tip.appendMarkdown(`\n\n${unauthorized ? 'Click to sign in again.' : 'Click to retry. Details are in the Exalate output channel.'}`);
+    tip.appendMarkdown(`\n\n${unauthorized ? vscode.l10n.t('Click to sign in again.') : vscode.l10n.t('Click to retry. Details are in the Exalate output channel.')}`);
     item.tooltip = tip;
     item.contextValue = unauthorized ? 'error.signIn' : element.reason === 'more' ? 'error.loadMore' : 'error.retry';
     item.command = unauthorized
-      ? { command: Commands.signIn, title: 'Sign In Again', arguments: [{ nodeUrl: element.nodeUrl }] }
+      ? { command: Commands.signIn, title: vscode.l10n.t('Sign In Again'), arguments: [{ nodeUrl: element.nodeUrl }] }
       : element.reason === 'more'
-        ? { command: Commands.loadMoreConnections, title: 'Retry', arguments: [{ nodeUrl: element.nodeUrl }] }
-        : { command: Commands.retryNode, title: 'Retry', arguments: [{ nodeUrl: element.nodeUrl }] };
+        ? { command: Commands.loadMoreConnections, title: vscode.l10n.t('Retry'), arguments: [{ nodeUrl: element.nodeUrl }] }
+        : { command: Commands.retryNode, title: vscode.l10n.t('Retry'), arguments: [{ nodeUrl: element.nodeUrl }] };
     return item;
   }
 
   private rejectedItem(element: RejectedNodeElement): vscode.TreeItem {
     const https = /use https:\/\//i.test(element.problem);
-    const item = new vscode.TreeItem(`${element.label ?? hostOf(element.nodeUrl)}: not used`, vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(vscode.l10n.t('{0}: not used', element.label ?? hostOf(element.nodeUrl)), vscode.TreeItemCollapsibleState.None);
     item.id = `rejected:${element.nodeUrl}`;
-    item.description = https ? 'use https' : 'invalid URL';
+    item.description = https ? vscode.l10n.t('use https') : vscode.l10n.t('invalid URL');
     item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
     const tip = new vscode.MarkdownString(undefined, true);
-    tip.appendMarkdown(`**${md(element.nodeUrl)}** is in the \`exalate.nodes\` setting but is not used.\n\n`);
-    tip.appendMarkdown(`${md(element.problem)}\n\nNo token is sent to it. Click to edit the setting.`);
+    tip.appendMarkdown(`${vscode.l10n.t('{0} is in the {1} setting but is not used.', `**${md(element.nodeUrl)}**`, '`exalate.nodes`')}\n\n`);
+    tip.appendMarkdown(`${md(element.problem)}\n\n${vscode.l10n.t('No token is sent to it. Click to edit the setting.')}`);
     item.tooltip = tip;
     item.contextValue = 'rejectedNode';
-    item.accessibilityInformation = { label: `${element.nodeUrl} is not used: ${element.problem}` };
-    item.command = { command: 'workbench.action.openSettingsJson', title: 'Open Settings (JSON)' };
+    item.accessibilityInformation = { label: vscode.l10n.t('{0} is not used: {1}', element.nodeUrl, element.problem) };
+    item.command = { command: 'workbench.action.openSettingsJson', title: vscode.l10n.t('Open Settings (JSON)') };
     return item;
   }
 

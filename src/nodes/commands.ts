@@ -54,19 +54,19 @@ export function registerNodeCommands(services: Services, deps: NodeCommandDeps):
       if (orgProblem) throw new BadArgument(`Add Node: adoOrgUrl: ${orgProblem}`);
     } else {
       const url = await ui.showInputBox({
-        title: 'Add Exalate Node (1/2)',
-        prompt: 'URL of the node\'s Node API',
-        placeHolder: 'https://exalate.example.com',
-        validateInput: (v) => (v.trim() ? nodeUrlProblem(v) : 'Enter the node URL'),
+        title: vscode.l10n.t('Add Exalate Node (1/2)'),
+        prompt: vscode.l10n.t("URL of the node's Node API"),
+        placeHolder: 'https://exalate.example.com', // a URL, not text
+        validateInput: (v) => (v.trim() ? nodeUrlProblem(v) : vscode.l10n.t('Enter the node URL')),
       });
       if (url === undefined) return undefined;
       const problem = nodeUrlProblem(url);
       if (problem) throw new BadArgument(problem);
       const token = await ui.showInputBox({
-        title: 'Add Exalate Node (2/2)',
-        prompt: `API token for ${normalizeNodeUrl(url)} (kept in VS Code's secret storage)`,
+        title: vscode.l10n.t('Add Exalate Node (2/2)'),
+        prompt: vscode.l10n.t("API token for {0} (kept in VS Code's secret storage)", normalizeNodeUrl(url)),
         password: true,
-        validateInput: (v) => (v.trim() ? undefined : 'Enter the API token'),
+        validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('Enter the API token')),
       });
       if (token === undefined) return undefined;
       input = { url, token: token.trim() };
@@ -76,9 +76,9 @@ export function registerNodeCommands(services: Services, deps: NodeCommandDeps):
     log.addSecret(input.adoPat);
     let info;
     try {
-      info = await withProgress(`Checking the Exalate node at ${url}…`, (signal) => nodes.probeClient(url, input.token).getNodeInfo({ signal }));
+      info = await withProgress(vscode.l10n.t('Checking the Exalate node at {0}…', url), (signal) => nodes.probeClient(url, input.token).getNodeInfo({ signal }));
     } catch (e) {
-      kit.fail(`Could not add the node ${url}`, e, () => vscode.commands.executeCommand(Commands.addNode, arg ?? undefined));
+      kit.fail(vscode.l10n.t('Could not add the node {0}', url), e, () => vscode.commands.executeCommand(Commands.addNode, arg ?? undefined));
       return undefined;
     }
     const existing = nodes.get(url);
@@ -104,7 +104,7 @@ export function registerNodeCommands(services: Services, deps: NodeCommandDeps):
     );
     log.info(`Added node ${url} (${info.shortName}, ${info.platform}, Node API ${info.apiVersion})`);
     await refresh(url);
-    void ui.showInformationMessage(`Exalate node "${input.label ?? info.shortName}" added (${url}).`);
+    void ui.showInformationMessage(vscode.l10n.t('Exalate node "{0}" added ({1}).', input.label ?? info.shortName, url));
     return url;
   };
 
@@ -121,9 +121,9 @@ export function registerNodeCommands(services: Services, deps: NodeCommandDeps):
     if (!node) return false;
     const name = nodeDisplayName(node);
     const ok = await confirm(
-      `Remove the Exalate node "${name}" from VS Code?`,
-      `${node.url}\n\nIts API token and Azure DevOps PAT are deleted from this machine. The connections on the node are not changed.${node.sandbox ? ' The local sandbox stops; its data is kept for the next Start Local Sandbox.' : ''}`,
-      'Remove',
+      vscode.l10n.t('Remove the Exalate node "{0}" from VS Code?', name),
+      `${node.url}\n\n${vscode.l10n.t('Its API token and Azure DevOps PAT are deleted from this machine. The connections on the node are not changed.')}${node.sandbox ? ` ${vscode.l10n.t('The local sandbox stops; its data is kept for the next Start Local Sandbox.')}` : ''}`,
+      vscode.l10n.t('Remove'),
     );
     if (!ok) return false;
     if (node.sandbox && sandbox.url === node.url) await sandbox.stop();
@@ -149,10 +149,10 @@ export function registerNodeCommands(services: Services, deps: NodeCommandDeps):
     if (token === undefined) {
       token = (
         await ui.showInputBox({
-          title: `Sign In to ${nodeUrl}`,
-          prompt: `API token for ${nodeUrl} (kept in VS Code's secret storage)`,
+          title: vscode.l10n.t('Sign In to {0}', nodeUrl),
+          prompt: vscode.l10n.t("API token for {0} (kept in VS Code's secret storage)", nodeUrl),
           password: true,
-          validateInput: (v) => (v.trim() ? undefined : 'Enter the API token'),
+          validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('Enter the API token')),
         })
       )?.trim();
       if (!token) return false;
@@ -160,23 +160,23 @@ export function registerNodeCommands(services: Services, deps: NodeCommandDeps):
     const t = token;
     log.addSecret(t);
     try {
-      await withProgress(`Signing in to ${nodeUrl}…`, (signal) => nodes.probeClient(nodeUrl, t).getNodeInfo({ signal }));
+      await withProgress(vscode.l10n.t('Signing in to {0}…', nodeUrl), (signal) => nodes.probeClient(nodeUrl, t).getNodeInfo({ signal }));
     } catch (e) {
-      kit.fail(`Could not sign in to ${nodeUrl}`, e, () => vscode.commands.executeCommand(Commands.signIn, { nodeUrl }));
+      kit.fail(vscode.l10n.t('Could not sign in to {0}', nodeUrl), e, () => vscode.commands.executeCommand(Commands.signIn, { nodeUrl }));
       return false;
     }
     await nodes.setToken(nodeUrl, t);
     log.info(`Signed in to ${nodeUrl}`);
     await refresh(nodeUrl);
-    void ui.showInformationMessage(`Signed in to ${nodeUrl}.`);
+    void ui.showInformationMessage(vscode.l10n.t('Signed in to {0}.', nodeUrl));
     return true;
   };
 
   const startSandbox = async () => {
-    const r = await withProgress('Starting the local Exalate sandbox…', () => sandbox.start());
+    const r = await withProgress(vscode.l10n.t('Starting the local Exalate sandbox…'), () => sandbox.start());
     await refresh(r.url);
     void ui.showInformationMessage(
-      r.started ? `Local sandbox running at ${r.url} with example connections.` : `The local sandbox is already running at ${r.url}.`,
+      r.started ? vscode.l10n.t('Local sandbox running at {0} with example connections.', r.url) : vscode.l10n.t('The local sandbox is already running at {0}.', r.url),
     );
     return r.url;
   };
@@ -196,14 +196,14 @@ export function registerNodeCommands(services: Services, deps: NodeCommandDeps):
       if (!node) return false;
       nodeUrl = node.url;
       orgUrl = await ui.showInputBox({
-        title: `Azure DevOps for ${nodeDisplayName(node)} (1/2)`,
-        prompt: 'Azure DevOps organization URL, used to list projects for this node',
-        placeHolder: 'https://dev.azure.com/contoso',
+        title: vscode.l10n.t('Azure DevOps for {0} (1/2)', nodeDisplayName(node)),
+        prompt: vscode.l10n.t('Azure DevOps organization URL, used to list projects for this node'),
+        placeHolder: 'https://dev.azure.com/contoso', // a URL, not text
         value: node.adoOrgUrl,
         validateInput: (v) => adoOrgUrlProblem(v),
       });
       if (orgUrl === undefined) return false;
-      pat = await askAdoPat(services, nodeUrl, { orgUrl, title: `Azure DevOps for ${nodeDisplayName(node)} (2/2)`, keepStored: true });
+      pat = await askAdoPat(services, nodeUrl, { orgUrl, title: vscode.l10n.t('Azure DevOps for {0} (2/2)', nodeDisplayName(node)), keepStored: true });
       if (pat === undefined) return false;
       pat = pat || undefined;
     }
@@ -212,7 +212,7 @@ export function registerNodeCommands(services: Services, deps: NodeCommandDeps):
     log.addSecret(pat);
     await nodes.upsert({ url: nodeUrl, adoOrgUrl: orgUrl.trim().replace(/\/+$/, '') }, undefined, pat);
     log.info(`Azure DevOps organization of ${nodeUrl} set to ${orgUrl.trim()}${pat ? ' (PAT updated)' : ''}`);
-    void ui.showInformationMessage(`Azure DevOps organization for ${nodeUrl} saved${pat ? ' with its PAT (in secret storage)' : ''}.`);
+    void ui.showInformationMessage(pat ? vscode.l10n.t('Azure DevOps organization for {0} saved with its PAT (in secret storage).', nodeUrl) : vscode.l10n.t('Azure DevOps organization for {0} saved.', nodeUrl));
     return true;
   };
 
@@ -221,6 +221,6 @@ export function registerNodeCommands(services: Services, deps: NodeCommandDeps):
     vscode.commands.registerCommand(Commands.removeNode, kit.command('Remove Node', removeNode)),
     vscode.commands.registerCommand(Commands.signIn, kit.command('Sign In Again', signIn)),
     vscode.commands.registerCommand(Commands.setAzureDevOps, kit.command('Set Azure DevOps Organization', setAzureDevOps)),
-    vscode.commands.registerCommand(Commands.startSandbox, kit.command('Could not start the local sandbox', startSandbox)),
+    vscode.commands.registerCommand(Commands.startSandbox, kit.command(vscode.l10n.t('Could not start the local sandbox'), startSandbox)),
   );
 }

@@ -41,19 +41,23 @@ export interface CommandKit {
 export function commandKit(services: Services, refresh: (nodeUrl?: string) => unknown): CommandKit {
   const { log, ui } = services;
   const fail: CommandKit['fail'] = (what, e, retry, nodeUrl) => {
+    const signIn = vscode.l10n.t('Sign In Again');
+    const refreshAction = vscode.l10n.t('Refresh');
+    const retryAction = vscode.l10n.t('Retry');
+    const showLog = vscode.l10n.t('Show Log');
     const err = e instanceof Error ? e : new Error(String(e));
     log.error(`${what}: ${err instanceof ExalateError ? err.toLogString() : err.message}`);
     if (err instanceof ExalateError && err.kind === 'cancelled') return;
     const actions: string[] = [];
-    if (err instanceof ExalateError && err.kind === 'unauthorized' && nodeUrl) actions.push('Sign In Again');
-    if (err instanceof ExalateError && (err.kind === 'notFound' || err.kind === 'conflict')) actions.push('Refresh');
-    else if (retry) actions.push('Retry');
-    actions.push('Show Log');
+    if (err instanceof ExalateError && err.kind === 'unauthorized' && nodeUrl) actions.push(signIn);
+    if (err instanceof ExalateError && (err.kind === 'notFound' || err.kind === 'conflict')) actions.push(refreshAction);
+    else if (retry) actions.push(retryAction);
+    actions.push(showLog);
     void Promise.resolve(ui.showErrorMessage(`${what}: ${err.message}`, ...actions)).then((choice) => {
-      if (choice === 'Sign In Again') void vscode.commands.executeCommand(Commands.signIn, { nodeUrl });
-      else if (choice === 'Refresh') void refresh(nodeUrl);
-      else if (choice === 'Retry') void retry?.();
-      else if (choice === 'Show Log') log.show();
+      if (choice === signIn) void vscode.commands.executeCommand(Commands.signIn, { nodeUrl });
+      else if (choice === refreshAction) void refresh(nodeUrl);
+      else if (choice === retryAction) void retry?.();
+      else if (choice === showLog) log.show();
     });
   };
   const command: CommandKit['command'] =

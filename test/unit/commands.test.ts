@@ -2,6 +2,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { readManifest } from '../support/manifest';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 
@@ -56,7 +57,7 @@ describe('command contributions', () => {
 });
 
 describe('manifest (package.json) for the Marketplace', () => {
-  const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+  const pkg = readManifest(); // with its %key% strings resolved from package.nls.json
 
   it('ships an MIT LICENSE file matching `license`', () => {
     assert.equal(pkg.license, 'MIT');
@@ -186,7 +187,7 @@ describe('menu policy: nothing shows where it cannot work', () => {
 });
 
 describe('walkthrough (contributes.walkthroughs)', () => {
-  const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+  const pkg = readManifest(); // step descriptions as the user reads them (package.nls.json)
   type Step = { id: string; title: string; description: string; media: { markdown?: string; image?: string; altText?: string }; completionEvents?: string[] };
   const walkthroughs: { id: string; steps: Step[] }[] = pkg.contributes.walkthroughs ?? [];
   const contributed = new Set<string>(pkg.contributes.commands.map((c: { command: string }) => c.command));

@@ -4,13 +4,14 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { readManifest } from '../support/manifest';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 const read = (f: string) => fs.readFileSync(path.join(root, f), 'utf8');
 
 describe('README, CONTRIBUTING and CHANGELOG', () => {
   const readme = read('README.md');
-  const pkg = JSON.parse(read('package.json'));
+  const pkg = readManifest(); // titles as the user reads them (package.nls.json)
 
   it('states the two set-up commands verbatim, as shell blocks (CI runs the test one)', () => {
     for (const cmd of ['npm ci && npm start', 'npm ci && npm test']) {
