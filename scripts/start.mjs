@@ -59,6 +59,10 @@ async function main() {
   const home = path.resolve(flags.home);
   const workspace = path.join(home, 'workspace');
   fs.mkdirSync(workspace, { recursive: true });
+  // The workspace lives inside this checkout (under .exalate-dev/, which git ignores): tell the Git extension not to
+  // offer the checkout's repository ("A git repository was found in the parent folders…"), in every VS Code that
+  // opens the folder (desktop or code-server).
+  writeWorkspaceSettings(workspace, { 'git.openRepositoryInParentFolders': 'never' });
 
   console.log('Starting two sandbox Exalate nodes…');
   const yours = await startDevSandbox({ home, name: 'contoso', preferredPort: 4101 });
@@ -104,7 +108,7 @@ async function main() {
     port: chosen,
     smokeTestDriver: false,
     linkExtension: ROOT,
-    settings: { 'files.autoSave': 'off' },
+    settings: { 'files.autoSave': 'off', 'git.openRepositoryInParentFolders': 'never' },
     stateDir: path.join(home, 'vscode'), // your layout, open editors and settings survive restarts
   });
   cleanups.push(() => server.stop());
@@ -116,6 +120,24 @@ async function main() {
   console.log('Try: Exalate view → Initiate Connection on contoso ("I don\'t have a URL"), copy the invitation code,');
   console.log(`then Accept Invitation on fabrikam. Node data is kept in ${path.join(home, 'nodes')}.`);
   console.log('Press Ctrl+C here to stop everything.');
+}
+
+/** Merges `values` into <workspace>/.vscode/settings.json, keeping what the user put there. */
+function writeWorkspaceSettings(workspace, values) {
+  const file = path.join(workspace, '.vscode', 'settings.json');
+  let kept = {};
+  if (fs.existsSync(file)) {
+    try {
+      kept = JSON.parse(fs.readFileSync(file, 'utf8'));
+    } catch {
+      // Comments or other JSONC: never rewrite (and lose) what the user wrote; say what to add instead.
+      console.log(`Note: ${file} is not plain JSON, left as it is. Add ${JSON.stringify(values)} to it yourself.`);
+      return;
+    }
+    if (Object.entries(values).every(([k, v]) => kept[k] === v)) return;
+  }
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, `${JSON.stringify({ ...kept, ...values }, null, 2)}\n`);
 }
 
 async function isFree(p) {

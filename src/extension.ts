@@ -3,6 +3,7 @@
 // capability imports what it needs when one of its commands first runs.
 import * as vscode from 'vscode';
 import { registerConnections, type ConnectionsTestApi } from './connections';
+import { WALKTHROUGH_PROGRESS_KEYS, contextKeyValues, setContextKey, type ContextKey } from './contextKeys';
 import { registerLanguage, type LanguageTestApi } from './language';
 import { RedactingLogger } from './log';
 import { importBootstrapFile } from './nodes/bootstrap';
@@ -23,6 +24,10 @@ export interface ExalateTestApi {
   readonly syncRules: SyncRulesTestApi;
   readonly language: LanguageTestApi;
   readonly testRun: TestRunTestApi;
+  /** The last value this extension set for each of its context keys (menus and the walkthrough read them). */
+  contextKeys(): ReadonlyMap<ContextKey, boolean>;
+  /** Sets the walkthrough's progress keys back to false, so a test sees one of them become true. */
+  forgetWalkthroughProgress(): void;
   readonly sync: SyncTestApi;
 }
 
@@ -57,7 +62,12 @@ export function activate(context: vscode.ExtensionContext): ExalateTestApi | und
     context.extensionMode === vscode.ExtensionMode.Test ? 'test' : context.extensionMode === vscode.ExtensionMode.Development ? 'development' : 'production';
   void importBootstrapFile(nodes, log, { mode, extensionPath: context.extensionPath });
 
-  if (context.extensionMode === vscode.ExtensionMode.Test) return { services, connections, wizard, syncRules, language, testRun, sync };
+  if (context.extensionMode === vscode.ExtensionMode.Test) {
+    const forgetWalkthroughProgress = () => {
+      for (const key of WALKTHROUGH_PROGRESS_KEYS) setContextKey(key, false);
+    };
+    return { services, connections, wizard, syncRules, language, testRun, sync, contextKeys: contextKeyValues, forgetWalkthroughProgress };
+  }
   return undefined;
 }
 

@@ -1,5 +1,5 @@
 // Starts code-server (VS Code 1.139.1 server + workbench) on loopback for tests and for `npm start`.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -34,11 +34,12 @@ const BASE_SETTINGS = {
 
 /**
  * @param {{ workspace: string, settings?: object, smokeTestDriver?: boolean, label?: string, quiet?: boolean, port?: number,
- *           linkExtension?: string, stateDir?: string }} opts
+ *           linkExtension?: string, stateDir?: string, installVsix?: string }} opts
  *   stateDir: keep VS Code's user data, extensions folder and HOME there across runs (default: a temp folder that
  *   stop() deletes).
  *   linkExtension: an extension folder to install by symlink (a normal install: notifications show), instead of
  *   loading it through the smoke-test driver's `payload` (which hides notification toasts).
+ *   installVsix: a .vsix to install with `code-server --install-extension` before the server starts.
  * @returns {Promise<{ url: string, host: string, port: number, tmp: string, userSettings: string, stop: () => Promise<void> }>}
  */
 export async function startCodeServer(opts) {
@@ -54,6 +55,18 @@ export async function startCodeServer(opts) {
     const link = path.join(extensions, `${pkg.publisher}.${pkg.name}-${pkg.version}`);
     fs.rmSync(link, { force: true, recursive: false });
     fs.symlinkSync(opts.linkExtension, link);
+  }
+  if (opts.installVsix) {
+    // As a user installs a downloaded .vsix: `code-server --install-extension`, into this server's extensions folder.
+    const r = spawnSync(node24, [codeServerEntry, '--user-data-dir', userData, '--extensions-dir', extensions, '--install-extension', opts.installVsix], {
+      encoding: 'utf8',
+      timeout: 120_000,
+      env: { ...process.env, HOME: home, TMPDIR: tmpDir },
+    });
+    if (r.status !== 0) {
+      if (!opts.stateDir) fs.rmSync(tmp, { recursive: true, force: true });
+      throw new Error(`code-server --install-extension ${opts.installVsix} failed (${r.status ?? r.error?.message}):\n${r.stdout}\n${r.stderr}`);
+    }
   }
   // Our settings win over what a kept state folder has, the user's other settings stay.
   const settingsFile = path.join(userData, 'User', 'settings.json');
@@ -147,7 +160,7 @@ export async function startCodeServer(opts) {
     }
     if (!opts.stateDir) fs.rmSync(tmp, { recursive: true, force: true });
   };
-  return { url, host, port, tmp, userSettings: settingsFile, stop, output };
+  return { url, host, port, tmp, extensions, userSettings: settingsFile, stop, output };
 }
 
 /** The workbench URL that loads our extension in development mode (and optionally a test module) via `payload`. */

@@ -4,12 +4,14 @@
 // zod) so other capabilities and tests can call them; without one they ask (quick pick / input box).
 import * as vscode from 'vscode';
 import * as z from 'zod';
+import { ContextKeys, setContextKey } from '../contextKeys';
 import type { ExalateClient } from '../exalate/client';
 import { ExalateError } from '../exalate/errors';
 import { refuseRejected as checkNotRejected, resolveNode as resolveNodeArg } from '../nodes/picker';
 import { BadArgument, commandKit, parseArg, withProgress } from '../ui/commandKit';
 import { nodeDisplayName, type NodeConfig } from '../nodes/registry';
 import { formatDateTime } from '../shared/format';
+import { connectionNameSchema, descriptionSchema } from '../shared/validation';
 import type { Connection, RuleDirection } from '../shared/api';
 import { Commands } from '../shared/commands';
 import type { Services } from '../services';
@@ -40,6 +42,8 @@ const ConnectionArgSchema = z.object({
     error: (iss) => (iss.input === undefined || iss.input === '' ? 'connectionId is required' : 'connectionId must be a connection id (a UUID)'),
   }),
 });
+const EditArgSchema = ConnectionArgSchema.extend({ name: z.string().optional(), description: z.string().optional() });
+
 // ---- registration ----------------------------------------------------------------------------------------------
 
 export function registerConnections(services: Services): ConnectionsTestApi {
@@ -55,8 +59,13 @@ export function registerConnections(services: Services): ConnectionsTestApi {
 
   // Badge: pending + error connections among those loaded, once every listed node's list has arrived.
   const updateBadge = () => {
-    const badge = badgeCount(tree.allModels(), new Set(nodes.list().map((n) => n.url)));
+    const listed = new Set(nodes.list().map((n) => n.url));
+    const badge = badgeCount(tree.allModels(), listed);
     if (badge !== 'wait') view.badge = badge;
+    // Palette entries of connection commands show only where they can work (package.json `when`).
+    const shown = tree.allModels().filter((m) => listed.has(m.nodeUrl));
+    setContextKey(ContextKeys.hasConnections, shown.some((m) => m.connections.length > 0));
+    setContextKey(ContextKeys.hasPendingInvitations, shown.some((m) => m.connections.some((c) => c.status === 'pending' && c.role === 'initiator')));
   };
 
   const autoRefresh = new AutoRefresh(view, () => void tree.refresh());
@@ -211,6 +220,63 @@ export function registerConnections(services: Services): ConnectionsTestApi {
     return run();
   };
 
+  /**
+   * Rename Connection… / Edit Connection Description…: from the tree, the palette (a pick), or `{ nodeUrl,
+   * connectionId, name | description }` (validated like the input box). The node's own rules decide (a name it
+   * already has answers 409, shown with what to do); nothing changes on a refused value.
+   */
+  const editConnection = (field: 'name' | 'description') => async (arg?: unknown) => {
+    const title = field === 'name' ? vscode.l10n.t('Rename Connection') : vscode.l10n.t('Edit Connection Description');
+    const schema = field === 'name' ? connectionNameSchema : descriptionSchema;
+    const given = arg !== undefined && arg !== null && !isElement(arg) ? parseArg(EditArgSchema, arg, title) : undefined;
+    const t = await resolveConnection(given ? { nodeUrl: given.nodeUrl, connectionId: given.connectionId } : arg, title, () => true);
+    if (!t) return undefined;
+    const c = t.connection;
+    const current = field === 'name' ? c.name : c.description;
+    const problem = (v: string): string | undefined => {
+      const r = schema.safeParse(v);
+      return r.success ? undefined : r.error.issues[0].message;
+    };
+    let value = given?.[field];
+    if (value !== undefined) {
+      const p = problem(value);
+      if (p) throw new BadArgument(`${title}: ${p}`);
+    } else {
+      value = await ui().inputBox({
+        title: field === 'name' ? vscode.l10n.t('Rename “{0}”', c.name) : vscode.l10n.t('Description of “{0}”', c.name),
+        prompt:
+          field === 'name'
+            ? vscode.l10n.t('New name of the connection on this node (the partner keeps its own name for it)')
+            : vscode.l10n.t('What the connection is for; leave empty to remove the description'),
+        value: current,
+        valueSelection: [0, current.length],
+        validateInput: (v) => problem(v),
+      });
+      if (value === undefined) return undefined;
+    }
+    const next = value.trim();
+    if (next === current.trim()) return c;
+    const run = async (): Promise<Connection | undefined> => {
+      try {
+        const client = await requireClient(t.nodeUrl);
+        const updated = await withProgress(vscode.l10n.t('Saving “{0}”…', c.name), (signal) => client.patchConnection(c.id, { [field]: next }, { signal }));
+        log.info(`${title}: ${c.id} on ${t.nodeUrl} ${field === 'name' ? `renamed to "${updated.name}"` : 'description changed'}`);
+        tree.model(t.nodeUrl).replace(updated);
+        await afterMutation(t.nodeUrl);
+        return updated;
+      } catch (e) {
+        if (e instanceof ExalateError && e.kind === 'conflict' && field === 'name') {
+          log.error(`${title}: ${e.toLogString()}`);
+          void ui().error(vscode.l10n.t('A connection named “{0}” already exists on this node. Choose another name.', next));
+          return undefined;
+        }
+        fail(field === 'name' ? vscode.l10n.t('Could not rename “{0}”', c.name) : vscode.l10n.t('Could not change the description of “{0}”', c.name), e, run, t.nodeUrl);
+        return undefined;
+      }
+    };
+    return run();
+  };
+
   const openRules = (direction: RuleDirection) => async (arg?: unknown) => {
     const t = await resolveConnection(arg, `Open ${direction === 'outgoing' ? 'Outgoing' : 'Incoming'} Sync Rules`, () => true);
     if (!t) return undefined;
@@ -235,6 +301,7 @@ export function registerConnections(services: Services): ConnectionsTestApi {
 
   const onNodesChanged = () => {
     tree.syncNodes();
+    updateBadge();
     // A new token may fix a node that failed to sign in.
     for (const m of tree.allModels()) {
       const s = m.state;
@@ -280,6 +347,8 @@ export function registerConnections(services: Services): ConnectionsTestApi {
     vscode.commands.registerCommand(Commands.deleteConnection, command('Delete Connection', deleteConnection)),
     vscode.commands.registerCommand(Commands.openOutgoingSyncRules, command('Open Outgoing Sync Rules', openRules('outgoing'))),
     vscode.commands.registerCommand(Commands.openIncomingSyncRules, command('Open Incoming Sync Rules', openRules('incoming'))),
+    vscode.commands.registerCommand(Commands.renameConnection, command(vscode.l10n.t('Rename Connection'), editConnection('name'))),
+    vscode.commands.registerCommand(Commands.editConnectionDescription, command(vscode.l10n.t('Edit Connection Description'), editConnection('description'))),
     vscode.commands.registerCommand(Commands.revealConnection, command('Could not show the connection', revealConnection)),
   );
 

@@ -2,6 +2,7 @@
 // DevOps PATs in SecretStorage only. Hands out one ExalateClient per node (cached until its token changes).
 // Every capability gets nodes and clients from here; nothing else reads the setting or the secrets.
 import * as vscode from 'vscode';
+import { ContextKeys, setContextKey } from '../contextKeys';
 import type { ExalateClient } from '../exalate/client';
 import { createExalateClient } from '../exalate/httpClient';
 import { nodeUrlSchema } from '../shared/validation';
@@ -172,7 +173,7 @@ export class NodeRegistry implements vscode.Disposable {
 
   private updateContext(): void {
     const { nodes, rejected } = this.readSetting();
-    void vscode.commands.executeCommand('setContext', 'exalate.hasNodes', nodes.length + rejected.length > 0);
+    setContextKey(ContextKeys.hasNodes, nodes.length + rejected.length > 0);
   }
 
   dispose(): void {

@@ -14,6 +14,8 @@ export const Commands = {
   activateConnection: 'exalate.activateConnection',
   deactivateConnection: 'exalate.deactivateConnection',
   deleteConnection: 'exalate.deleteConnection',
+  renameConnection: 'exalate.renameConnection',
+  editConnectionDescription: 'exalate.editConnectionDescription',
   openOutgoingSyncRules: 'exalate.openOutgoingSyncRules',
   openIncomingSyncRules: 'exalate.openIncomingSyncRules',
   revealConnection: 'exalate.revealConnection',

@@ -10,7 +10,7 @@ import { formatDateTime } from '../shared/format';
 import { nodeUrlSchema } from '../shared/validation';
 import type { Services } from '../services';
 import { NotSavedError, ReadonlyRuleError, errorMessage, needsSignIn } from './errors';
-import { readonlyExplanation, syncRuleUri, type SyncRulesFileSystem } from './fileSystem';
+import { isReadonlyMode, readonlyExplanation, syncRuleUri, type SyncRulesFileSystem } from './fileSystem';
 import {
   EXPORT_ROOT,
   METADATA_FILE,
@@ -158,7 +158,7 @@ export class SyncRuleCommands {
     });
     const editors: vscode.TextEditor[] = [];
     for (const doc of docs) editors.push(await vscode.window.showTextDocument(doc, { preview: false }));
-    if (connection?.mode === 'basic') this.messages.info(readonlyExplanation(connection.name));
+    if (connection && isReadonlyMode(connection.mode)) this.messages.info(readonlyExplanation(connection.name, connection.mode));
     return editors;
   }
 
@@ -216,7 +216,7 @@ export class SyncRuleCommands {
     type Item = vscode.QuickPickItem & { version: number };
     const items: Item[] = versions.map((v, i) => {
       const isActive = v.version === activeVersion;
-      const publishable = v.state === 'draft' && v.version > (activeVersion ?? 0) && connection.mode !== 'basic';
+      const publishable = v.state === 'draft' && v.version > (activeVersion ?? 0) && !isReadonlyMode(connection.mode);
       const state = isActive
         ? vscode.l10n.t('active (the connection runs it)')
         : v.state === 'draft'
@@ -224,7 +224,7 @@ export class SyncRuleCommands {
           : vscode.l10n.t('published before');
       const buttons = [compareButton];
       if (publishable) buttons.push(publishButton);
-      if (i !== 0 && connection.mode !== 'basic') buttons.push(restoreButton);
+      if (i !== 0 && !isReadonlyMode(connection.mode)) buttons.push(restoreButton);
       return {
         label: `${isActive ? '$(pass-filled)' : v.state === 'draft' ? '$(edit)' : '$(git-commit)'} ${vscode.l10n.t('Version {0}', v.version)}`,
         description: `${state} · ${v.author}${i === 0 ? ` · ${vscode.l10n.t('newest')}` : ''}`,
@@ -277,7 +277,7 @@ export class SyncRuleCommands {
     const connection = await client.getConnection(ref.connectionId);
     const named = { ...ref, connectionName: connection.name, version: undefined };
     const what = describeRule(ref.direction, connection.name);
-    if (connection.mode === 'basic') throw new ReadonlyRuleError(readonlyExplanation(connection.name));
+    if (isReadonlyMode(connection.mode)) throw new ReadonlyRuleError(readonlyExplanation(connection.name, connection.mode));
     const ok = await this.fs.prompter.confirm(
       vscode.l10n.t('Restore version {0} of {1}?', version, what),
       vscode.l10n.t('Version {0} is saved as a new draft; the connection keeps running its active version until you publish the draft. Every version stays in the history.', version),
@@ -347,7 +347,7 @@ export class SyncRuleCommands {
     }
     const client = await this.fs.clientFor(ref.nodeUrl);
     const connection = await client.getConnection(ref.connectionId);
-    if (connection.mode === 'basic') throw new ReadonlyRuleError(readonlyExplanation(connection.name));
+    if (isReadonlyMode(connection.mode)) throw new ReadonlyRuleError(readonlyExplanation(connection.name, connection.mode));
     const named = { ...head, connectionName: connection.name };
     const what = describeRule(ref.direction, connection.name);
     const target = version ?? this.fs.ruleStatus(head)?.version ?? (await client.getLatestSyncRule(ref.connectionId, ref.direction)).version;
@@ -531,7 +531,7 @@ export class SyncRuleCommands {
       throw e;
     });
     ref.connectionName = connection.name;
-    if (connection.mode === 'basic') throw new ReadonlyRuleError(readonlyExplanation(connection.name));
+    if (isReadonlyMode(connection.mode)) throw new ReadonlyRuleError(readonlyExplanation(connection.name, connection.mode));
     const what = describeRule(ref.direction, connection.name);
     let base = meta?.rules[ref.direction]?.version;
     if (base === undefined) {

@@ -29,7 +29,7 @@ export class NotSavedError extends Error {
   }
 }
 
-/** Basic-mode connections: their scripts are managed by Exalate and cannot be edited. */
+/** Basic- and Visual-mode connections: their scripts are managed by Exalate (or its Visual editor) and not edited here. */
 export class ReadonlyRuleError extends Error {
   constructor(message: string) {
     super(message);

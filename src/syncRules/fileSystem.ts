@@ -6,12 +6,13 @@
 //   ACTIVE version until a draft is published (`publishVersion`). `ruleStatus` / `onDidChangeStatus` say which.
 // - writeFile saves a new DRAFT version with If-Match. On 412 the user picks Compare / Overwrite / Cancel; anything
 //   but a landed save throws a FileSystemError, so VS Code keeps the editor dirty and never shows "saved".
-// - Basic-mode connections are read-only (stat permissions + a clear message); past versions
+// - Basic- and Visual-mode connections are read-only (stat permissions + a clear message); past versions
 //   (`…/outgoing@v3.groovy`) are read-only too.
 import * as vscode from 'vscode';
+import { ContextKeys, setContextKey } from '../contextKeys';
 import type { ExalateClient } from '../exalate/client';
 import { ConflictError, isExalateError } from '../exalate/errors';
-import type { Connection, RuleVersionState, SyncRule } from '../shared/api';
+import type { Connection, Mode, RuleVersionState, SyncRule } from '../shared/api';
 import type { Services } from '../services';
 import { NotSavedError, NotSignedInError, ReadonlyRuleError, UnknownNodeError, toFileSystemError } from './errors';
 import { describeRule, modalPrompter, type SyncRulesPrompter } from './ui';
@@ -58,8 +59,18 @@ export function syncRuleUri(ref: SyncRuleRef): vscode.Uri {
   return vscode.Uri.from(syncRuleUriComponents(ref));
 }
 
-export function readonlyExplanation(name: string): string {
-  return `“${name}” uses Basic mode: Exalate manages its sync rules, so they open read-only. Switch the connection to Script mode on the node to edit them.`;
+/** Only Script-mode connections have sync rules a person edits: Basic and Visual rules are managed elsewhere. */
+export function isReadonlyMode(mode: Mode): boolean {
+  return mode !== 'script';
+}
+
+export function readonlyExplanation(name: string, mode: Mode): string {
+  return mode === 'visual'
+    ? vscode.l10n.t(
+        '“{0}” uses Visual mode: its sync rules are generated from the rules set in the Visual editor on the node, so they open read-only here. Edit them in the Visual editor, or switch the connection to Script mode on the node to edit the Groovy scripts.',
+        name,
+      )
+    : vscode.l10n.t('“{0}” uses Basic mode: Exalate manages its sync rules, so they open read-only. Switch the connection to Script mode on the node to edit them.', name);
 }
 
 export class SyncRulesFileSystem implements vscode.FileSystemProvider, vscode.Disposable {
@@ -169,7 +180,7 @@ export class SyncRulesFileSystem implements vscode.FileSystemProvider, vscode.Di
       const ref = { nodeUrl, connectionId, direction };
       const e = this.entries.get(ruleKey(ref));
       if (!e) continue;
-      const readonly = connection.mode === 'basic';
+      const readonly = isReadonlyMode(connection.mode);
       if (e.readonly !== readonly) {
         e.readonly = readonly;
         e.mtime += 1;
@@ -220,7 +231,9 @@ export class SyncRulesFileSystem implements vscode.FileSystemProvider, vscode.Di
     let base = baseVersion;
     for (;;) {
       try {
-        return await put(base);
+        const rule = await put(base);
+        if (source === 'editor') setContextKey(ContextKeys.syncRulesSaved, true);
+        return rule;
       } catch (e) {
         this.reportGone(ref, e);
         if (!(e instanceof ConflictError && e.reason === 'precondition_failed' && e.current)) throw e;
@@ -307,9 +320,9 @@ export class SyncRulesFileSystem implements vscode.FileSystemProvider, vscode.Di
       this.reportGone(ref, e);
       throw e;
     }
-    if (connection.mode === 'basic') {
+    if (isReadonlyMode(connection.mode)) {
       this.noteConnection(ref.nodeUrl, ref.connectionId, connection);
-      throw new ReadonlyRuleError(readonlyExplanation(connection.name));
+      throw new ReadonlyRuleError(readonlyExplanation(connection.name, connection.mode));
     }
     const named = { ...ref, connectionName: connection.name };
     const base = this.entries.get(ruleKey(ref))?.version ?? (await client.getLatestSyncRule(ref.connectionId, ref.direction)).version;
@@ -417,7 +430,7 @@ export class SyncRulesFileSystem implements vscode.FileSystemProvider, vscode.Di
   private remember(ref: SyncRuleRef, connection: ConnectionInfo, rule: SyncRule, primed: boolean, bytes?: Uint8Array): boolean {
     const key = ruleKey(ref);
     const prev = this.entries.get(key);
-    const readonly = connection.mode === 'basic';
+    const readonly = isReadonlyMode(connection.mode);
     const changed = !prev || prev.version !== rule.version || prev.readonly !== readonly;
     const updated = Date.parse(rule.updatedAt) || 0;
     const activeVersion = rule.activeVersion ?? (rule.active ? rule.version : (prev?.activeVersion ?? rule.version));

@@ -34,7 +34,7 @@ export async function pickConnection(fs: SyncRulesFileSystem, node: NodeConfig, 
         for (const c of page.items) {
           items.push({
             label: `$(plug) ${c.name}`,
-            description: `${c.mode}${c.mode === 'basic' ? ' (read-only rules)' : ''} · ${c.status}`,
+            description: `${c.mode}${c.mode !== 'script' ? ' (read-only rules)' : ''} · ${c.status}`,
             detail: `${c.localShortName} ↔ ${c.remoteShortName} · project ${c.project}`,
             connection: c,
           });

@@ -2,11 +2,12 @@
 // a status bar item ("Draft v5 · v3 is active", click to publish) and the `exalate.ruleIsDraft` context key that
 // shows the Publish button in the editor title (also shown while the editor has unsaved edits).
 import * as vscode from 'vscode';
+import { ContextKeys, setContextKey } from '../contextKeys';
 import { Commands } from '../shared/commands';
 import type { SyncRulesFileSystem } from './fileSystem';
 import { SYNC_RULES_SCHEME, parseSyncRuleUri } from './uri';
 
-export const RULE_IS_DRAFT_CONTEXT = 'exalate.ruleIsDraft';
+export const RULE_IS_DRAFT_CONTEXT = ContextKeys.ruleIsDraft;
 
 export class RuleStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('exalate.ruleStatus', vscode.StatusBarAlignment.Left, 50);
@@ -77,7 +78,7 @@ export class RuleStatusBar implements vscode.Disposable {
   private setDraft(draft: boolean): void {
     if (this.isDraft === draft) return;
     this.isDraft = draft;
-    void vscode.commands.executeCommand('setContext', RULE_IS_DRAFT_CONTEXT, draft);
+    setContextKey(RULE_IS_DRAFT_CONTEXT, draft);
   }
 
   dispose(): void {

@@ -1,5 +1,5 @@
 // Keeps open sync-rule documents honest about their connection: a connection deleted on the node (or a node removed
-// from VS Code) closes its documents with a message; a mode change to/from Basic updates read-only state.
+// from VS Code) closes its documents with a message; a mode change to/from Script updates read-only state.
 // Checks run when a read or save meets a 404, when the VS Code window regains focus, when the node list changes,
 // and every few minutes while such documents are open (one GET per open connection; nothing when none is open).
 import * as vscode from 'vscode';

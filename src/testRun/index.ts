@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import * as z from 'zod';
+import { ContextKeys, setContextKey } from '../contextKeys';
 import { RuleDirectionSchema, type RuleDirection } from '../shared/api';
 import { Commands } from '../shared/commands';
 import type { Services } from '../services';
@@ -101,7 +102,10 @@ export function registerTestRun(services: Services): TestRunTestApi {
 
   const run = async (again: boolean, arg: unknown) => {
     try {
-      return await load().run(arg, again);
+      const result = await load().run(arg, again);
+      // A run that got as far as running the script (a script error counts) completes the walkthrough step.
+      if (result.kind !== 'cancelled') setContextKey(ContextKeys.testRunFinished, true);
+      return result;
     } catch (e) {
       const reason = e instanceof Error ? e.message : String(e);
       log.error(`Test Run failed: ${reason}`);

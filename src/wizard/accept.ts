@@ -3,6 +3,7 @@
 // initiator, own code) gets its own message and creates nothing.
 import { Commands } from '../shared/commands';
 import * as vscode from 'vscode';
+import { ContextKeys, setContextKey } from '../contextKeys';
 import * as z from 'zod';
 import type { Connection, ExalateClient, InvitationPreview } from '../exalate/client';
 import { ExalateError } from '../exalate/errors';
@@ -151,6 +152,7 @@ export async function acceptInvitation(
     void fail(p);
     return { ok: false, ...p };
   }
+  setContextKey(ContextKeys.invitationAccepted, true);
   services.log.info(`Accepted invitation "${connection.name}" from ${preview.initiatorUrl} on ${label} (${connection.id}).`);
   await vscode.commands.executeCommand(Commands.refresh);
   await vscode.commands.executeCommand(Commands.revealConnection, { nodeUrl: node.url, connectionId: connection.id });

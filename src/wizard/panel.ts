@@ -3,6 +3,7 @@
 // logged and ignored. Side effects that need VS Code (clipboard, PAT input, other commands) happen here.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { ContextKeys, setContextKey } from '../contextKeys';
 import type { ExalateClient } from '../exalate/client';
 import type { Services } from '../services';
 import { Commands } from '../shared/commands';
@@ -173,7 +174,12 @@ export class WizardPanel implements vscode.Disposable {
         return opts?.quiet ? all() : progress(`Exalate: checking the connection names on ${label}…`, all);
       },
       listProjects: () => progress(`Exalate: listing the Azure DevOps projects of ${label}…`, () => listNodeProjects(this.services, c.nodeUrl, c, (m, d, a) => this.prompter.confirm(m, d, a))),
-      initiate: (req, key) => progress(`Exalate: creating connection "${req.name}" on ${label}…`, () => c.initiateConnection(req, key)),
+      initiate: (req, key) =>
+        progress(`Exalate: creating connection "${req.name}" on ${label}…`, async () => {
+          const created = await c.initiateConnection(req, key);
+          setContextKey(ContextKeys.connectionInitiated, true);
+          return created;
+        }),
       getInvitationCode: (id) => progress(`Exalate: fetching the invitation code from ${label}…`, () => c.getInvitationCode(id)),
     };
   }

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Browser, Frame, Page } from 'playwright-core';
+import type { Browser, Frame, Locator, Page } from 'playwright-core';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
 export const SCREENSHOTS = path.join(ROOT, 'test-results', 'screenshots');
@@ -12,8 +12,15 @@ export const SCREENSHOTS = path.join(ROOT, 'test-results', 'screenshots');
 interface CodeServerHandle {
   url: string;
   host: string;
+  /** The user settings file (`<user-data-dir>/User/settings.json`); the workbench applies changes to it live. */
+  userSettings: string;
+  /** The extensions folder of this server. */
+  extensions: string;
   stop(): Promise<void>;
 }
+
+/** The class the workbench element carries for each kind of colour theme. */
+export const THEME_KIND_CLASS = { light: 'vs', dark: 'vs-dark', hcDark: 'hc-black', hcLight: 'hc-light' } as const;
 
 // The launcher is shared with `npm start` and the integration runner (plain ESM in scripts/lib).
 async function lib() {
@@ -30,6 +37,11 @@ export interface WorkbenchOptions {
   env?: Record<string, string>;
   /** Files to create in the workspace folder. */
   files?: Record<string, string>;
+  /**
+   * Install this .vsix with `code-server --install-extension` and run it as an installed extension (production
+   * mode), instead of loading the checkout in development mode. `env` does not apply then.
+   */
+  vsix?: string;
 }
 
 export class Workbench {
@@ -54,6 +66,7 @@ export class Workbench {
       workspace,
       label: `e2e-${opts.label}`,
       settings: opts.settings ?? {},
+      installVsix: opts.vsix,
     });
     let browser: Browser | undefined;
     try {
@@ -62,7 +75,8 @@ export class Workbench {
       await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
       const page = await context.newPage();
       // The first load of the workbench can take long on a busy 2-core machine; still a deadline that fails loudly.
-      await page.goto(cs.workbenchUrl(server, { workspace, extensionPath: ROOT, env: opts.env }), { timeout: 120_000 });
+      const url = opts.vsix ? `${server.url}/?folder=${encodeURIComponent(workspace)}` : cs.workbenchUrl(server, { workspace, extensionPath: ROOT, env: opts.env });
+      await page.goto(url, { timeout: 120_000 });
       await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
       await page.locator('.activitybar').waitFor({ timeout: 60_000 });
       fs.mkdirSync(SCREENSHOTS, { recursive: true });
@@ -74,6 +88,106 @@ export class Workbench {
       fs.rmSync(workspace, { recursive: true, force: true });
       throw e;
     }
+  }
+
+  /** A screenshot with a fixed name (`<label>-<name>.png`), for the README's pictures (`npm run screenshots`). */
+  async screenshotAs(name: string): Promise<string> {
+    const file = path.join(SCREENSHOTS, `${this.label}-${name}.png`);
+    // No hover tooltip left over from the last click (e.g. the command center's) over the picture.
+    await this.page.mouse.move(1390, 600);
+    await this.page.screenshot({ path: file });
+    return file;
+  }
+
+  /**
+   * Switches the colour theme as a user does (Preferences: Color Theme), which writes `workbench.colorTheme` to the
+   * user settings, and waits until the workbench shows that kind of theme and settings.json names it, so an unknown
+   * theme id (which VS Code silently replaces) fails here. (The web workbench reads settings.json at start-up, not
+   * on a later change of the file, so the theme a suite starts with goes through `settings` in `launch`.)
+   */
+  async setColorTheme(theme: string, kind: keyof typeof THEME_KIND_CLASS): Promise<void> {
+    const cls = THEME_KIND_CLASS[kind];
+    const classes = async () => ((await this.page.locator('.monaco-workbench').first().getAttribute('class')) ?? '').split(/\s+/);
+    const isShown = async () => (await classes()).includes(cls);
+    const current = () => (JSON.parse(fs.readFileSync(this.server.userSettings, 'utf8')) as Record<string, unknown>)['workbench.colorTheme'];
+    if (!(await isShown()) || current() !== theme) {
+      // The theme picker (not the palette that opens it) must be up before typing: a choice that did not land is retried.
+      const input = this.page.locator('.quick-input-widget input[placeholder^="Select Color Theme"]');
+      for (let attempt = 1; ; attempt++) {
+        await this.paletteCommand('Preferences: Color Theme', true);
+        if (await input.waitFor({ state: 'visible', timeout: 15_000 }).then(() => true, () => false)) break;
+        if (attempt === 3) throw new Error('the color theme picker did not open');
+        await this.page.keyboard.press('Escape');
+      }
+      await input.fill(theme);
+      // The picker shows a theme's label, and its id as the description when they differ (e.g. "Dark High Contrast").
+      const exact = this.page
+        .locator('.quick-input-list .monaco-list-row')
+        .filter({ has: this.page.locator('.label-name, .label-description', { hasText: new RegExp(`^\\s*${theme}\\s*$`) }) });
+      await exact.first().waitFor({ timeout: 15_000 });
+      await this.enterOn(exact.first());
+    }
+    for (let i = 0; !(await isShown()); i++) {
+      if (i === 300) throw new Error(`the workbench did not switch to "${theme}" (${cls}); its classes: ${(await classes()).join(' ')}`);
+      await this.page.waitForTimeout(100);
+    }
+    for (let i = 0; current() !== theme; i++) {
+      if (i === 100) throw new Error(`settings.json names "${String(current())}" as workbench.colorTheme, not "${theme}"`);
+      await this.page.waitForTimeout(100);
+    }
+  }
+
+  /**
+   * Runs a palette command through the title bar's command center (a click): keys may not reach the workbench
+   * while a webview holds the focus. Opens the palette again if another part took the focus and closed it.
+   */
+  async paletteCommand(title: string, exact = false): Promise<void> {
+    const input = this.page.locator('.quick-input-widget input');
+    const rows = this.page.locator('.quick-input-list .monaco-list-row', { hasText: title });
+    const escaped = title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const row = (exact ? rows.filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${escaped}$`) }) }) : rows).first();
+    for (let attempt = 1; ; attempt++) {
+      await this.page.locator('.command-center .command-center-center').first().click();
+      // Under load the quick input may be re-rendered while it opens: a fill that does not land is retried.
+      const typed = await input
+        .waitFor({ state: 'visible', timeout: 10_000 })
+        .then(() => input.fill(`>${title}`, { timeout: 10_000 }))
+        .then(() => true, () => false);
+      const shown = typed && (await row.waitFor({ timeout: 10_000 }).then(() => true, () => false));
+      if (shown && (await input.isVisible())) break;
+      await this.page.keyboard.press('Escape');
+      if (attempt === 3) throw new Error(`the Command Palette did not offer "${title}"`);
+    }
+    if (exact) await this.enterOn(row);
+    else await input.press('Enter');
+  }
+
+  /**
+   * Chooses `row` in the open quick input by clicking it. `force`: the quick input re-renders its rows while it
+   * settles, so Playwright may never see the row "stable"; it is visible and in place (waited for by the caller).
+   */
+  async enterOn(row: Locator): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      // The focused row is chosen with Enter; any other by a click.
+      if (((await row.getAttribute('class').catch(() => '')) ?? '').split(/\s+/).includes('focused')) {
+        await this.page.locator('.quick-input-widget input').press('Enter');
+        return;
+      }
+      const clicked = await row.click({ force: true, timeout: 5_000 }).then(() => true, () => false);
+      if (clicked) return;
+      if (attempt === 5) throw new Error('could not choose the quick input row');
+      await this.page.waitForTimeout(200);
+    }
+  }
+
+  /** Picks the quick-pick item matching `text` once the quick input with that placeholder is shown. */
+  async pickQuick(text: string, placeholder?: string): Promise<void> {
+    if (placeholder) await this.page.locator(`.quick-input-widget input[placeholder="${placeholder}"]`).waitFor({ state: 'visible', timeout: 30_000 });
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(text);
+    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first().waitFor();
+    await input.press('Enter');
   }
 
   async screenshot(step: string): Promise<string> {
@@ -146,6 +260,11 @@ export class Workbench {
     } finally {
       await this.page.keyboard.press('Escape');
     }
+  }
+
+  /** The extensions installed in this server's extensions folder (folder names: `<publisher>.<name>-<version>`). */
+  installedExtensions(): string[] {
+    return fs.readdirSync(this.server.extensions).filter((f) => !f.startsWith('.') && f !== 'extensions.json');
   }
 
   async close(): Promise<void> {

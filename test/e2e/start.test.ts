@@ -105,6 +105,11 @@ describe('e2e: npm start (the README main command)', function () {
       settings['exalate.nodes'].map((n: { label: string }) => n.label).sort(),
       ['contoso (your node)', 'fabrikam (partner)'],
     );
+    // The workspace sits inside the checkout when run from it (.exalate-dev/): the Git extension is told not to offer
+    // the parent repository, in the workspace's settings and in the user settings of this VS Code.
+    const workspaceSettings = JSON.parse(fs.readFileSync(path.join(home, 'workspace', '.vscode', 'settings.json'), 'utf8'));
+    assert.equal(workspaceSettings['git.openRepositoryInParentFolders'], 'never');
+    assert.equal(settings['git.openRepositoryInParentFolders'], 'never');
     for (const name of ['contoso', 'fabrikam']) {
       const token = fs.readFileSync(path.join(home, 'nodes', name, 'token'), 'utf8').trim();
       assert.ok(token.length >= 16);
@@ -122,12 +127,13 @@ describe('e2e: npm start (the README main command)', function () {
       const row = (text: string) => second.locator('.part.sidebar .monaco-list-row', { hasText: text }).first();
       await row('contoso (your node)').waitFor({ timeout: 60_000 });
       await row('fabrikam (partner)').waitFor({ timeout: 60_000 });
-      // Both nodes list their seeded connections (each has a "Fabrikam Jira bugs"): this window imported both tokens.
+      // Both nodes list their seeded connections, each its own examples: this window imported both tokens.
       for (const node of ['contoso (your node)', 'fabrikam (partner)']) {
         if ((await row(node).getAttribute('aria-expanded')) === 'false') await row(node).click();
       }
-      const listed = second.locator('.part.sidebar .monaco-list-row', { hasText: 'Fabrikam Jira bugs' });
-      await listed.nth(1).waitFor({ timeout: 60_000 });
+      await row('Fabrikam Jira bugs').waitFor({ timeout: 60_000 });
+      await row('Adventure Works Jira stories').waitFor({ timeout: 60_000 });
+      assert.equal(await second.locator('.part.sidebar .monaco-list-row', { hasText: 'Fabrikam Jira bugs' }).count(), 1, 'fabrikam does not carry contoso\'s example names');
       await second.locator('.part.sidebar .monaco-list-row', { hasText: /Sign in/i }).first().waitFor({ state: 'detached', timeout: 30_000 });
       await second.screenshot({ path: path.join(SCREENSHOTS, 'start-02-second-browser.png') });
       // The activity bar badge and its hover count the same connections (issue 13, defect 6: "4" vs "1 pending, 1 in error").

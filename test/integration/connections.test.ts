@@ -236,6 +236,56 @@ describe('Connections view', function () {
     assert.ok(!(await shown()).some((i) => i.label === 'Doomed connection'));
   });
 
+  it('Rename Connection… and Edit Connection Description… validate, change the node and the tree, and refuse a taken name', async () => {
+    await setNodes({ url: a.url, label: 'Contoso', token: a.token });
+    const created = await clientA.initiateConnection(
+      { destinationUrl: null, mode: 'script', localShortName: 'contoso', remoteShortName: 'partner', name: 'Rename me', description: 'old words', project: 'Ops' },
+      'it-rename-me',
+    );
+    const id = created.connection.id;
+    await vscode.commands.executeCommand('exalate.refresh');
+    // From the tree: the input box starts with the current name (selected) and checks as the user types.
+    user.answer({ input: 'Renamed connection' });
+    const renamed = (await vscode.commands.executeCommand('exalate.renameConnection', byLabel(await shown(), 'Rename me').element)) as { name: string };
+    assert.equal(renamed.name, 'Renamed connection');
+    const box = user.prompts[0].options as vscode.InputBoxOptions;
+    assert.equal(box.value, 'Rename me');
+    assert.deepEqual(box.valueSelection, [0, 'Rename me'.length]);
+    assert.match(box.validateInput?.('') as string, /Connection name is required/);
+    assert.match(box.validateInput?.('x'.repeat(300)) as string, /at most/);
+    assert.equal(box.validateInput?.('A fine name'), undefined);
+    assert.equal((await clientA.getConnection(id)).name, 'Renamed connection');
+    assert.ok((await shown()).some((i) => i.label === 'Renamed connection'), 'the tree shows the new name');
+    assert.ok(!(await shown()).some((i) => i.label === 'Rename me'));
+
+    // A name the node already has (seeded): a clear message, nothing changed.
+    user.answer({ input: 'fabrikam jira BUGS' });
+    assert.equal(await vscode.commands.executeCommand('exalate.renameConnection', { nodeUrl: a.url, connectionId: id }), undefined);
+    assert.match(user.errors().at(-1) ?? '', /A connection named “fabrikam jira BUGS” already exists on this node\. Choose another name\./);
+    assert.equal((await clientA.getConnection(id)).name, 'Renamed connection');
+    // An invalid name given as an argument: refused before any request.
+    await vscode.commands.executeCommand('exalate.renameConnection', { nodeUrl: a.url, connectionId: id, name: '   ' });
+    assert.match(user.errors().at(-1) ?? '', /^Rename Connection: Connection name is required/);
+    assert.equal((await clientA.getConnection(id)).name, 'Renamed connection');
+
+    // Description: shown in the tooltip once changed; an empty value removes it.
+    user.answer({ input: 'Tickets for the partner team' });
+    await vscode.commands.executeCommand('exalate.editConnectionDescription', byLabel(await shown(), 'Renamed connection').element);
+    assert.equal((user.prompts.at(-1)?.options as vscode.InputBoxOptions).value, 'old words');
+    assert.equal((await clientA.getConnection(id)).description, 'Tickets for the partner team');
+    assert.match(byLabel(await shown(), 'Renamed connection').tooltip, /Tickets for the partner team/);
+    await vscode.commands.executeCommand('exalate.editConnectionDescription', { nodeUrl: a.url, connectionId: id, description: 'd'.repeat(5000) });
+    assert.match(user.errors().at(-1) ?? '', /^Edit Connection Description: Description must be at most/);
+    assert.equal((await clientA.getConnection(id)).description, 'Tickets for the partner team');
+    await vscode.commands.executeCommand('exalate.editConnectionDescription', { nodeUrl: a.url, connectionId: id, description: '' });
+    assert.equal((await clientA.getConnection(id)).description, '');
+    // Cancelling the input box changes nothing.
+    user.answer({ input: undefined });
+    assert.equal(await vscode.commands.executeCommand('exalate.renameConnection', { nodeUrl: a.url, connectionId: id }), undefined);
+    assert.equal((await clientA.getConnection(id)).name, 'Renamed connection');
+    await clientA.deleteConnection(id);
+  });
+
   it('Open Outgoing/Incoming Sync Rules open the connection\'s script in an editor', async () => {
     await setNodes({ url: a.url, label: 'Contoso', token: a.token });
     const item = byLabel(await shown(), 'Fabrikam Jira bugs');

@@ -391,6 +391,28 @@ describe('Sync rules as documents', function () {
     assert.equal((await other.getSyncRule(basic.id, 'outgoing')).version, 1);
   });
 
+  it('opens Visual-mode rules read-only with their own explanation; Restore refuses them', async () => {
+    // A Visual connection needs a public destination that offers Visual: a second node.
+    const partner = await startSandboxProcess({ name: 'visualpartner' });
+    try {
+      const { connection: visual } = await other.initiateConnection(
+        { destinationUrl: partner.url, mode: 'visual', localShortName: 'alpha', remoteShortName: 'visualpartner', name: `SR Visual ${++counter}`, project: 'Operations' },
+        newIdempotencyKey(),
+      );
+      assert.equal(visual.mode, 'visual');
+      const [editor] = await open(visual, 'incoming');
+      assert.equal((await vscode.workspace.fs.stat(editor.document.uri)).permissions, vscode.FilePermission.Readonly);
+      assert.match(api.messages.shown.at(-1)!.text, /uses Visual mode: its sync rules are generated from the rules set in the Visual editor on the node, so they open read-only here/);
+      await assert.rejects(Promise.resolve(vscode.workspace.fs.writeFile(editor.document.uri, new TextEncoder().encode('x'))), /Visual mode/);
+      // Restore (a version argument) is refused with the same explanation and publishes nothing.
+      await vscode.commands.executeCommand('exalate.restoreSyncRules', { nodeUrl: node.url, connectionId: visual.id, direction: 'incoming', version: 1 });
+      assert.match(api.messages.shown.at(-1)!.text, /uses Visual mode/);
+      assert.equal((await other.getSyncRule(visual.id, 'incoming')).version, 1);
+    } finally {
+      await partner.dispose();
+    }
+  });
+
   it('closes the documents of a deleted connection, keeping unsaved edits open', async () => {
     const c = await newConnection('Deleted');
     const editors = await open(c);

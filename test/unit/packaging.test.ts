@@ -27,7 +27,7 @@ const FIXED_ENTRIES = [
   'extension/media/exalate.svg',
 ];
 /** Any other entry must match one of these (and not be a dev CLI). */
-const ALLOWED = [/^extension\/dist\/[\w.-]+\.js$/, /^extension\/dist\/webview\/[\w.-]+\.(js|css)$/, /^extension\/media\/[\w.-]+\.css$/];
+const ALLOWED = [/^extension\/dist\/[\w.-]+\.js$/, /^extension\/dist\/webview\/[\w.-]+\.(js|css)$/, /^extension\/media\/[\w.-]+\.css$/, /^extension\/media\/walkthrough\/[\w.-]+\.md$/];
 
 function zipEntries(file: string): Promise<{ name: string; size: number }[]> {
   return new Promise((resolve, reject) => {
@@ -90,6 +90,17 @@ describe('packaging (.vsix)', function () {
     const webview = fs.readdirSync(path.join(root, 'dist', 'webview')).filter((f) => /\.(js|css)$/.test(f));
     const missingWebview = webview.filter((f) => !names.has(`extension/dist/webview/${f}`));
     assert.deepEqual(missingWebview, [], `webview bundles missing from the .vsix: ${missingWebview.join(', ')}`);
+  });
+
+  it('holds every page of the walkthrough', () => {
+    const names = new Set(entries.map((e) => e.name));
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+    const pages: string[] = pkg.contributes.walkthroughs.flatMap((w: { steps: { media: { markdown?: string; image?: string } }[] }) =>
+      w.steps.map((st) => st.media.markdown ?? st.media.image ?? ''),
+    );
+    assert.ok(pages.length > 0);
+    const missing = pages.filter((p) => !names.has(`extension/${p}`));
+    assert.deepEqual(missing, [], `walkthrough pages missing from the .vsix: ${missing.join(', ')}`);
   });
 
   it('holds nothing else (no sources, tests, maps, node_modules or dev CLIs)', () => {

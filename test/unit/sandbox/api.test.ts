@@ -16,6 +16,7 @@ import type {
   SyncRule,
 } from '../../../src/shared/api';
 import { linkKeyOf } from '../../../src/sandbox/invitation';
+import { exampleNames } from '../../../src/sandbox/parts/devSeed';
 import { startSandbox, type RunningSandbox, type SandboxOptions } from '../../../src/sandbox';
 import { cleanupTempDirs, call, client, initiateBody, spawnSandbox, tempDir, waitFor } from './helpers';
 
@@ -649,6 +650,27 @@ describe('sandbox: Node API', function () {
         for (const s of ['pending', 'active', 'deactivated', 'error']) assert.ok(statuses.has(s as Connection['status']), s);
       } finally {
         await p.stop();
+      }
+    });
+
+    it('seeds npm start\'s two nodes (contoso, fabrikam) with different example connections, none naming the node itself', async () => {
+      const [c, f] = await Promise.all([
+        spawnSandbox(['--data', tempDir('seed-contoso'), '--token', TOKEN, '--name', 'contoso', '--seed']),
+        spawnSandbox(['--data', tempDir('seed-fabrikam'), '--token', TOKEN, '--name', 'fabrikam', '--seed']),
+      ]);
+      try {
+        const list = async (url: string) => (await client(url, TOKEN)<ConnectionPage>('GET', '/api/v1/connections')).json.items;
+        const [onC, onF] = await Promise.all([list(c.url), list(f.url)]);
+        assert.deepEqual(onC.map((x) => x.name), exampleNames('contoso'));
+        assert.deepEqual(onF.map((x) => x.name), exampleNames('fabrikam'));
+        const shared = onC.map((x) => x.name).filter((n) => onF.some((y) => y.name === n));
+        assert.deepEqual(shared, [], 'the same example names on both nodes');
+        assert.ok(!onF.some((x) => /fabrikam/i.test(x.name) || x.remoteShortName.startsWith('fabrikam')), 'fabrikam is not its own partner');
+        // Both sets show the same states.
+        const states = (items: Connection[]) => items.map((x) => `${x.status}/${x.mode}/${x.type}/${x.role}`).sort();
+        assert.deepEqual(states(onF), states(onC));
+      } finally {
+        await Promise.all([c.stop(), f.stop()]);
       }
     });
   });
