@@ -111,9 +111,14 @@ export class Workbench {
     const isShown = async () => (await classes()).includes(cls);
     const current = () => (JSON.parse(fs.readFileSync(this.server.userSettings, 'utf8')) as Record<string, unknown>)['workbench.colorTheme'];
     if (!(await isShown()) || current() !== theme) {
-      await this.paletteCommand('Preferences: Color Theme', true);
-      const input = this.page.locator('.quick-input-widget input');
-      await input.waitFor({ state: 'visible' });
+      // The theme picker (not the palette that opens it) must be up before typing: a choice that did not land is retried.
+      const input = this.page.locator('.quick-input-widget input[placeholder^="Select Color Theme"]');
+      for (let attempt = 1; ; attempt++) {
+        await this.paletteCommand('Preferences: Color Theme', true);
+        if (await input.waitFor({ state: 'visible', timeout: 15_000 }).then(() => true, () => false)) break;
+        if (attempt === 3) throw new Error('the color theme picker did not open');
+        await this.page.keyboard.press('Escape');
+      }
       await input.fill(theme);
       // The picker shows a theme's label, and its id as the description when they differ (e.g. "Dark High Contrast").
       const exact = this.page

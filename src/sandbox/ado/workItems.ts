@@ -519,6 +519,15 @@ export class WorkItemBook {
 
   async updateComment(id: number, commentId: number, text: unknown, opts?: WriteOptions & { project?: string }): Promise<AdoComment> {
     const body = this.commentText(text);
+    return this.reviseComment(id, commentId, { text: body }, opts);
+  }
+
+  async deleteComment(id: number, commentId: number, opts?: WriteOptions & { project?: string }): Promise<void> {
+    await this.reviseComment(id, commentId, { isDeleted: true }, opts);
+  }
+
+  /** A new version of a comment (edited text, or deleted), keeping the old one in its history; one new revision. */
+  private reviseComment(id: number, commentId: number, change: Pick<AdoComment, 'text'> | { isDeleted: true }, opts?: WriteOptions & { project?: string }): AdoComment {
     const origin = this.origin(opts);
     const cur = this.requireItem(id, opts?.project);
     const old = this.requireComment(cur, commentId);
@@ -526,8 +535,8 @@ export class WorkItemBook {
     const who = this.author(opts);
     const next: AdoComment = {
       ...old,
+      ...change,
       version: old.version + 1,
-      text: body,
       modifiedBy: who,
       modifiedDate: when,
       previous: [...(old.previous ?? []), { version: old.version, text: old.text, modifiedBy: old.modifiedBy, modifiedDate: old.modifiedDate }],
@@ -536,25 +545,6 @@ export class WorkItemBook {
     this.stamp(item, cur.rev + 1, when, who, undefined);
     this.commit([{ item, commentId }], origin);
     return clone(next);
-  }
-
-  async deleteComment(id: number, commentId: number, opts?: WriteOptions & { project?: string }): Promise<void> {
-    const origin = this.origin(opts);
-    const cur = this.requireItem(id, opts?.project);
-    const old = this.requireComment(cur, commentId);
-    const when = this.now();
-    const who = this.author(opts);
-    const next: AdoComment = {
-      ...old,
-      version: old.version + 1,
-      isDeleted: true,
-      modifiedBy: who,
-      modifiedDate: when,
-      previous: [...(old.previous ?? []), { version: old.version, text: old.text, modifiedBy: old.modifiedBy, modifiedDate: old.modifiedDate }],
-    };
-    const item: AdoWorkItem = { ...cur, fields: { ...cur.fields }, comments: cur.comments.map((c) => (c.id === commentId ? next : c)) };
-    this.stamp(item, cur.rev + 1, when, who, undefined);
-    this.commit([{ item, commentId }], origin);
   }
 
   /** Stores an attachment (not yet linked to a work item: link it with an `AttachedFile` relation). */
