@@ -3,6 +3,7 @@
 // Commands take an optional argument: the tree element they were invoked on, or a plain object (validated with
 // zod) so other capabilities and tests can call them; without one they ask (quick pick / input box).
 import * as vscode from 'vscode';
+import { l10nT } from '../ui/l10n';
 import * as z from 'zod';
 import { ContextKeys, setContextKey } from '../contextKeys';
 import type { ExalateClient } from '../exalate/client';
@@ -60,7 +61,7 @@ export function registerConnections(services: Services): ConnectionsTestApi {
   // Badge: pending + error connections among those loaded, once every listed node's list has arrived.
   const updateBadge = () => {
     const listed = new Set(nodes.list().map((n) => n.url));
-    const badge = badgeCount(tree.allModels(), listed);
+    const badge = badgeCount(tree.allModels(), listed, l10nT);
     if (badge !== 'wait') view.badge = badge;
     // Palette entries of connection commands show only where they can work (package.json `when`).
     const shown = tree.allModels().filter((m) => listed.has(m.nodeUrl));
@@ -126,16 +127,16 @@ export function registerConnections(services: Services): ConnectionsTestApi {
         .connections.filter(fits)
         .map((c) => ({
           label: c.name,
-          description: `${presentConnection(c).description}${list.length > 1 ? ` · ${nodeDisplayName(n)}` : ''}`,
+          description: `${presentConnection(c, Date.now(), l10nT).description}${list.length > 1 ? ` · ${nodeDisplayName(n)}` : ''}`,
           nodeUrl: n.url,
           connection: c,
         })),
     );
     if (items.length === 0) {
-      void ui().info(`${command}: no loaded connection fits this command.`);
+      void ui().info(vscode.l10n.t('{0}: no loaded connection fits this command.', command));
       return undefined;
     }
-    const pick = await ui().quickPick(items, { title: command, placeHolder: 'Choose a connection', matchOnDescription: true });
+    const pick = await ui().quickPick(items, { title: command, placeHolder: vscode.l10n.t('Choose a connection'), matchOnDescription: true });
     return pick && { nodeUrl: pick.nodeUrl, connection: pick.connection };
   };
 
@@ -146,22 +147,22 @@ export function registerConnections(services: Services): ConnectionsTestApi {
   };
 
   const copyInvitationCode = async (arg?: unknown) => {
-    const t = await resolveConnection(arg, 'Copy Invitation Code', (c) => c.status === 'pending' && c.role === 'initiator');
+    const t = await resolveConnection(arg, vscode.l10n.t('Copy Invitation Code'), (c) => c.status === 'pending' && c.role === 'initiator');
     if (!t) return undefined;
     const run = async (): Promise<string | undefined> => {
       try {
         const client = await requireClient(t.nodeUrl);
-        const res = await withProgress(`Getting the invitation code of "${t.connection.name}"…`, (signal) =>
+        const res = await withProgress(vscode.l10n.t('Getting the invitation code of "{0}"…', t.connection.name), (signal) =>
           client.getInvitationCode(t.connection.id, { signal }),
         );
         await vscode.env.clipboard.writeText(res.invitationCode);
         log.info(`Copied the invitation code of ${t.connection.id} on ${t.nodeUrl}`);
         void ui().info(
-          `Invitation code of "${t.connection.name}" copied. Send it to ${t.connection.remoteShortName}; it expires ${formatDateTime(res.expiresAt)}.`,
+          vscode.l10n.t('Invitation code of "{0}" copied. Send it to {1}; it expires {2}.', t.connection.name, t.connection.remoteShortName, formatDateTime(res.expiresAt)),
         );
         return res.invitationCode;
       } catch (e) {
-        fail(`Could not copy the invitation code of "${t.connection.name}"`, e, run, t.nodeUrl);
+        fail(vscode.l10n.t('Could not copy the invitation code of "{0}"', t.connection.name), e, run, t.nodeUrl);
         if (e instanceof ExalateError && (e.kind === 'conflict' || e.kind === 'notFound')) void afterMutation(t.nodeUrl);
         return undefined;
       }
@@ -173,12 +174,12 @@ export function registerConnections(services: Services): ConnectionsTestApi {
     const verb = status === 'active' ? 'Activate' : 'Deactivate';
     const fits = (c: Connection) =>
       status === 'active' ? c.status === 'deactivated' && c.deactivatedBy !== 'remote' : c.status !== 'deactivated' || c.deactivatedBy === 'remote';
-    const t = await resolveConnection(arg, `${verb} Connection`, fits);
+    const t = await resolveConnection(arg, status === 'active' ? vscode.l10n.t('Activate Connection') : vscode.l10n.t('Deactivate Connection'), fits);
     if (!t) return undefined;
     const run = async (): Promise<Connection | undefined> => {
       try {
         const client = await requireClient(t.nodeUrl);
-        const updated = await withProgress(`${status === 'active' ? 'Activating' : 'Deactivating'} "${t.connection.name}"…`, (signal) =>
+        const updated = await withProgress(status === 'active' ? vscode.l10n.t('Activating "{0}"…', t.connection.name) : vscode.l10n.t('Deactivating "{0}"…', t.connection.name), (signal) =>
           client.patchConnection(t.connection.id, { status }, { signal }),
         );
         log.info(`${verb}d ${t.connection.id} on ${t.nodeUrl}: now ${updated.status}`);
@@ -186,7 +187,7 @@ export function registerConnections(services: Services): ConnectionsTestApi {
         await afterMutation(t.nodeUrl);
         return updated;
       } catch (e) {
-        fail(`Could not ${verb.toLowerCase()} "${t.connection.name}"`, e, run, t.nodeUrl);
+        fail(status === 'active' ? vscode.l10n.t('Could not activate "{0}"', t.connection.name) : vscode.l10n.t('Could not deactivate "{0}"', t.connection.name), e, run, t.nodeUrl);
         return undefined;
       }
     };
@@ -194,26 +195,26 @@ export function registerConnections(services: Services): ConnectionsTestApi {
   };
 
   const deleteConnection = async (arg?: unknown) => {
-    const t = await resolveConnection(arg, 'Delete Connection', () => true);
+    const t = await resolveConnection(arg, vscode.l10n.t('Delete Connection'), () => true);
     if (!t) return false;
     const c = t.connection;
     const node = nodes.get(t.nodeUrl);
     const ok = await ui().confirm(
-      `Delete the connection "${c.name}"?`,
-      `It is deleted on ${node ? nodeDisplayName(node) : t.nodeUrl} together with its sync rules and their history; ${c.remoteShortName} can no longer sync through it. This cannot be undone.`,
-      'Delete',
+      vscode.l10n.t('Delete the connection "{0}"?', c.name),
+      vscode.l10n.t('It is deleted on {0} together with its sync rules and their history; {1} can no longer sync through it. This cannot be undone.', node ? nodeDisplayName(node) : t.nodeUrl, c.remoteShortName),
+      vscode.l10n.t('Delete'),
     );
     if (!ok) return false;
     const run = async (): Promise<boolean> => {
       try {
         const client = await requireClient(t.nodeUrl);
-        await withProgress(`Deleting "${c.name}"…`, (signal) => client.deleteConnection(c.id, { signal }));
+        await withProgress(vscode.l10n.t('Deleting "{0}"…', c.name), (signal) => client.deleteConnection(c.id, { signal }));
         log.info(`Deleted ${c.id} ("${c.name}") on ${t.nodeUrl}`);
         tree.model(t.nodeUrl).remove(c.id);
         await afterMutation(t.nodeUrl);
         return true;
       } catch (e) {
-        fail(`Could not delete "${c.name}"`, e, run, t.nodeUrl);
+        fail(vscode.l10n.t('Could not delete "{0}"', c.name), e, run, t.nodeUrl);
         return false;
       }
     };
@@ -278,7 +279,7 @@ export function registerConnections(services: Services): ConnectionsTestApi {
   };
 
   const openRules = (direction: RuleDirection) => async (arg?: unknown) => {
-    const t = await resolveConnection(arg, `Open ${direction === 'outgoing' ? 'Outgoing' : 'Incoming'} Sync Rules`, () => true);
+    const t = await resolveConnection(arg, direction === 'outgoing' ? vscode.l10n.t('Open Outgoing Sync Rules') : vscode.l10n.t('Open Incoming Sync Rules'), () => true);
     if (!t) return undefined;
     return ui().executeCommand(Commands.openSyncRules, { nodeUrl: t.nodeUrl, connectionId: t.connection.id, direction });
   };
@@ -292,7 +293,7 @@ export function registerConnections(services: Services): ConnectionsTestApi {
     });
     if (m.state.kind === 'error') throw m.state.error;
     if (!m.find(connectionId)) {
-      throw new Error(`Connection ${connectionId} is not on the node ${nodeUrl} (any more). Refresh the Connections view.`);
+      throw new Error(vscode.l10n.t('Connection {0} is not on the node {1} (any more). Refresh the Connections view.', connectionId, nodeUrl));
     }
     const element = tree.connectionElement(nodeUrl, connectionId);
     await view.reveal(element, { select: true, focus: true, expand: false });
@@ -320,7 +321,7 @@ export function registerConnections(services: Services): ConnectionsTestApi {
     nodes.onDidChange(onNodesChanged),
     vscode.commands.registerCommand(
       Commands.refresh,
-      command('Refresh', async (arg?: unknown) => {
+      command(vscode.l10n.t('Refresh'), async (arg?: unknown) => {
         const nodeUrl = arg ? (isElement(arg) ? arg.nodeUrl : parseArg(NodeArgSchema, arg, 'Refresh').nodeUrl) : undefined;
         if (nodeUrl) knownModel(nodeUrl, 'Refresh');
         else tree.syncNodes();
@@ -329,27 +330,27 @@ export function registerConnections(services: Services): ConnectionsTestApi {
     ),
     vscode.commands.registerCommand(
       Commands.retryNode,
-      command('Retry', async (arg?: unknown) => {
-        const node = await resolveNode(arg, 'Retry');
+      command(vscode.l10n.t('Retry'), async (arg?: unknown) => {
+        const node = await resolveNode(arg, vscode.l10n.t('Retry'));
         if (node) await vscode.window.withProgress({ location: { viewId: VIEW_ID } }, () => tree.refresh(node.url));
       }),
     ),
     vscode.commands.registerCommand(
       Commands.loadMoreConnections,
-      command('Load More', async (arg?: unknown) => {
-        const node = await resolveNode(arg, 'Load More');
+      command(vscode.l10n.t('Load More'), async (arg?: unknown) => {
+        const node = await resolveNode(arg, vscode.l10n.t('Load More'));
         if (node) await vscode.window.withProgress({ location: { viewId: VIEW_ID } }, () => tree.model(node.url).loadMore());
       }),
     ),
-    vscode.commands.registerCommand(Commands.copyInvitationCode, command('Copy Invitation Code', copyInvitationCode)),
-    vscode.commands.registerCommand(Commands.activateConnection, command('Activate Connection', setStatus('active'))),
-    vscode.commands.registerCommand(Commands.deactivateConnection, command('Deactivate Connection', setStatus('deactivated'))),
-    vscode.commands.registerCommand(Commands.deleteConnection, command('Delete Connection', deleteConnection)),
-    vscode.commands.registerCommand(Commands.openOutgoingSyncRules, command('Open Outgoing Sync Rules', openRules('outgoing'))),
-    vscode.commands.registerCommand(Commands.openIncomingSyncRules, command('Open Incoming Sync Rules', openRules('incoming'))),
+    vscode.commands.registerCommand(Commands.copyInvitationCode, command(vscode.l10n.t('Copy Invitation Code'), copyInvitationCode)),
+    vscode.commands.registerCommand(Commands.activateConnection, command(vscode.l10n.t('Activate Connection'), setStatus('active'))),
+    vscode.commands.registerCommand(Commands.deactivateConnection, command(vscode.l10n.t('Deactivate Connection'), setStatus('deactivated'))),
+    vscode.commands.registerCommand(Commands.deleteConnection, command(vscode.l10n.t('Delete Connection'), deleteConnection)),
+    vscode.commands.registerCommand(Commands.openOutgoingSyncRules, command(vscode.l10n.t('Open Outgoing Sync Rules'), openRules('outgoing'))),
+    vscode.commands.registerCommand(Commands.openIncomingSyncRules, command(vscode.l10n.t('Open Incoming Sync Rules'), openRules('incoming'))),
     vscode.commands.registerCommand(Commands.renameConnection, command(vscode.l10n.t('Rename Connection'), editConnection('name'))),
     vscode.commands.registerCommand(Commands.editConnectionDescription, command(vscode.l10n.t('Edit Connection Description'), editConnection('description'))),
-    vscode.commands.registerCommand(Commands.revealConnection, command('Could not show the connection', revealConnection)),
+    vscode.commands.registerCommand(Commands.revealConnection, command(vscode.l10n.t('Could not show the connection'), revealConnection)),
   );
 
   return {

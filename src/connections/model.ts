@@ -9,6 +9,7 @@ import { formatDateTime } from '../shared/format';
 import type { ExalateClient } from '../exalate/client';
 import { ExalateError } from '../exalate/errors';
 import type { Connection, ConnectionStatus } from '../shared/api';
+import { plainTranslate, type Translate } from '../shared/l10n';
 import { MAX_PAGE_LIMIT } from '../shared/validation';
 
 /** Connections fetched per request; "Load more…" appears past the first page. */
@@ -182,12 +183,31 @@ export interface ConnectionPresentation {
   details: string[];
 }
 
-export const STATUS_ICONS: Record<ConnectionStatus, { icon: string; color: string; label: string }> = {
-  pending: { icon: 'watch', color: 'charts.yellow', label: 'pending' },
-  active: { icon: 'pass-filled', color: 'charts.green', label: 'active' },
-  deactivated: { icon: 'circle-slash', color: 'disabledForeground', label: 'deactivated' },
-  error: { icon: 'error', color: 'errorForeground', label: 'error' },
+/** Mode names, translated where shown. */
+function modeName(mode: string, t: Translate): string {
+  return mode === 'script' ? t('Script') : mode === 'visual' ? t('Visual') : mode === 'basic' ? t('Basic') : mode;
+}
+
+export const STATUS_ICONS: Record<ConnectionStatus, { icon: string; color: string }> = {
+  pending: { icon: 'watch', color: 'charts.yellow' },
+  active: { icon: 'pass-filled', color: 'charts.green' },
+  deactivated: { icon: 'circle-slash', color: 'disabledForeground' },
+  error: { icon: 'error', color: 'errorForeground' },
 };
+
+/** The status as the description shows it (lower case) and the tooltip (capitalized). */
+function statusLabel(status: ConnectionStatus, t: Translate, capital: boolean): string {
+  switch (status) {
+    case 'pending':
+      return capital ? t('Pending') : t('pending');
+    case 'active':
+      return capital ? t('Active') : t('active');
+    case 'deactivated':
+      return capital ? t('Deactivated') : t('deactivated');
+    default:
+      return capital ? t('Error') : t('error');
+  }
+}
 
 /** `connection.<status>`, and for deactivated ones who did it: `connection.deactivated.local|remote`. */
 export function connectionContextValue(c: Connection): string {
@@ -203,47 +223,68 @@ export function isStale(c: Connection, now: number): boolean {
   return Number.isFinite(t) && now - t > STALE_AFTER_MS;
 }
 
-const MODE_NAMES: Record<string, string> = { script: 'Script', visual: 'Visual', basic: 'Basic' };
-
-export function presentConnection(c: Connection, now = Date.now()): ConnectionPresentation {
+export function presentConnection(c: Connection, now = Date.now(), t: Translate = plainTranslate): ConnectionPresentation {
   const s = STATUS_ICONS[c.status];
   const unknownRemote = c.remoteUrl === null;
   const stale = isStale(c, now);
   // "· private" on both sides of a private connection (the acceptor knows the initiator's URL, the type is the same).
   const syncErrors = c.sync?.errors ?? 0;
-  const description = `${s.label}${c.type === 'private' ? ' · private' : ''}${stale ? ' · stale' : ''}${syncErrors ? ` · ${syncErrors === 1 ? '1 sync error' : `${syncErrors} sync errors`}` : ''}`;
-  const remote = c.remoteUrl ? md(c.remoteUrl) : '_unknown (private side)_';
+  const description = [
+    statusLabel(c.status, t, false),
+    ...(c.type === 'private' ? [t('private')] : []),
+    ...(stale ? [t('stale')] : []),
+    ...(syncErrors ? [syncErrors === 1 ? t('1 sync error') : t('{0} sync errors', syncErrors)] : []),
+  ].join(' · ');
+  const remote = c.remoteUrl ? md(c.remoteUrl) : `_${t('unknown (private side)')}_`;
   const lines = [
     `**${md(c.name)}**`,
     '',
-    `$(${s.icon}) ${capitalize(s.label)}${c.statusReason ? ` — ${md(c.statusReason)}` : ''}`,
+    `$(${s.icon}) ${statusLabel(c.status, t, true)}${c.statusReason ? ` — ${md(c.statusReason)}` : ''}`,
     '',
-    `Local: \`${c.localShortName}\` · Remote: \`${c.remoteShortName}\``,
+    t('Local: {0} · Remote: {1}', `\`${c.localShortName}\``, `\`${c.remoteShortName}\``),
     '',
-    `Remote URL: ${remote}`,
+    t('Remote URL: {0}', remote),
     '',
-    `Mode: ${MODE_NAMES[c.mode] ?? c.mode} · ${c.type === 'private' ? 'Private' : 'Public'} · ${c.role === 'initiator' ? 'we initiated' : 'we accepted'}`,
+    t('Mode: {0} · {1} · {2}', modeName(c.mode, t), c.type === 'private' ? t('Private') : t('Public'), c.role === 'initiator' ? t('we initiated') : t('we accepted')),
     '',
-    `Project: ${md(c.project)}`,
+    t('Project: {0}', md(c.project)),
     '',
-    `Created: ${when(c.createdAt, now)}`,
+    t('Created: {0}', when(c.createdAt, now, t)),
     '',
-    `Last contact: ${c.lastContactAt ? when(c.lastContactAt, now) : 'never'}`,
+    t('Last contact: {0}', c.lastContactAt ? when(c.lastContactAt, now, t) : t('never')),
   ];
   if (c.sync) {
-    lines.push('', `Sync: ${c.sync.synced} synced · ${c.sync.queued} queued · ${c.sync.errors} ${c.sync.errors === 1 ? 'error' : 'errors'}`);
-    if (syncErrors) lines.push('', `$(error) **${syncErrors === 1 ? '1 sync error blocks' : `${syncErrors} sync errors block`} work items:** see Errors under the connection (Retry, Resolve, Open Script at Line).`);
+    lines.push(
+      '',
+      c.sync.errors === 1
+        ? t('Sync: {0} synced · {1} queued · {2} error', c.sync.synced, c.sync.queued, c.sync.errors)
+        : t('Sync: {0} synced · {1} queued · {2} errors', c.sync.synced, c.sync.queued, c.sync.errors),
+    );
+    if (syncErrors) {
+      lines.push(
+        '',
+        `$(error) ${
+          syncErrors === 1
+            ? t('**1 sync error blocks work items:** see Errors under the connection (Retry, Resolve, Open Script at Line).')
+            : t('**{0} sync errors block work items:** see Errors under the connection (Retry, Resolve, Open Script at Line).', syncErrors)
+        }`,
+      );
+    }
   }
   if (stale) {
     lines.push(
       '',
-      `$(warning) **Stale:** ${md(c.remoteShortName)} (the private side) has not polled ${c.lastContactAt ? `since ${when(c.lastContactAt, now)}` : 'yet'}. Check that their node is running.`,
+      `$(warning) ${
+        c.lastContactAt
+          ? t('**Stale:** {0} (the private side) has not polled since {1}. Check that their node is running.', md(c.remoteShortName), when(c.lastContactAt, now, t))
+          : t('**Stale:** {0} (the private side) has not polled yet. Check that their node is running.', md(c.remoteShortName))
+      }`,
     );
   }
   if (c.description) lines.push('', '---', '', md(c.description));
   const details = [
-    `${c.localShortName} → ${c.remoteShortName} · ${unknownRemote ? 'remote unknown (private side)' : c.remoteUrl}`,
-    `${MODE_NAMES[c.mode] ?? c.mode} mode · project ${c.project}${c.statusReason ? ` · ${c.statusReason}` : ''}`,
+    `${c.localShortName} → ${c.remoteShortName} · ${unknownRemote ? t('remote unknown (private side)') : c.remoteUrl}`,
+    `${t('{0} mode · project {1}', modeName(c.mode, t), c.project)}${c.statusReason ? ` · ${c.statusReason}` : ''}`,
   ];
   return {
     label: c.name,
@@ -257,52 +298,48 @@ export function presentConnection(c: Connection, now = Date.now()): ConnectionPr
   };
 }
 
-function capitalize(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
-}
-
 /** Escapes Markdown so names and reasons from the node render as text. */
 export function md(text: string): string {
   return text.replace(/[\\`*_[\]<>|~$#]/g, (ch) => `\\${ch}`);
 }
 
 /** `Nov 27, 2026, 11:42 PM (5 min ago)`: the one date format (src/shared/format.ts) plus how long ago. */
-export function when(iso: string, now: number): string {
-  const t = Date.parse(iso);
-  if (!Number.isFinite(t)) return md(iso);
-  return `${md(formatDateTime(t))} (${ago(now - t)})`;
+export function when(iso: string, now: number, t: Translate = plainTranslate): string {
+  const at = Date.parse(iso);
+  if (!Number.isFinite(at)) return md(iso);
+  return `${md(formatDateTime(at))} (${ago(now - at, t)})`;
 }
 
-export function ago(ms: number): string {
-  if (ms < 0) return 'just now';
+export function ago(ms: number, t: Translate = plainTranslate): string {
+  if (ms < 0) return t('just now');
   const s = Math.round(ms / 1000);
-  if (s < 60) return 'just now';
+  if (s < 60) return t('just now');
   const m = Math.round(s / 60);
-  if (m < 60) return `${m} min ago`;
+  if (m < 60) return t('{0} min ago', m);
   const h = Math.round(m / 60);
-  if (h < 48) return `${h} h ago`;
-  return `${Math.round(h / 24)} days ago`;
+  if (h < 48) return t('{0} h ago', h);
+  return t('{0} days ago', Math.round(h / 24));
 }
 
 /** The short, specific title of an error item. */
-export function errorTitle(e: Error): string {
+export function errorTitle(e: Error, t: Translate = plainTranslate): string {
   if (e instanceof ExalateError) {
     switch (e.kind) {
       case 'unauthorized':
-        return 'Sign-in failed: the node rejected the API token';
+        return t('Sign-in failed: the node rejected the API token');
       case 'unreachable':
-        return 'Cannot reach the node';
+        return t('Cannot reach the node');
       case 'badResponse':
-        return 'The node sent an answer this extension does not understand';
+        return t('The node sent an answer this extension does not understand');
       case 'server':
-        return 'The node failed to list connections';
+        return t('The node failed to list connections');
       case 'notFound':
-        return 'The node has no connection list at this URL';
+        return t('The node has no connection list at this URL');
       default:
-        return 'Could not load connections';
+        return t('Could not load connections');
     }
   }
-  return 'Could not load connections';
+  return t('Could not load connections');
 }
 
 /** The view badge: pending and failed connections of the listed nodes. */
@@ -316,7 +353,7 @@ export interface BadgeCount {
  * so it moves once per refresh round instead of once per node (VS Code keeps an open hover on the activity bar while
  * the number under it changes, which showed "4" under "1 pending, 1 in error").
  */
-export function badgeCount(models: readonly NodeConnections[], listed: ReadonlySet<string>): BadgeCount | undefined | 'wait' {
+export function badgeCount(models: readonly NodeConnections[], listed: ReadonlySet<string>, t: Translate = plainTranslate): BadgeCount | undefined | 'wait' {
   let pending = 0;
   let errors = 0;
   for (const m of models) {
@@ -328,5 +365,5 @@ export function badgeCount(models: readonly NodeConnections[], listed: ReadonlyS
     }
   }
   const value = pending + errors;
-  return value > 0 ? { value, tooltip: `${pending} pending, ${errors} in error` } : undefined;
+  return value > 0 ? { value, tooltip: t('{0} pending, {1} in error', pending, errors) } : undefined;
 }

@@ -2,6 +2,7 @@
 // The remote data lives in NodeConnections models (./model.ts, one per node); this provider only turns them into
 // TreeItems. Errors are items (with Retry / Sign In), never exceptions, so one broken node leaves the rest usable.
 import * as vscode from 'vscode';
+import { l10nT } from '../ui/l10n';
 import { ExalateError } from '../exalate/errors';
 import type { Logger } from '../log';
 import { nodeDisplayName, type NodeConfig, type NodeRegistry, type RejectedNode } from '../nodes/registry';
@@ -277,7 +278,7 @@ export class ConnectionsTree implements vscode.TreeDataProvider<Element>, vscode
     if (element instanceof ConnectionElement) {
       const c = this.connection(element);
       if (!c) return [];
-      const details = presentConnection(c).details;
+      const details = presentConnection(c, Date.now(), l10nT).details;
       return [
         new RulesElement(element.nodeUrl, element.connectionId, 'outgoing'),
         new RulesElement(element.nodeUrl, element.connectionId, 'incoming'),
@@ -343,7 +344,7 @@ export class ConnectionsTree implements vscode.TreeDataProvider<Element>, vscode
     }
     if (element instanceof DetailElement) {
       const c = this.connection(element);
-      const text = c ? (presentConnection(c).details[element.index] ?? '') : '';
+      const text = c ? (presentConnection(c, Date.now(), l10nT).details[element.index] ?? '') : '';
       const item = new vscode.TreeItem(text, vscode.TreeItemCollapsibleState.None);
       item.id = `${element.nodeUrl}#${element.connectionId}#detail${element.index}`;
       item.iconPath = new vscode.ThemeIcon(element.index === 0 ? 'link' : 'info');
@@ -405,7 +406,7 @@ export class ConnectionsTree implements vscode.TreeDataProvider<Element>, vscode
       gone.id = `${element.nodeUrl}#${element.connectionId}`;
       return gone;
     }
-    const p = presentConnection(c);
+    const p = presentConnection(c, Date.now(), l10nT);
     const item = new vscode.TreeItem(p.label, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = `${element.nodeUrl}#${element.connectionId}`;
     item.description = p.description;
@@ -430,7 +431,7 @@ export class ConnectionsTree implements vscode.TreeDataProvider<Element>, vscode
       unauthorized = true;
     } else {
       const err = (element.reason === 'more' ? m.moreError : m.state.kind === 'error' ? m.state.error : undefined) ?? new Error(vscode.l10n.t('Unknown error'));
-      label = element.reason === 'more' ? vscode.l10n.t('Could not load more: {0}', errorTitle(err)) : errorTitle(err);
+      label = element.reason === 'more' ? vscode.l10n.t('Could not load more: {0}', errorTitle(err, l10nT)) : errorTitle(err, l10nT);
       message = err.message;
       unauthorized = err instanceof ExalateError && err.kind === 'unauthorized';
     }

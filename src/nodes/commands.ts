@@ -112,12 +112,12 @@ export function registerNodeCommands(services: Services, deps: NodeCommandDeps):
     const rejectedUrl = arg !== undefined && arg !== null ? (arg as { nodeUrl?: unknown }).nodeUrl : undefined;
     const rejected = typeof rejectedUrl === 'string' ? nodes.rejected().find((r) => r.url === rejectedUrl) : undefined;
     if (rejected) {
-      if (!(await confirm(`Remove ${rejected.url} from the exalate.nodes setting?`, rejected.problem, 'Remove'))) return false;
+      if (!(await confirm(vscode.l10n.t('Remove {0} from the {1} setting?', rejected.url, 'exalate.nodes'), rejected.problem, vscode.l10n.t('Remove')))) return false;
       await nodes.remove(rejected.url);
       log.info(`Removed the unused node entry ${rejected.url}`);
       return true;
     }
-    const node = await resolveNode(arg, 'Remove Node');
+    const node = await resolveNode(arg, vscode.l10n.t('Remove Node'));
     if (!node) return false;
     const name = nodeDisplayName(node);
     const ok = await confirm(
@@ -142,7 +142,7 @@ export function registerNodeCommands(services: Services, deps: NodeCommandDeps):
       refuseRejected(services, nodeUrl, 'Sign In Again');
       if (!nodes.get(nodeUrl)) throw new BadArgument(`Sign In Again: no Exalate node ${nodeUrl} is configured.`);
     } else {
-      const node = await resolveNode(arg, 'Sign In Again');
+      const node = await resolveNode(arg, vscode.l10n.t('Sign In Again'));
       if (!node) return false;
       nodeUrl = node.url;
     }
@@ -192,7 +192,7 @@ export function registerNodeCommands(services: Services, deps: NodeCommandDeps):
       orgUrl = a.adoOrgUrl;
       pat = a.adoPat;
     } else {
-      const node = await resolveNode(arg, 'Set Azure DevOps Organization');
+      const node = await resolveNode(arg, vscode.l10n.t('Set Azure DevOps Organization'));
       if (!node) return false;
       nodeUrl = node.url;
       orgUrl = await ui.showInputBox({
@@ -217,10 +217,10 @@ export function registerNodeCommands(services: Services, deps: NodeCommandDeps):
   };
 
   context.subscriptions.push(
-    vscode.commands.registerCommand(Commands.addNode, kit.command('Add Node', addNode)),
-    vscode.commands.registerCommand(Commands.removeNode, kit.command('Remove Node', removeNode)),
-    vscode.commands.registerCommand(Commands.signIn, kit.command('Sign In Again', signIn)),
-    vscode.commands.registerCommand(Commands.setAzureDevOps, kit.command('Set Azure DevOps Organization', setAzureDevOps)),
+    vscode.commands.registerCommand(Commands.addNode, kit.command(vscode.l10n.t('Add Node'), addNode)),
+    vscode.commands.registerCommand(Commands.removeNode, kit.command(vscode.l10n.t('Remove Node'), removeNode)),
+    vscode.commands.registerCommand(Commands.signIn, kit.command(vscode.l10n.t('Sign In Again'), signIn)),
+    vscode.commands.registerCommand(Commands.setAzureDevOps, kit.command(vscode.l10n.t('Set Azure DevOps Organization'), setAzureDevOps)),
     vscode.commands.registerCommand(Commands.startSandbox, kit.command(vscode.l10n.t('Could not start the local sandbox'), startSandbox)),
   );
 }

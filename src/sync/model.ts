@@ -15,11 +15,8 @@ import { MAX_PAGE_LIMIT } from '../shared/validation';
 /** Synced items fetched per request; "Load more…" appears past the first page. */
 export const SYNCED_PAGE_SIZE = MAX_PAGE_LIMIT;
 
-/** `vscode.l10n.t`'s shape: `{0}`, `{1}` … are replaced by the arguments. */
-export type Translate = (message: string, ...args: Array<string | number | boolean>) => string;
-
-/** `{n}` substitution without a translation bundle (unit tests, and what `vscode.l10n.t` does for English). */
-export const plainTranslate: Translate = (message, ...args) => message.replace(/\{(\d+)\}/g, (m, i: string) => (Number(i) < args.length ? String(args[Number(i)]) : m));
+import { plainTranslate, type Translate } from '../shared/l10n';
+export { plainTranslate, type Translate };
 
 export type ListState = { kind: 'idle' } | { kind: 'loaded' } | { kind: 'error'; error: Error };
 

@@ -21,6 +21,8 @@ const ALLOWED_TEXT: { re: RegExp; why: string }[] = [
 /** Option/item properties whose string the user reads. */
 const TEXT_PROPS = new Set(['label', 'description', 'detail', 'placeHolder', 'placeholder', 'prompt', 'title', 'tooltip', 'text', 'message']);
 const MESSAGE_FNS = /^show(Information|Warning|Error)Message$/;
+/** The extension's own helpers whose first argument the user reads: progress titles, failure and confirm texts. */
+const FIRST_ARG_FNS = new Set(['withProgress', 'fail', 'confirm']);
 
 function sourceFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -82,12 +84,16 @@ export function findHardCoded(file: string): string[] {
           for (const text of literalText(a)) report(a, text, name);
           if (ts.isObjectLiteralExpression(a)) for (const p of a.properties) if (ts.isPropertyAssignment(p) && p.name.getText() === 'detail') for (const text of literalText(p.initializer)) report(p, text, `${name} detail`);
         }
+      } else if ((FIRST_ARG_FNS.has(name) || (name === 'command' && ts.isPropertyAccessExpression(callee) && /kit$/i.test(callee.expression.getText()))) && n.arguments[0]) {
+        for (const text of literalText(n.arguments[0])) report(n, text, name);
       }
     } else if (ts.isNewExpression(n) && /(^|\.)TreeItem$/.test(n.expression.getText()) && n.arguments?.[0]) {
       for (const text of literalText(n.arguments[0])) report(n, text, 'new TreeItem');
     } else if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(n.left) && TEXT_PROPS.has(n.left.name.text)) {
       // item.label = …, item.tooltip = …, statusBarItem.text = …, quickPick.placeholder = …
       for (const text of literalText(n.right)) report(n, text, `.${n.left.name.text} =`);
+    } else if (ts.isPropertyAssignment(n) && n.name.getText() === 'validateInput' && ts.isArrowFunction(n.initializer) && !ts.isBlock(n.initializer.body)) {
+      for (const text of literalText(n.initializer.body)) report(n, text, 'validateInput');
     } else if (ts.isObjectLiteralExpression(n)) {
       // quick pick items, tree rows, command titles, accessibility labels built anywhere: { label: …, title: … }
       for (const x of objectText(n)) report(x.node, x.text, 'item');
