@@ -108,11 +108,11 @@ export class SyncRuleCommands {
       return await this.fs.saveFromEditor(doc);
     } catch (e) {
       const node = this.services.nodes.get(ref.nodeUrl)?.label ?? ref.nodeUrl;
-      const actions: MessageAction[] = [{ title: 'Retry', run: () => this.save(doc.uri) }];
-      if (needsSignIn(e)) actions.push({ title: 'Sign In Again', run: () => vscode.commands.executeCommand(Commands.signIn, { nodeUrl: ref.nodeUrl }) });
+      const actions: MessageAction[] = [{ title: vscode.l10n.t('Retry'), run: () => this.save(doc.uri) }];
+      if (needsSignIn(e)) actions.push({ title: vscode.l10n.t('Sign In Again'), run: () => vscode.commands.executeCommand(Commands.signIn, { nodeUrl: ref.nodeUrl }) });
       this.services.log.warn(`Save of ${ref.direction}.groovy of "${ref.connectionName ?? ref.connectionId}" on ${ref.nodeUrl} failed: ${errorMessage(e)}`);
       this.messages.error(
-        `Not saved to ${node}: ${describeRule(ref.direction, ref.connectionName)}. ${errorMessage(e)} Your edits are still in the editor.`,
+        vscode.l10n.t('Not saved to {0}: {1}. {2} Your edits are still in the editor.', node, describeRule(ref.direction, ref.connectionName), errorMessage(e)),
         ...actions,
       );
       return 'failed';
@@ -122,7 +122,7 @@ export class SyncRuleCommands {
   // ---- Open Sync Rules… ------------------------------------------------------------------------------------
 
   async open(raw?: unknown): Promise<vscode.TextEditor[]> {
-    const args = this.parseArgs(OpenArgsSchema, raw, 'Open Sync Rules');
+    const args = this.parseArgs(OpenArgsSchema, raw, vscode.l10n.t('Open Sync Rules'));
     if (args === null) return [];
     try {
       if (args) return await this.openRules(args.nodeUrl, args.connectionId, args.direction ? [args.direction] : ['outgoing', 'incoming']);
@@ -130,14 +130,14 @@ export class SyncRuleCommands {
       if (!target) return [];
       return await this.openRules(target.nodeUrl, target.connection.id, target.direction === 'both' ? ['outgoing', 'incoming'] : [target.direction]);
     } catch (e) {
-      this.report('Could not open the sync rules', e);
+      this.report(vscode.l10n.t('Could not open the sync rules'), e);
       return [];
     }
   }
 
   private async openRules(nodeUrl: string, connectionId: string, directions: RuleDirection[]): Promise<vscode.TextEditor[]> {
     let connection: Connection | undefined;
-    const docs = await vscode.window.withProgress(progressTitle('Opening sync rules…'), async (progress) => {
+    const docs = await vscode.window.withProgress(progressTitle(vscode.l10n.t('Opening sync rules…')), async (progress) => {
       const out: vscode.TextDocument[] = [];
       for (const direction of directions) {
         const ref: SyncRuleRef = { nodeUrl, connectionId, direction };
@@ -174,7 +174,7 @@ export class SyncRuleCommands {
 
   async history(raw?: unknown): Promise<void> {
     try {
-      const ref = await this.ruleFromContext(raw, 'Show Sync Rules History');
+      const ref = await this.ruleFromContext(raw, vscode.l10n.t('Show Sync Rules History'));
       if (!ref) return;
       if (ref.version !== undefined && !(raw instanceof vscode.Uri)) {
         await this.compare(ref, ref.version);
@@ -182,29 +182,29 @@ export class SyncRuleCommands {
       }
       await this.pickVersion({ ...ref, version: undefined }, 'compare');
     } catch (e) {
-      this.report('Could not show the sync rules history', e);
+      this.report(vscode.l10n.t('Could not show the sync rules history'), e);
     }
   }
 
   async restore(raw?: unknown): Promise<SyncRule | undefined> {
     try {
       if (raw === undefined || raw instanceof vscode.Uri) {
-        const ref = await this.ruleFromContext(raw, 'Restore Sync Rules Version');
+        const ref = await this.ruleFromContext(raw, vscode.l10n.t('Restore Sync Rules Version'));
         if (ref) await this.pickVersion({ ...ref, version: undefined }, 'restore');
         return undefined;
       }
-      const args = this.parseArgs(RestoreArgsSchema, raw, 'Restore Sync Rules Version');
+      const args = this.parseArgs(RestoreArgsSchema, raw, vscode.l10n.t('Restore Sync Rules Version'));
       if (!args) return undefined;
       return await this.restoreVersion(args, args.version);
     } catch (e) {
-      this.report('Could not restore the version', e);
+      this.report(vscode.l10n.t('Could not restore the version'), e);
       return undefined;
     }
   }
 
   private async pickVersion(ref: SyncRuleRef, mode: 'compare' | 'restore'): Promise<void> {
     const client = await this.fs.clientFor(ref.nodeUrl);
-    const [connection, versions] = await vscode.window.withProgress(progressTitle('Loading the sync rules history…'), () =>
+    const [connection, versions] = await vscode.window.withProgress(progressTitle(vscode.l10n.t('Loading the sync rules history…')), () =>
       Promise.all([client.getConnection(ref.connectionId), client.listRuleVersions(ref.connectionId, ref.direction)]),
     );
     const named = { ...ref, connectionName: connection.name };
@@ -228,14 +228,14 @@ export class SyncRuleCommands {
       return {
         label: `${isActive ? '$(pass-filled)' : v.state === 'draft' ? '$(edit)' : '$(git-commit)'} ${vscode.l10n.t('Version {0}', v.version)}`,
         description: `${state} · ${v.author}${i === 0 ? ` · ${vscode.l10n.t('newest')}` : ''}`,
-        detail: `${formatDateTime(v.updatedAt)} · ${v.size.toLocaleString()} bytes`,
+        detail: `${formatDateTime(v.updatedAt)} · ${vscode.l10n.t('{0} bytes', v.size.toLocaleString())}`,
         version: v.version,
         buttons,
       };
     });
     const qp = vscode.window.createQuickPick<Item>();
-    qp.title = `Exalate: History of ${ref.direction}.groovy — ${connection.name}`;
-    qp.placeholder = mode === 'compare' ? 'Pick a version to compare with the current script' : 'Pick a version to restore';
+    qp.title = vscode.l10n.t('Exalate: History of {0} — {1}', `${ref.direction}.groovy`, connection.name);
+    qp.placeholder = mode === 'compare' ? vscode.l10n.t('Pick a version to compare with the current script') : vscode.l10n.t('Pick a version to restore');
     qp.items = mode === 'restore' ? items.slice(1) : items;
     qp.matchOnDescription = true;
     qp.matchOnDetail = true;
@@ -320,11 +320,11 @@ export class SyncRuleCommands {
     try {
       let ref: SyncRuleRef | undefined;
       if (raw !== undefined && raw !== null && !(raw instanceof vscode.Uri)) {
-        const args = this.parseArgs(PublishRuleArgsSchema, raw, 'Publish Sync Rules');
+        const args = this.parseArgs(PublishRuleArgsSchema, raw, vscode.l10n.t('Publish Sync Rules'));
         if (!args) return undefined;
         ref = args;
       } else {
-        ref = await this.ruleFromContext(raw, 'Publish Sync Rules');
+        ref = await this.ruleFromContext(raw, vscode.l10n.t('Publish Sync Rules'));
       }
       if (!ref) return undefined;
       return await this.publishRule(ref, ref.version);
@@ -368,11 +368,11 @@ export class SyncRuleCommands {
     try {
       let target: { nodeUrl: string; connectionId: string; folder?: string } | undefined;
       if (raw !== undefined && !(raw instanceof vscode.Uri)) {
-        const args = this.parseArgs(ExportArgsSchema, raw, 'Export Sync Rules to Workspace');
+        const args = this.parseArgs(ExportArgsSchema, raw, vscode.l10n.t('Export Sync Rules to Workspace'));
         if (!args) return undefined;
         target = args;
       } else {
-        const ref = await this.ruleFromContext(raw, 'Export Sync Rules to Workspace', false);
+        const ref = await this.ruleFromContext(raw, vscode.l10n.t('Export Sync Rules to Workspace'), false);
         if (!ref) return undefined;
         target = ref;
       }
@@ -380,7 +380,7 @@ export class SyncRuleCommands {
       if (!root) return undefined;
       return await this.exportTo(target.nodeUrl, target.connectionId, root);
     } catch (e) {
-      this.report('Could not export the sync rules', e);
+      this.report(vscode.l10n.t('Could not export the sync rules'), e);
       return undefined;
     }
   }
@@ -388,19 +388,19 @@ export class SyncRuleCommands {
   private async workspaceRoot(): Promise<vscode.Uri | undefined> {
     const folders = vscode.workspace.workspaceFolders ?? [];
     if (folders.length === 0) {
-      this.messages.error('Export Sync Rules needs a workspace folder to write into. Open a folder (ideally a git repository), then export again.', {
-        title: 'Open Folder…',
+      this.messages.error(vscode.l10n.t('Export Sync Rules needs a workspace folder to write into. Open a folder (ideally a git repository), then export again.'), {
+        title: vscode.l10n.t('Open Folder…'),
         run: () => vscode.commands.executeCommand('workbench.action.files.openFolder'),
       });
       return undefined;
     }
     if (folders.length === 1) return folders[0].uri;
-    return (await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Export the sync rules into which workspace folder?' }))?.uri;
+    return (await vscode.window.showWorkspaceFolderPick({ placeHolder: vscode.l10n.t('Export the sync rules into which workspace folder?') }))?.uri;
   }
 
   private async exportTo(nodeUrl: string, connectionId: string, root: vscode.Uri): Promise<vscode.Uri | undefined> {
     const client = await this.fs.clientFor(nodeUrl);
-    const [connection, outgoing, incoming] = await vscode.window.withProgress(progressTitle('Fetching sync rules…'), () =>
+    const [connection, outgoing, incoming] = await vscode.window.withProgress(progressTitle(vscode.l10n.t('Fetching sync rules…')), () =>
       Promise.all([
         client.getConnection(connectionId),
         client.getLatestSyncRule(connectionId, 'outgoing'),
@@ -418,7 +418,7 @@ export class SyncRuleCommands {
     // Belt and braces: whatever the node calls the connection, nothing is written outside <root>/exalate/.
     if (folder.scheme !== root.scheme || folder.authority !== root.authority || !isInsideFolder(exportRoot.path, folder.path)) {
       throw new Error(
-        `Refusing to export “${connection.name}”: its folder would be ${folder.path}, outside ${exportRoot.path}. Nothing was written.`,
+        vscode.l10n.t('Refusing to export “{0}”: its folder would be {1}, outside {2}. Nothing was written.', connection.name, folder.path, exportRoot.path),
       );
     }
     const rules = { outgoing, incoming };
@@ -430,9 +430,11 @@ export class SyncRuleCommands {
     const relative = vscode.workspace.asRelativePath(folder, false);
     if (changedLocally.length) {
       const ok = await this.fs.prompter.confirm(
-        `Replace ${changedLocally.join(' and ')} in ${relative}?`,
-        `The local ${changedLocally.length > 1 ? 'files differ' : 'file differs'} from the node's current version. Exporting replaces ${changedLocally.length > 1 ? 'them' : 'it'} (git can show or restore the local text).`,
-        'Replace',
+        changedLocally.length > 1 ? vscode.l10n.t('Replace {0} and {1} in {2}?', changedLocally[0], changedLocally[1], relative) : vscode.l10n.t('Replace {0} in {1}?', changedLocally[0], relative),
+        changedLocally.length > 1
+          ? vscode.l10n.t("The local files differ from the node's current version. Exporting replaces them (git can show or restore the local text).")
+          : vscode.l10n.t("The local file differs from the node's current version. Exporting replaces it (git can show or restore the local text)."),
+        vscode.l10n.t('Replace'),
       );
       if (!ok) return undefined;
     }
@@ -449,9 +451,9 @@ export class SyncRuleCommands {
     };
     await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(folder, METADATA_FILE), encoder.encode(formatExportMetadata(meta)));
     this.messages.info(
-      `Exported the sync rules of “${connection.name}” to ${relative} (outgoing v${outgoing.version}, incoming v${incoming.version}).`,
-      { title: 'Open outgoing.groovy', run: () => vscode.window.showTextDocument(vscode.Uri.joinPath(folder, ruleFileName('outgoing')), { preview: false }) },
-      { title: 'Reveal in Explorer', run: () => vscode.commands.executeCommand('revealInExplorer', vscode.Uri.joinPath(folder, ruleFileName('outgoing'))) },
+      vscode.l10n.t('Exported the sync rules of “{0}” to {1} (outgoing v{2}, incoming v{3}).', connection.name, relative, outgoing.version, incoming.version),
+      { title: vscode.l10n.t('Open outgoing.groovy'), run: () => vscode.window.showTextDocument(vscode.Uri.joinPath(folder, ruleFileName('outgoing')), { preview: false }) },
+      { title: vscode.l10n.t('Reveal in Explorer'), run: () => vscode.commands.executeCommand('revealInExplorer', vscode.Uri.joinPath(folder, ruleFileName('outgoing'))) },
     );
     return folder;
   }
@@ -463,7 +465,7 @@ export class SyncRuleCommands {
       return await this.publishFile(file);
     } catch (e) {
       if (e instanceof NotSavedError) this.messages.warn(e.message);
-      else this.report('Could not publish the file', e);
+      else this.report(vscode.l10n.t('Could not publish the file'), e);
       return undefined;
     }
   }
@@ -471,16 +473,16 @@ export class SyncRuleCommands {
   private async fileFromContext(raw: unknown): Promise<vscode.Uri | undefined> {
     if (raw instanceof vscode.Uri) return raw;
     if (raw !== undefined) {
-      const args = this.parseArgs(PublishArgsSchema, raw, 'Publish Sync Rules from File');
+      const args = this.parseArgs(PublishArgsSchema, raw, vscode.l10n.t('Publish Sync Rules from File'));
       return args ? toUri(args.file) : undefined;
     }
     const active = vscode.window.activeTextEditor?.document.uri;
     if (active && active.scheme !== SYNC_RULES_SCHEME && active.path.endsWith('.groovy')) return active;
     const picked = await vscode.window.showOpenDialog({
-      title: 'Exalate: Publish Sync Rules from File',
-      openLabel: 'Publish',
+      title: `Exalate: ${vscode.l10n.t('Publish Sync Rules from File')}`,
+      openLabel: vscode.l10n.t('Publish'),
       canSelectMany: false,
-      filters: { 'Groovy sync scripts': ['groovy'] },
+      filters: { [vscode.l10n.t('Groovy sync scripts')]: ['groovy'] },
       defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
     });
     return picked?.[0];
@@ -489,13 +491,13 @@ export class SyncRuleCommands {
   private async publishFile(file: vscode.Uri): Promise<SyncRule | undefined> {
     const name = file.path.slice(file.path.lastIndexOf('/') + 1);
     const openDoc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === file.toString());
-    if (openDoc?.isDirty && !(await openDoc.save())) throw new Error(`${name} has unsaved changes that could not be saved; save it, then publish again.`);
+    if (openDoc?.isDirty && !(await openDoc.save())) throw new Error(vscode.l10n.t('{0} has unsaved changes that could not be saved; save it, then publish again.', name));
     let script: string;
     try {
       script = decoder.decode(await vscode.workspace.fs.readFile(file));
     } catch (e) {
-      if (e instanceof TypeError) throw new Error(`${name} is not UTF-8 text. Save it with the UTF-8 encoding, then publish again.`);
-      throw new Error(`Could not read ${name}: ${(e as Error).message}`);
+      if (e instanceof TypeError) throw new Error(vscode.l10n.t('{0} is not UTF-8 text. Save it with the UTF-8 encoding, then publish again.', name));
+      throw new Error(vscode.l10n.t('Could not read {0}: {1}', name, (e as Error).message));
     }
     const metaUri = vscode.Uri.joinPath(file, '..', METADATA_FILE);
     const metaText = await readText(metaUri);
@@ -503,8 +505,8 @@ export class SyncRuleCommands {
     if (metaText !== undefined) {
       const parsed = parseExportMetadata(metaText);
       if (!parsed.ok) {
-        this.messages.error(`Could not publish ${name}: ${METADATA_FILE} next to it is not valid (${parsed.error}). Fix it, or export the connection again to recreate it.`, {
-          title: `Open ${METADATA_FILE}`,
+        this.messages.error(vscode.l10n.t('Could not publish {0}: {1} next to it is not valid ({2}). Fix it, or export the connection again to recreate it.', name, METADATA_FILE, parsed.error), {
+          title: vscode.l10n.t('Open {0}', METADATA_FILE),
           run: () => vscode.window.showTextDocument(metaUri),
         });
         return undefined;
@@ -526,7 +528,7 @@ export class SyncRuleCommands {
     const client = await this.fs.clientFor(ref.nodeUrl);
     const connection = await client.getConnection(ref.connectionId).catch((e) => {
       if (isExalateError(e, 'notFound')) {
-        throw new Error(`The connection “${ref.connectionName}” (${ref.connectionId}) named in ${METADATA_FILE} no longer exists on the node at ${ref.nodeUrl}.`);
+        throw new Error(vscode.l10n.t('The connection “{0}” ({1}) named in {2} no longer exists on the node at {3}.', ref.connectionName ?? '', ref.connectionId, METADATA_FILE, ref.nodeUrl));
       }
       throw e;
     });
@@ -537,16 +539,16 @@ export class SyncRuleCommands {
     if (base === undefined) {
       const head = await client.getLatestSyncRule(ref.connectionId, ref.direction);
       const ok = await this.fs.prompter.confirm(
-        `Publish ${name} as ${what}?`,
-        `This publishes a new version on the node at ${ref.nodeUrl}, replacing version ${head.version}. Every version stays in the history.`,
-        'Publish',
+        vscode.l10n.t('Publish {0} as {1}?', name, what),
+        vscode.l10n.t('This publishes a new version on the node at {0}, replacing version {1}. Every version stays in the history.', ref.nodeUrl, head.version),
+        vscode.l10n.t('Publish'),
       );
       if (!ok) return undefined;
       base = head.version;
     }
     // Publish from File keeps its meaning: the file's text becomes the rule the connection runs (a draft, then
     // published; a conflict on the draft stops before anything is published).
-    const draft = await vscode.window.withProgress(progressTitle(`Publishing ${name}…`), () => this.fs.saveDraft(ref, script, base, file, 'file'));
+    const draft = await vscode.window.withProgress(progressTitle(vscode.l10n.t('Publishing {0}…', name)), () => this.fs.saveDraft(ref, script, base, file, 'file'));
     this.fs.notePublished(ref, connection, draft);
     const rule = await this.fs.publishVersion(ref, draft.version);
     // Remember the new base version next to the file (creating the metadata for a file that had none).
@@ -554,8 +556,8 @@ export class SyncRuleCommands {
       ? { ...meta, connectionName: connection.name, rules: { ...meta.rules, [ref.direction]: { version: rule.version } } }
       : { nodeUrl: ref.nodeUrl, connectionId: ref.connectionId, connectionName: connection.name, rules: { [ref.direction]: { version: rule.version } } };
     if (meta || directionOfFile(name)) await vscode.workspace.fs.writeFile(metaUri, encoder.encode(formatExportMetadata(next)));
-    this.messages.info(`Published ${name} as version ${rule.version} of ${what}.`, {
-      title: 'Open on Node',
+    this.messages.info(vscode.l10n.t('Published {0} as version {1} of {2}.', name, rule.version, what), {
+      title: vscode.l10n.t('Open on Node'),
       run: () => this.openRules(ref.nodeUrl, ref.connectionId, [ref.direction]),
     });
     return rule;
@@ -571,7 +573,7 @@ export class SyncRuleCommands {
     const issues = r.error.issues
       .map((i) => `${i.path.join('.') || 'arguments'}: ${i.message.replace(/^Destination URL/, 'Node URL')}`)
       .join('; ');
-    this.messages.error(`Exalate: ${command} was called with invalid arguments (${issues}).`);
+    this.messages.error(vscode.l10n.t('Exalate: {0} was called with invalid arguments ({1}).', command, issues));
     this.services.log.warn(`${command}: invalid arguments: ${issues}`);
     return null;
   }
@@ -581,7 +583,7 @@ export class SyncRuleCommands {
     if (raw instanceof vscode.Uri) {
       const ref = parseSyncRuleUri(raw);
       if (ref) return ref;
-      this.messages.error(`Exalate: ${command} works on sync rules; ${raw.path.slice(raw.path.lastIndexOf('/') + 1)} is not one.`);
+      this.messages.error(vscode.l10n.t('Exalate: {0} works on sync rules; {1} is not one.', command, raw.path.slice(raw.path.lastIndexOf('/') + 1)));
       return undefined;
     }
     if (raw !== undefined && raw !== null) {
@@ -603,8 +605,8 @@ export class SyncRuleCommands {
     knownDirection?: RuleDirection,
   ): Promise<{ nodeUrl: string; connection: Connection; direction: RuleDirection | 'both' } | undefined> {
     const node = await pickNode(this.services, () =>
-      this.messages.error('No Exalate node is configured yet. Add one to open its sync rules.', {
-        title: 'Add Node…',
+      this.messages.error(vscode.l10n.t('No Exalate node is configured yet. Add one to open its sync rules.'), {
+        title: vscode.l10n.t('Add Node…'),
         run: () => vscode.commands.executeCommand(Commands.addNode),
       }),
     );
@@ -624,10 +626,10 @@ export class SyncRuleCommands {
     const actions: MessageAction[] = [];
     const nodeUrl = (e as { nodeUrl?: string }).nodeUrl;
     if (needsSignIn(e) && nodeUrl) {
-      actions.push({ title: 'Sign In Again', run: () => vscode.commands.executeCommand(Commands.signIn, { nodeUrl }) });
+      actions.push({ title: vscode.l10n.t('Sign In Again'), run: () => vscode.commands.executeCommand(Commands.signIn, { nodeUrl }) });
     }
-    if (isExalateError(e, 'notFound')) actions.push({ title: 'Refresh Connections', run: () => vscode.commands.executeCommand(Commands.refresh) });
-    actions.push({ title: 'Show Log', run: () => this.services.log.show() });
+    if (isExalateError(e, 'notFound')) actions.push({ title: vscode.l10n.t('Refresh Connections'), run: () => vscode.commands.executeCommand(Commands.refresh) });
+    actions.push({ title: vscode.l10n.t('Show Log'), run: () => this.services.log.show() });
     this.services.log.warn(`${what}: ${errorMessage(e)}`);
     this.messages.error(`${what}: ${errorMessage(e)}`, ...actions);
   }

@@ -11,7 +11,7 @@ const MAX_PICK_CONNECTIONS = 5000;
 
 /** The extension's one node picker (src/nodes/picker.ts), with this capability's "no node" message. */
 export function pickNode(services: Services, reportNoNodes: () => void): Promise<NodeConfig | undefined> {
-  return pickOneNode(services, { title: 'Exalate: Choose a node', placeHolder: 'Which node holds the connection?', onNone: reportNoNodes });
+  return pickOneNode(services, { title: vscode.l10n.t('Exalate: Choose a node'), placeHolder: vscode.l10n.t('Which node holds the connection?'), onNone: reportNoNodes });
 }
 
 /** Connections of a node, loaded page by page into a busy quick pick. Throws the client's error if listing fails. */
@@ -20,7 +20,7 @@ export async function pickConnection(fs: SyncRulesFileSystem, node: NodeConfig, 
   type Item = vscode.QuickPickItem & { connection: Connection };
   const qp = vscode.window.createQuickPick<Item>();
   qp.title = title;
-  qp.placeholder = `Connections on ${nodeDisplayName(node)} — type to filter`;
+  qp.placeholder = vscode.l10n.t('Connections on {0} — type to filter', nodeDisplayName(node));
   qp.matchOnDescription = true;
   qp.matchOnDetail = true;
   qp.ignoreFocusOut = true;
@@ -34,15 +34,15 @@ export async function pickConnection(fs: SyncRulesFileSystem, node: NodeConfig, 
         for (const c of page.items) {
           items.push({
             label: `$(plug) ${c.name}`,
-            description: `${c.mode}${c.mode !== 'script' ? ' (read-only rules)' : ''} · ${c.status}`,
-            detail: `${c.localShortName} ↔ ${c.remoteShortName} · project ${c.project}`,
+            description: `${c.mode !== 'script' ? vscode.l10n.t('{0} (read-only rules)', c.mode) : c.mode} · ${c.status}`,
+            detail: `${c.localShortName} ↔ ${c.remoteShortName} · ${vscode.l10n.t('project {0}', c.project)}`,
             connection: c,
           });
         }
         qp.items = items;
         if (items.length >= MAX_PICK_CONNECTIONS) break;
       }
-      if (items.length === 0) qp.placeholder = `${nodeDisplayName(node)} has no connections yet.`;
+      if (items.length === 0) qp.placeholder = vscode.l10n.t('{0} has no connections yet.', nodeDisplayName(node));
     } catch (e) {
       if (!abort.signal.aborted) {
         failure = e;
@@ -72,13 +72,13 @@ export async function pickConnection(fs: SyncRulesFileSystem, node: NodeConfig, 
 
 export async function pickDirection(allowBoth: boolean, connection: Connection): Promise<RuleDirection | 'both' | undefined> {
   const items: Array<vscode.QuickPickItem & { value: RuleDirection | 'both' }> = [
-    { label: '$(arrow-up) Outgoing', description: 'outgoing.groovy', detail: `What ${connection.localShortName} sends to ${connection.remoteShortName}`, value: 'outgoing' },
-    { label: '$(arrow-down) Incoming', description: 'incoming.groovy', detail: `How ${connection.localShortName} applies what ${connection.remoteShortName} sends`, value: 'incoming' },
+    { label: vscode.l10n.t('$(arrow-up) Outgoing'), description: 'outgoing.groovy', detail: vscode.l10n.t('What {0} sends to {1}', connection.localShortName, connection.remoteShortName), value: 'outgoing' },
+    { label: vscode.l10n.t('$(arrow-down) Incoming'), description: 'incoming.groovy', detail: vscode.l10n.t('How {0} applies what {1} sends', connection.localShortName, connection.remoteShortName), value: 'incoming' },
   ];
-  if (allowBoth) items.push({ label: '$(split-horizontal) Both', description: 'outgoing.groovy and incoming.groovy', value: 'both' });
+  if (allowBoth) items.push({ label: vscode.l10n.t('$(split-horizontal) Both'), description: vscode.l10n.t('{0} and {1}', 'outgoing.groovy', 'incoming.groovy'), value: 'both' });
   const picked = await vscode.window.showQuickPick(items, {
-    title: `Exalate: Sync rules of “${connection.name}”`,
-    placeHolder: 'Which script?',
+    title: vscode.l10n.t('Exalate: Sync rules of “{0}”', connection.name),
+    placeHolder: vscode.l10n.t('Which script?'),
     ignoreFocusOut: true,
   });
   return picked?.value;

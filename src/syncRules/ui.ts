@@ -1,6 +1,7 @@
 // What the sync-rules capability asks and tells the user. Questions go through a `SyncRulesPrompter` (modal
 // dialogs by default) that integration tests replace through the test API, since modal dialogs cannot be clicked
 // there; messages go through `Messages`, which also keeps the last ones so tests can assert on what the user saw.
+import * as vscode from 'vscode';
 import type { Logger } from '../log';
 import { windowUserInput, type IUserInput } from '../ui/userInput';
 
@@ -29,18 +30,27 @@ export interface SyncRulesPrompter {
 export function modalPrompter(ui: IUserInput): SyncRulesPrompter {
   return {
   async conflict(info) {
+    const compare = vscode.l10n.t('Compare');
+    const overwrite = vscode.l10n.t('Overwrite');
     const choice = await ui.showWarningMessage(
-      `${capitalize(info.what)} was changed on the node since you opened it.`,
+      vscode.l10n.t('{0} was changed on the node since you opened it.', capitalize(info.what)),
       {
         modal: true,
         detail:
-          `The node now has version ${info.nodeVersion} by ${info.nodeAuthor}; your ${info.source === 'editor' ? 'edits are' : 'file is'} based on version ${info.baseVersion}.\n\n` +
-          `Compare: see both texts side by side (nothing is saved).\nOverwrite: publish your text as a new version, replacing version ${info.nodeVersion}.\nCancel: keep your text ${info.source === 'editor' ? 'unsaved in the editor' : 'in the file'}.`,
+          (info.source === 'editor'
+            ? vscode.l10n.t('The node now has version {0} by {1}; your edits are based on version {2}.', info.nodeVersion, info.nodeAuthor, info.baseVersion)
+            : vscode.l10n.t('The node now has version {0} by {1}; your file is based on version {2}.', info.nodeVersion, info.nodeAuthor, info.baseVersion)) +
+          '\n\n' +
+          vscode.l10n.t('Compare: see both texts side by side (nothing is saved).') +
+          '\n' +
+          vscode.l10n.t('Overwrite: publish your text as a new version, replacing version {0}.', info.nodeVersion) +
+          '\n' +
+          (info.source === 'editor' ? vscode.l10n.t('Cancel: keep your text unsaved in the editor.') : vscode.l10n.t('Cancel: keep your text in the file.')),
       },
-      'Compare',
-      'Overwrite',
+      compare,
+      overwrite,
     );
-    return choice === 'Compare' ? 'compare' : choice === 'Overwrite' ? 'overwrite' : 'cancel';
+    return choice === compare ? 'compare' : choice === overwrite ? 'overwrite' : 'cancel';
   },
   async confirm(message, detail, action) {
     return (await ui.showWarningMessage(message, { modal: true, detail }, action)) === action;
@@ -97,7 +107,7 @@ export class Messages {
         // A button's action failed (file gone, command refused…): say so instead of an unhandled rejection.
         const reason = e instanceof Error ? e.message : String(e);
         this.log?.error(`"${chosen ?? 'message'}" failed: ${reason}`);
-        const failed = `Exalate: ${chosen ?? 'the action'} failed: ${reason}`;
+        const failed = chosen ? vscode.l10n.t('Exalate: {0} failed: {1}', chosen, reason) : vscode.l10n.t('Exalate: the action failed: {0}', reason);
         this.shown.push({ kind: 'error', text: failed, actions: [] });
         if (this.shown.length > 50) this.shown.shift();
         void Promise.resolve(ui.showErrorMessage(failed)).catch(() => undefined);
@@ -111,5 +121,6 @@ export function capitalize(s: string): string {
 
 /** `the outgoing script of “Orders”`. */
 export function describeRule(direction: string, connectionName: string | undefined): string {
-  return `the ${direction} script of “${connectionName ?? 'the connection'}”`;
+  const name = connectionName ?? vscode.l10n.t('the connection');
+  return direction === 'outgoing' ? vscode.l10n.t('the outgoing script of “{0}”', name) : direction === 'incoming' ? vscode.l10n.t('the incoming script of “{0}”', name) : vscode.l10n.t('the {0} script of “{1}”', direction, name);
 }

@@ -106,16 +106,16 @@ export class OpenRulesWatcher implements vscode.Disposable {
     if (!clean.length && (!dirty.length || this.reported.has(key))) return;
     this.reported.add(key);
     if (clean.length) await vscode.window.tabGroups.close(clean, true);
-    const what = why === 'deleted' ? `The connection “${name ?? g.connectionId}” no longer exists on the node at ${g.nodeUrl}` : `The node at ${g.nodeUrl} was removed from VS Code`;
+    const what = why === 'deleted' ? vscode.l10n.t('The connection “{0}” no longer exists on the node at {1}', name ?? g.connectionId, g.nodeUrl) : vscode.l10n.t('The node at {0} was removed from VS Code', g.nodeUrl);
     if (!dirty.length) {
-      this.messages.info(`${what}, so its sync rules were closed.`);
+      this.messages.info(vscode.l10n.t('{0}, so its sync rules were closed.', what));
       return;
     }
     const labels = dirty.map((t) => t.label).join(', ');
     this.messages.warn(
-      `${what}. ${clean.length ? 'Its other sync rules were closed; ' : ''}${labels} ${dirty.length > 1 ? 'have' : 'has'} unsaved edits and stay${dirty.length > 1 ? '' : 's'} open: use Save As… to keep them in a local file.`,
+      `${what}. ${clean.length ? vscode.l10n.t('Its other sync rules were closed; ') : ''}${dirty.length > 1 ? vscode.l10n.t('{0} have unsaved edits and stay open: use Save As… to keep them in a local file.', labels) : vscode.l10n.t('{0} has unsaved edits and stays open: use Save As… to keep them in a local file.', labels)}`,
       {
-        title: 'Save As…',
+        title: vscode.l10n.t('Save As…'),
         run: async () => {
           const uri = tabUris(dirty[0]).at(-1);
           if (uri) await vscode.window.showTextDocument(uri, { preview: false });

@@ -84,6 +84,9 @@ export function findHardCoded(file: string): string[] {
           for (const text of literalText(a)) report(a, text, name);
           if (ts.isObjectLiteralExpression(a)) for (const p of a.properties) if (ts.isPropertyAssignment(p) && p.name.getText() === 'detail') for (const text of literalText(p.initializer)) report(p, text, `${name} detail`);
         }
+      } else if (/^(info|warn|error)$/.test(name) && ts.isPropertyAccessExpression(callee) && !/\b(log|logger|console)$/i.test(callee.expression.getText()) && n.arguments[0]) {
+        // Messages.info/warn/error and ui().info/…: messages; the log stays English.
+        for (const text of literalText(n.arguments[0])) report(n, text, name);
       } else if ((FIRST_ARG_FNS.has(name) || (name === 'command' && ts.isPropertyAccessExpression(callee) && /kit$/i.test(callee.expression.getText()))) && n.arguments[0]) {
         for (const text of literalText(n.arguments[0])) report(n, text, name);
       }
