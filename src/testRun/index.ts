@@ -109,7 +109,7 @@ export function registerTestRun(services: Services): TestRunTestApi {
     } catch (e) {
       const reason = e instanceof Error ? e.message : String(e);
       log.error(`Test Run failed: ${reason}`);
-      void ui.error(`Exalate Test Run failed: ${reason}`);
+      void ui.error(vscode.l10n.t('Exalate Test Run failed: {0}', reason));
       return undefined;
     }
   };

@@ -47,8 +47,6 @@ export type TestRunResult =
   | { kind: 'error'; message: string; line: number; column: number; uri: string }
   | { kind: 'cancelled' };
 
-const OPEN_AT_LINE = 'Open at line';
-const RUN_AGAIN = 'Run Again';
 
 class Cancelled extends Error {}
 
@@ -102,7 +100,7 @@ export class TestRunner implements vscode.Disposable {
       if (e instanceof Cancelled) return { kind: 'cancelled' };
       const reason = e instanceof Error ? e.message : String(e);
       this.out(`Test Run stopped: ${reason}`);
-      void this.ui.error(`Exalate Test Run: ${reason}`);
+      void this.ui.error(vscode.l10n.t('Exalate Test Run: {0}', reason));
       return { kind: 'cancelled' };
     }
   }
@@ -116,32 +114,32 @@ export class TestRunner implements vscode.Disposable {
     } else {
       doc = vscode.window.activeTextEditor?.document;
     }
-    if (!doc) throw new Problem('open a sync script (outgoing or incoming rules) in the editor first.');
+    if (!doc) throw new Problem(vscode.l10n.t('open a sync script (outgoing or incoming rules) in the editor first.'));
     if (doc.uri.scheme === SYNC_RULES_SCHEME) {
       const ref = parseSyncRuleUri(doc.uri);
-      if (!ref) throw new Problem(`${doc.uri.toString(true)} is not a sync script of a connection.`);
+      if (!ref) throw new Problem(vscode.l10n.t('{0} is not a sync script of a connection.', doc.uri.toString(true)));
       return { doc, nodeUrl: ref.nodeUrl, connectionId: ref.connectionId, direction: ref.direction };
     }
     if (doc.uri.scheme === 'file' && doc.uri.path.toLowerCase().endsWith('.groovy')) {
       const direction = directionFromFileName(path.posix.basename(doc.uri.path));
-      if (!direction) throw new Problem(`cannot tell from the name ${path.posix.basename(doc.uri.path)} whether it is an outgoing or an incoming script.`);
+      if (!direction) throw new Problem(vscode.l10n.t('cannot tell from the name {0} whether it is an outgoing or an incoming script.', path.posix.basename(doc.uri.path)));
       const meta = vscode.Uri.joinPath(doc.uri, '..', METADATA_FILE);
       let text: string;
       try {
         text = new TextDecoder().decode(await vscode.workspace.fs.readFile(meta));
       } catch {
-        throw new Problem(`${path.posix.basename(doc.uri.path)} has no ${METADATA_FILE} next to it, so its connection is unknown (export the rules with Exalate: Export Sync Rules to Workspace).`);
+        throw new Problem(vscode.l10n.t('{0} has no {1} next to it, so its connection is unknown (export the rules with Exalate: Export Sync Rules to Workspace).', path.posix.basename(doc.uri.path), METADATA_FILE));
       }
       const parsed = parseExportMetadata(text);
       if (!parsed.ok) throw new Problem(`${meta.fsPath}: ${parsed.error}`);
       return { doc, nodeUrl: parsed.value.nodeUrl, connectionId: parsed.value.connectionId, direction };
     }
-    throw new Problem('the active editor is not a sync script (an Exalate outgoing or incoming rules document or an exported .groovy file).');
+    throw new Problem(vscode.l10n.t('the active editor is not a sync script (an Exalate outgoing or incoming rules document or an exported .groovy file).'));
   }
 
   private async clientOf(nodeUrl: string): Promise<ExalateClient> {
     const client = await this.host.services.nodes.client(nodeUrl);
-    if (!client) throw new Problem(`the node ${nodeUrl} is not configured or has no token: sign in to it in the Exalate view.`);
+    if (!client) throw new Problem(vscode.l10n.t('the node {0} is not configured or has no token: sign in to it in the Exalate view.', nodeUrl));
     return client;
   }
 
@@ -150,7 +148,7 @@ export class TestRunner implements vscode.Disposable {
     const orgUrl = nodes.get(nodeUrl)?.adoOrgUrl ?? (await client.getNodeInfo()).adoUrl ?? undefined;
     const pat = await nodes.getAdoPat(nodeUrl);
     if (!orgUrl || !pat) {
-      throw new Problem(`Test Run reads work items from Azure DevOps: set the organization and a PAT for ${nodes.get(nodeUrl)?.label ?? nodeUrl} (Exalate: Set Azure DevOps Organization…).`);
+      throw new Problem(vscode.l10n.t('Test Run reads work items from Azure DevOps: set the organization and a PAT for {0} (Exalate: Set Azure DevOps Organization…).', nodes.get(nodeUrl)?.label ?? nodeUrl));
     }
     return { orgUrl, pat, project };
   }
@@ -163,7 +161,7 @@ export class TestRunner implements vscode.Disposable {
 
   private async workItemPicks(ado: AdoAccess): Promise<Array<vscode.QuickPickItem & { id: number }>> {
     const items: WorkItemSummary[] = await this.ado().listWorkItems(ado.orgUrl, ado.pat, ado.project);
-    if (items.length === 0) throw new Problem(`the Azure DevOps project "${ado.project}" has no work items to run the script on.`);
+    if (items.length === 0) throw new Problem(vscode.l10n.t('the Azure DevOps project "{0}" has no work items to run the script on.', ado.project));
     return items.map((w) => ({ id: w.id, label: `#${w.id} ${w.title}`, description: [w.type, w.state].filter(Boolean).join(' · ') }));
   }
 
@@ -176,8 +174,8 @@ export class TestRunner implements vscode.Disposable {
       const previous = new Set(last?.direction === 'outgoing' ? last.ids : []);
       const picks = (await this.workItemPicks(ado)).map((p) => ({ ...p, picked: previous.has(p.id) }));
       const chosen = await this.ui.pickMany(picks, {
-        title: `Test Run: the outgoing script of “${connection.name}”`,
-        placeHolder: `Work items of ${ado.project} to run the script on (type an id or words of the title)`,
+        title: vscode.l10n.t('Test Run: the outgoing script of “{0}”', connection.name),
+        placeHolder: vscode.l10n.t('Work items of {0} to run the script on (type an id or words of the title)', ado.project),
         matchOnDescription: true,
       });
       if (!chosen || chosen.length === 0) throw new Cancelled();
@@ -193,7 +191,7 @@ export class TestRunner implements vscode.Disposable {
       const started = Date.now();
       const r = runOutgoing(text, JSON.stringify(wi), { context });
       this.logRun(`outgoing on #${id}`, r.output, r.logs, r.error, Date.now() - started);
-      if (r.error) return this.scriptError(target, r.error, `the outgoing script failed on work item #${id}`);
+      if (r.error) return this.scriptError(target, r.error, vscode.l10n.t('the outgoing script failed on work item #{0}', id));
       const uri = resultUri(connection, target.connectionId, `outgoing replica of #${id}.json`);
       this.host.documents.set(uri, prettyPrint(r.json!) + '\n');
       replicas.push({ workItemId: id, uri: uri.toString() });
@@ -216,11 +214,11 @@ export class TestRunner implements vscode.Disposable {
     let targetId: number | null;
     if (again?.direction === 'incoming') targetId = again.targetId;
     else {
-      const NEW = { id: 0, label: '$(add) A new work item', description: 'first sync: firstSync is true' };
-      const picks = [NEW, ...(await this.workItemPicks(ado))].map((p) => ({ ...p, ...(previous && (previous.targetId ?? 0) === p.id ? { description: `${p.description ?? ''} (last used)`.trim() } : {}) }));
+      const NEW = { id: 0, label: vscode.l10n.t('$(add) A new work item'), description: vscode.l10n.t('first sync: firstSync is true') };
+      const picks = [NEW, ...(await this.workItemPicks(ado))].map((p) => ({ ...p, ...(previous && (previous.targetId ?? 0) === p.id ? { description: `${p.description ?? ''} ${vscode.l10n.t('(last used)')}`.trim() } : {}) }));
       const chosen = await this.ui.pickOne(picks, {
-        title: `Test Run: the incoming script of “${connection.name}”`,
-        placeHolder: `Apply the replica to a new work item or to one of ${ado.project} (nothing is written)`,
+        title: vscode.l10n.t('Test Run: the incoming script of “{0}”', connection.name),
+        placeHolder: vscode.l10n.t('Apply the replica to a new work item or to one of {0} (nothing is written)', ado.project),
         matchOnDescription: true,
       });
       if (!chosen) throw new Cancelled();
@@ -236,18 +234,18 @@ export class TestRunner implements vscode.Disposable {
       issueTypes = got.issueTypes;
     }
     const context: RuntimeContext = { connectionName: connection.name, ...(issueTypes ? { issueTypes } : {}), users: usersOf(current ? [current] : []) };
-    const what = targetId === null ? 'a new work item' : `#${targetId}`;
+    const what = targetId === null ? vscode.l10n.t('a new work item') : `#${targetId}`;
     const started = Date.now();
     const r = runIncoming(target.doc.getText(), replica.json, current === null ? null : JSON.stringify(current), targetId === null, { context });
     this.logRun(`incoming into ${what}`, r.output, r.logs, r.error, Date.now() - started);
-    if (r.error) return this.scriptError(target, r.error, `the incoming script failed on ${what}`);
+    if (r.error) return this.scriptError(target, r.error, vscode.l10n.t('the incoming script failed on {0}', what));
     for (const c of r.changes) this.out(`  ${c.field}: ${JSON.stringify(c.before)} → ${JSON.stringify(c.after)}`);
     const name = targetId === null ? 'new work item' : `#${targetId}`;
     const before = resultUri(connection, target.connectionId, `${name} now.json`);
     const after = resultUri(connection, target.connectionId, `${name} after the incoming script.json`);
     this.host.documents.set(before, prettyPrint(toJson(normalizeEntity(entityData(current === null ? null : JSON.stringify(current))))) + '\n');
     this.host.documents.set(after, prettyPrint(toJson(r.workItem!)) + '\n');
-    await vscode.commands.executeCommand('vscode.diff', before, after, `Test Run: ${name} now ↔ after the incoming script (${r.changes.length} change${r.changes.length === 1 ? '' : 's'})`, {
+    await vscode.commands.executeCommand('vscode.diff', before, after, r.changes.length === 1 ? vscode.l10n.t('Test Run: {0} now ↔ after the incoming script (1 change)', name) : vscode.l10n.t('Test Run: {0} now ↔ after the incoming script ({1} changes)', name, r.changes.length), {
       preview: false,
     });
     return { kind: 'incoming', before: before.toString(), after: after.toString() };
@@ -260,26 +258,26 @@ export class TestRunner implements vscode.Disposable {
     if (partner) {
       const items = await this.workItemPicks(partner.ado);
       const lastId = previous?.kind === 'partner' ? previous.workItemId : undefined;
-      picks.push({ label: `From ${partner.label}`, kind: vscode.QuickPickItemKind.Separator });
+      picks.push({ label: vscode.l10n.t('From {0}', partner.label), kind: vscode.QuickPickItemKind.Separator });
       for (const w of items) {
         picks.push({
           label: w.label,
-          description: `${w.description ?? ''} — its outgoing script builds the replica${w.id === lastId ? ' (last used)' : ''}`,
+          description: `${w.description ?? ''} — ${vscode.l10n.t('its outgoing script builds the replica')}${w.id === lastId ? ` ${vscode.l10n.t('(last used)')}` : ''}`,
           source: { kind: 'partner', nodeUrl: partner.nodeUrl, workItemId: w.id },
         });
       }
-      picks.push({ label: 'Or', kind: vscode.QuickPickItemKind.Separator });
+      picks.push({ label: vscode.l10n.t('Or'), kind: vscode.QuickPickItemKind.Separator });
     }
-    if (previous?.kind === 'file') picks.push({ label: `$(json) ${path.basename(vscode.Uri.parse(previous.uri).fsPath)}`, description: 'the replica file used last time', source: previous });
-    picks.push({ label: '$(folder-opened) A replica JSON file…', description: 'in the script model\'s shape (docs/test-run.md)', file: true });
+    if (previous?.kind === 'file') picks.push({ label: `$(json) ${path.basename(vscode.Uri.parse(previous.uri).fsPath)}`, description: vscode.l10n.t('the replica file used last time'), source: previous });
+    picks.push({ label: vscode.l10n.t('$(folder-opened) A replica JSON file…'), description: vscode.l10n.t("in the script model's shape (docs/test-run.md)"), file: true });
     const chosen = await this.ui.pickOne(picks, {
-      title: 'Test Run: which replica arrives?',
-      placeHolder: partner ? `A work item of the partner (${partner.label}) or a replica JSON file` : 'A replica JSON file (configure the partner node in VS Code to use its work items)',
+      title: vscode.l10n.t('Test Run: which replica arrives?'),
+      placeHolder: partner ? vscode.l10n.t('A work item of the partner ({0}) or a replica JSON file', partner.label) : vscode.l10n.t('A replica JSON file (configure the partner node in VS Code to use its work items)'),
       matchOnDescription: true,
     });
     if (!chosen) throw new Cancelled();
     if (chosen.source) return chosen.source;
-    const files = await this.ui.openFile({ canSelectMany: false, openLabel: 'Use as replica', filters: { 'Replica JSON': ['json'] }, title: 'Test Run: the replica that arrives' });
+    const files = await this.ui.openFile({ canSelectMany: false, openLabel: vscode.l10n.t('Use as replica'), filters: { [vscode.l10n.t('Replica JSON')]: ['json'] }, title: vscode.l10n.t('Test Run: the replica that arrives') });
     if (!files || files.length === 0) throw new Cancelled();
     return { kind: 'file', uri: files[0].toString() };
   }
@@ -308,18 +306,18 @@ export class TestRunner implements vscode.Disposable {
       try {
         text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
       } catch (e) {
-        throw new Problem(`cannot read the replica file ${uri.fsPath}: ${e instanceof Error ? e.message : String(e)}`);
+        throw new Problem(vscode.l10n.t('cannot read the replica file {0}: {1}', uri.fsPath, e instanceof Error ? e.message : String(e)));
       }
       let json: unknown;
       try {
         json = JSON.parse(text);
       } catch (e) {
-        throw new Problem(`the replica file ${uri.fsPath} is not valid JSON: ${(e as Error).message}`);
+        throw new Problem(vscode.l10n.t('the replica file {0} is not valid JSON: {1}', uri.fsPath, (e as Error).message));
       }
       const ok = EntityJson.safeParse(json);
       if (!ok.success) {
         const issue = ok.error.issues[0];
-        throw new Problem(`the replica file ${uri.fsPath} does not have the replica's shape: ${issue.path.length ? issue.path.join('.') + ': ' : ''}${issue.message} (see docs/test-run.md)`);
+        throw new Problem(vscode.l10n.t("the replica file {0} does not have the replica's shape: {1} (see docs/test-run.md)", uri.fsPath, `${issue.path.length ? issue.path.join('.') + ': ' : ''}${issue.message}`));
       }
       this.out(`replica from ${uri.fsPath}`);
       return { json: text };
@@ -341,7 +339,7 @@ export class TestRunner implements vscode.Disposable {
     this.logRun(`${node?.label ?? source.nodeUrl}'s outgoing script on its #${source.workItemId}`, r.output, r.logs, r.error, Date.now() - started);
     if (r.error) {
       const partnerTarget: ScriptTarget = { doc: open ?? (await vscode.workspace.openTextDocument(partnerUri)), nodeUrl: source.nodeUrl, connectionId: target.connectionId, direction: 'outgoing' };
-      return { error: await this.scriptError(partnerTarget, r.error, `the partner's outgoing script failed on its work item #${source.workItemId}`) };
+      return { error: await this.scriptError(partnerTarget, r.error, vscode.l10n.t("the partner's outgoing script failed on its work item #{0}", source.workItemId)) };
     }
     return { json: r.json! };
   }
@@ -361,11 +359,13 @@ export class TestRunner implements vscode.Disposable {
     const start = Math.min(Math.max(error.column - 1, 0), text.length);
     const firstNonBlank = doc.lineAt(line).firstNonWhitespaceCharacterIndex;
     const range = new vscode.Range(line, start >= text.length ? firstNonBlank : start, line, text.length);
-    const d = new vscode.Diagnostic(range, `Test Run: ${error.message}`, vscode.DiagnosticSeverity.Error);
+    const d = new vscode.Diagnostic(range, vscode.l10n.t('Test Run: {0}', error.message), vscode.DiagnosticSeverity.Error);
     d.source = 'Exalate Test Run';
     if (error.exception) d.code = error.exception;
     this.diagnostics.set(doc.uri, [d]);
-    const message = `Exalate Test Run: ${what} at line ${error.line}: ${error.message}`;
+    const message = vscode.l10n.t('Exalate Test Run: {0} at line {1}: {2}', what, error.line, error.message);
+    const OPEN_AT_LINE = vscode.l10n.t('Open at line');
+    const RUN_AGAIN = vscode.l10n.t('Run Again');
     void Promise.resolve(this.ui.error(message, OPEN_AT_LINE, RUN_AGAIN)).then(async (choice) => {
       if (choice === OPEN_AT_LINE) await vscode.window.showTextDocument(doc, { selection: range, preview: false });
       else if (choice === RUN_AGAIN) await vscode.commands.executeCommand(Commands.testRunAgain, doc.uri);
