@@ -27,20 +27,22 @@ export type AcceptOutcome =
   | { ok: true; connection: Connection }
   | { ok: false; code: string; message: string };
 
-const ANOTHER = 'Enter Another Code';
-
 /** The message for a failed preview or accept, keyed by the node's error code. */
 export function acceptProblem(e: unknown, preview?: InvitationPreview): { code: string; message: string } {
   const code = e instanceof ExalateError ? String(e.code ?? e.kind) : 'error';
-  const who = preview ? `${preview.initiatorShortName} (${preview.initiatorUrl})` : 'the initiator';
+  const who = preview ? `${preview.initiatorShortName} (${preview.initiatorUrl})` : vscode.l10n.t('the initiator');
   const messages: Record<string, string> = {
-    invitation_malformed: 'This is not an Exalate invitation code. Paste the complete code the initiator sent you (it starts with "EXA1.").',
-    invitation_tampered: `This invitation code was altered: its integrity check failed. Ask ${who} to send the code again, and paste it unchanged.`,
-    invitation_expired: `This invitation has expired${preview ? ` (${formatDateTime(preview.expiresAt)})` : ''}. Ask ${who} for a new invitation code.`,
-    invitation_used: `This invitation was already accepted. Each code works once; ask ${who} for a new one if you need another connection.`,
-    invitation_unknown: `${preview?.initiatorShortName ?? 'The initiating node'} no longer has the connection this code was issued for (it was deleted). Ask for a new invitation code.`,
-    initiator_unreachable: `Your node could not reach the initiating node${preview ? ` at ${preview.initiatorUrl}` : ''}. Check that it is running and reachable from your node, then try again.`,
-    own_invitation: 'This invitation was issued by this same node. Accept it on the partner\'s node, or choose your other node.',
+    invitation_malformed: vscode.l10n.t('This is not an Exalate invitation code. Paste the complete code the initiator sent you (it starts with "EXA1.").'),
+    invitation_tampered: vscode.l10n.t('This invitation code was altered: its integrity check failed. Ask {0} to send the code again, and paste it unchanged.', who),
+    invitation_expired: preview
+      ? vscode.l10n.t('This invitation has expired ({0}). Ask {1} for a new invitation code.', formatDateTime(preview.expiresAt), who)
+      : vscode.l10n.t('This invitation has expired. Ask {0} for a new invitation code.', who),
+    invitation_used: vscode.l10n.t('This invitation was already accepted. Each code works once; ask {0} for a new one if you need another connection.', who),
+    invitation_unknown: vscode.l10n.t('{0} no longer has the connection this code was issued for (it was deleted). Ask for a new invitation code.', preview?.initiatorShortName ?? vscode.l10n.t('The initiating node')),
+    initiator_unreachable: preview
+      ? vscode.l10n.t('Your node could not reach the initiating node at {0}. Check that it is running and reachable from your node, then try again.', preview.initiatorUrl)
+      : vscode.l10n.t('Your node could not reach the initiating node. Check that it is running and reachable from your node, then try again.'),
+    own_invitation: vscode.l10n.t("This invitation was issued by this same node. Accept it on the partner's node, or choose your other node."),
   };
   return { code, message: messages[code] ?? errorText(e) };
 }
@@ -66,9 +68,9 @@ export async function acceptInvitation(
   let preview: InvitationPreview | undefined;
   while (!preview) {
     code ??= await prompter.inputBox({
-      title: `Accept Invitation on ${label}`,
-      prompt: 'Paste the invitation code the initiator sent you.',
-      placeHolder: 'EXA1.…',
+      title: vscode.l10n.t('Accept Invitation on {0}', label),
+      prompt: vscode.l10n.t('Paste the invitation code the initiator sent you.'),
+      placeHolder: 'EXA1.…', // the code's format, not text
       validateInput: (v) => {
         const r = invitationCodeSchema.safeParse(v);
         return r.success ? undefined : r.error.issues[0].message;
@@ -78,10 +80,10 @@ export async function acceptInvitation(
     let read: InvitationPreview | undefined;
     try {
       const pasted = code;
-      read = await progress(`Exalate: reading the invitation code on ${label}…`, () => client.previewInvitation(pasted));
+      read = await progress(vscode.l10n.t('Exalate: reading the invitation code on {0}…', label), () => client.previewInvitation(pasted));
       const seen = read;
       if (seen.expired) throw new ExalateError('invalid', 'expired', { nodeUrl: node.url, code: 'invitation_expired' });
-      await progress(`Exalate: asking ${seen.initiatorShortName} whether the invitation can still be accepted…`, () => client.checkInvitation(pasted));
+      await progress(vscode.l10n.t('Exalate: asking {0} whether the invitation can still be accepted…', seen.initiatorShortName), () => client.checkInvitation(pasted));
       preview = seen;
     } catch (e) {
       const p = acceptProblem(e, read);
@@ -89,6 +91,7 @@ export async function acceptInvitation(
         void fail(p);
         return { ok: false, ...p };
       }
+      const ANOTHER = vscode.l10n.t('Enter Another Code');
       if ((await fail(p, ANOTHER)) !== ANOTHER) return { ok: false, ...p };
       code = undefined;
     }
@@ -96,14 +99,14 @@ export async function acceptInvitation(
 
   // 2. What the code says, for the user to confirm before anything else is asked.
   const detail = [
-    `Connection: ${preview.connectionName}`,
-    `Initiator: ${preview.initiatorShortName} (${preview.initiatorUrl})`,
-    `Your side's short name: ${preview.acceptorShortName}`,
-    `Type: ${preview.type}, ${preview.mode} mode`,
-    `Expires: ${formatDateTime(preview.expiresAt)}`,
-    ...(args.project ? [`Project for incoming sync: ${args.project}`] : ['Next: the project for the incoming sync.']),
+    vscode.l10n.t('Connection: {0}', preview.connectionName),
+    vscode.l10n.t('Initiator: {0} ({1})', preview.initiatorShortName, preview.initiatorUrl),
+    vscode.l10n.t("Your side's short name: {0}", preview.acceptorShortName),
+    vscode.l10n.t('Type: {0}, {1} mode', preview.type, preview.mode),
+    vscode.l10n.t('Expires: {0}', formatDateTime(preview.expiresAt)),
+    ...(args.project ? [vscode.l10n.t('Project for incoming sync: {0}', args.project)] : [vscode.l10n.t('Next: the project for the incoming sync.')]),
   ].join('\n');
-  if (!(await prompter.confirm(`Accept the invitation "${preview.connectionName}" from ${preview.initiatorShortName}?`, detail, args.project ? 'Accept' : 'Continue'))) {
+  if (!(await prompter.confirm(vscode.l10n.t('Accept the invitation "{0}" from {1}?', preview.connectionName, preview.initiatorShortName), detail, args.project ? vscode.l10n.t('Accept') : vscode.l10n.t('Continue')))) {
     return undefined;
   }
 
@@ -112,26 +115,29 @@ export async function acceptInvitation(
   while (!project) {
     let items: string[];
     try {
-      const list = await progress(`Exalate: listing the Azure DevOps projects of ${label}…`, () => listNodeProjects(services, node.url, client, (m, d, a) => prompter.confirm(m, d, a)));
+      const list = await progress(vscode.l10n.t('Exalate: listing the Azure DevOps projects of {0}…', label), () => listNodeProjects(services, node.url, client, (m, d, a) => prompter.confirm(m, d, a)));
       items = list.items;
-      if (items.length === 0) throw new ProjectsProblem(`The Azure DevOps organization ${list.orgUrl} has no projects yet. Create a project there, then retry.`, ['retry']);
+      if (items.length === 0) throw new ProjectsProblem(vscode.l10n.t('The Azure DevOps organization {0} has no projects yet. Create a project there, then retry.', list.orgUrl), ['retry']);
     } catch (e) {
       const problem = e instanceof ProjectsProblem ? e : new ProjectsProblem(errorText(e), ['retry']);
-      const buttons = problem.actions.map((a) => (a === 'setPat' ? 'Set PAT…' : a === 'retry' ? 'Retry' : 'Open Settings'));
+      const setPat = vscode.l10n.t('Set PAT…');
+      const retry = vscode.l10n.t('Retry');
+      const openSettings = vscode.l10n.t('Open Settings');
+      const buttons = problem.actions.map((a) => (a === 'setPat' ? setPat : a === 'retry' ? retry : openSettings));
       const choice = await prompter.error(problem.message, ...buttons);
-      if (choice === 'Set PAT…') {
+      if (choice === setPat) {
         if (!(await promptAdoPat(services, node.url, (o) => prompter.inputBox(o)))) return undefined;
-      } else if (choice === 'Open Settings') {
+      } else if (choice === openSettings) {
         await vscode.commands.executeCommand('workbench.action.openSettings', 'exalate.nodes');
         return undefined;
-      } else if (choice !== 'Retry') return undefined;
+      } else if (choice !== retry) return undefined;
       continue;
     }
     const pick = await prompter.quickPick(
       items.map((name) => ({ label: name })),
       {
-        title: `Project for the incoming sync of "${preview.connectionName}" from ${preview.initiatorShortName}`,
-        placeHolder: `Type to filter the projects of ${label}; Enter accepts the invitation. Default sync rules will be generated; adapt them later.`,
+        title: vscode.l10n.t('Project for the incoming sync of "{0}" from {1}', preview.connectionName, preview.initiatorShortName),
+        placeHolder: vscode.l10n.t('Type to filter the projects of {0}; Enter accepts the invitation. Default sync rules will be generated; adapt them later.', label),
         matchOnDescription: true,
       },
     );
@@ -156,7 +162,7 @@ export async function acceptInvitation(
   services.log.info(`Accepted invitation "${connection.name}" from ${preview.initiatorUrl} on ${label} (${connection.id}).`);
   await vscode.commands.executeCommand(Commands.refresh);
   await vscode.commands.executeCommand(Commands.revealConnection, { nodeUrl: node.url, connectionId: connection.id });
-  void prompter.info(`Connection "${connection.name}" with ${preview.initiatorShortName} is ${connection.status}.`);
+  void prompter.info(vscode.l10n.t('Connection "{0}" with {1} is {2}.', connection.name, preview.initiatorShortName, connection.status));
   return { ok: true, connection };
 }
 

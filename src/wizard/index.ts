@@ -35,7 +35,7 @@ export function registerWizard(services: Services): WizardTestApi {
 
   services.context.subscriptions.push(
     vscode.commands.registerCommand(Commands.initiateConnection, async (arg?: unknown) => {
-      const target = await chooseNode(services, prompter, arg, 'Initiate a connection from which node?');
+      const target = await chooseNode(services, prompter, arg, vscode.l10n.t('Initiate a connection from which node?'));
       if (!target) return undefined;
       const init = await wizardInit(services, prompter, target.node, target.client);
       if (!init) return undefined;
@@ -44,7 +44,7 @@ export function registerWizard(services: Services): WizardTestApi {
     }),
     vscode.commands.registerCommand(Commands.acceptInvitation, async (arg?: unknown): Promise<AcceptOutcome | undefined> => {
       const args = AcceptArgsSchema.safeParse(arg ?? {});
-      const target = await chooseNode(services, prompter, arg, 'Accept the invitation on which node?');
+      const target = await chooseNode(services, prompter, arg, vscode.l10n.t('Accept the invitation on which node?'));
       if (!target) return undefined;
       return acceptInvitation(services, prompter, target.node, target.client, args.success ? args.data : {});
     }),
@@ -135,13 +135,14 @@ async function wizardInit(services: Services, prompter: WizardPrompter, node: No
   for (;;) {
     try {
       const info = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Exalate: connecting to ${label}…` },
+        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Exalate: connecting to {0}…', label) },
         () => client.getNodeInfo(),
       );
       return { node: { url: node.url, label }, localModes: info.modes, localShortName: info.shortName, idempotencyKey: newIdempotencyKey() };
     } catch (e) {
       services.log.error(`Initiate Connection: ${errorText(e)}`);
-      if ((await prompter.error(errorText(e), 'Retry')) !== 'Retry') return undefined;
+      const retry = vscode.l10n.t('Retry');
+      if ((await prompter.error(errorText(e), retry)) !== retry) return undefined;
     }
   }
 }
@@ -162,7 +163,7 @@ export async function chooseNode(
   if (wanted.success) {
     node = nodes.find((n) => n.url === wanted.data.nodeUrl.replace(/\/+$/, ''));
     if (!node) {
-      void prompter.error(`${wanted.data.nodeUrl} is not a configured Exalate node. Add it first with "Exalate: Add Node…".`);
+      void prompter.error(vscode.l10n.t('{0} is not a configured Exalate node. Add it first with "Exalate: Add Node…".', wanted.data.nodeUrl));
       return undefined;
     }
   } else {
@@ -171,7 +172,7 @@ export async function chooseNode(
   if (!node) return undefined;
   const client = await services.nodes.client(node.url);
   if (!client) {
-    void prompter.error(`No API token is stored for ${nodeDisplayName(node)}. Add the node again with its API token.`);
+    void prompter.error(vscode.l10n.t('No API token is stored for {0}. Add the node again with its API token.', nodeDisplayName(node)));
     return undefined;
   }
   return { node, client };

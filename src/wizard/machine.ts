@@ -6,6 +6,7 @@
 // (destination check, name check, project list, initiate) goes through `WizardDeps`, so tests can script answers.
 import type { InitiateRequest, InitiateResponse, InvitationCodeResponse, Mode, PublicNodeInfo } from '../shared/api';
 import { ExalateError, isExalateError, ConflictError, InvalidError, UnreachableError } from '../exalate/errors';
+import { plainTranslate, type Translate } from '../shared/l10n';
 import { nodeUrlSchema, validateConnectionInfo, type FieldErrors } from '../shared/validation';
 import {
   WIZARD_STEPS,
@@ -46,6 +47,8 @@ export interface WizardDeps {
   listProjects(): Promise<ProjectList>;
   initiate(req: InitiateRequest, idempotencyKey: string): Promise<InitiateResponse>;
   getInvitationCode(connectionId: string): Promise<InvitationCodeResponse>;
+  /** Translates the wizard's texts (the panel passes `vscode.l10n.t`; default: English). */
+  t?: Translate;
 }
 
 export interface WizardInit {
@@ -59,12 +62,12 @@ export interface WizardInit {
   nameCheckDelayMs?: number;
 }
 
-const MODE_TEXT: Record<'visual' | 'script', { label: string; detail: string }> = {
-  visual: { label: 'Visual', detail: 'Low-code, visual interface' },
-  script: { label: 'Script', detail: 'Groovy sync scripts for full control over what is synced and how' },
-};
+function modeText(mode: 'visual' | 'script', t: Translate): { label: string; detail: string } {
+  return mode === 'visual'
+    ? { label: t('Visual'), detail: t('Low-code, visual interface') }
+    : { label: t('Script'), detail: t('Groovy sync scripts for full control over what is synced and how') };
+}
 
-const PRIVATE_REASON = 'A destination in a private network (no URL) supports Script mode only.';
 
 export class WizardMachine {
   state: WizardState;
@@ -75,6 +78,11 @@ export class WizardMachine {
   /** The debounced "name already exists" check while typing, and the number of the newest one started. */
   private nameTimer: ReturnType<typeof setTimeout> | undefined;
   private nameCheck = 0;
+
+  /** The translate function of the texts the machine writes into the state. */
+  private get t(): Translate {
+    return this.deps.t ?? plainTranslate;
+  }
 
   constructor(
     private readonly deps: WizardDeps,
@@ -216,8 +224,8 @@ export class WizardMachine {
     }
     if (check !== this.nameCheck || s.step !== 'info' || s.busy || s.name.trim() !== wanted) return;
     const taken = names.some((n) => n.trim().toLowerCase() === wanted.toLowerCase());
-    if (taken) s.errors.name = duplicateName(wanted, s.node.label);
-    else if (s.errors.name === duplicateName(wanted, s.node.label)) delete s.errors.name;
+    if (taken) s.errors.name = duplicateName(wanted, s.node.label, this.t);
+    else if (s.errors.name === duplicateName(wanted, s.node.label, this.t)) delete s.errors.name;
     else return;
     this.update(false);
   }
@@ -238,7 +246,7 @@ export class WizardMachine {
     if (s.step !== 'mode' || s.busy) return;
     const option = s.modeOptions.find((o) => o.mode === mode);
     if (!option || !option.enabled) {
-      s.errors.mode = option?.reason ?? `${mode} mode is not available for this destination.`;
+      s.errors.mode = option?.reason ?? this.t('{0} mode is not available for this destination.', mode);
     } else {
       s.mode = mode;
       delete s.errors.mode;
@@ -307,7 +315,7 @@ export class WizardMachine {
           status: 'error',
           items: [],
           orgUrl: list.orgUrl,
-          error: `The Azure DevOps organization ${list.orgUrl} has no projects yet. Create a project there, then retry.`,
+          error: this.t('The Azure DevOps organization {0} has no projects yet. Create a project there, then retry.', list.orgUrl),
           actions: ['retry'],
         };
       } else {
@@ -315,7 +323,7 @@ export class WizardMachine {
       }
     } catch (e) {
       const problem =
-        e instanceof ProjectsProblem ? e : new ProjectsProblem(`Could not list the Azure DevOps projects: ${errorText(e)}`, ['retry']);
+        e instanceof ProjectsProblem ? e : new ProjectsProblem(this.t('Could not list the Azure DevOps projects: {0}', errorText(e)), ['retry']);
       s.projects = { status: 'error', items: [], orgUrl: s.projects.orgUrl, error: problem.message, actions: problem.actions };
     }
     if (s.project && !s.projects.items.includes(s.project)) s.project = '';
@@ -334,7 +342,7 @@ export class WizardMachine {
     } catch (e) {
       s.errors._ =
         e instanceof ConflictError
-          ? `The invitation of "${s.result.connectionName}" was already accepted; the connection no longer needs a code.`
+          ? this.t('The invitation of "{0}" was already accepted; the connection no longer needs a code.', s.result.connectionName)
           : errorText(e);
     } finally {
       s.busy = null;
@@ -377,7 +385,9 @@ export class WizardMachine {
       }
       s.busy = null;
       if (s.modeOptions.every((o) => !o.enabled)) {
-        s.errors.destinationUrl = `${info.shortName} offers ${info.modes.join(', ') || 'no modes'}, none of which your node supports.`;
+        s.errors.destinationUrl = info.modes.length
+          ? this.t('{0} offers {1}, none of which your node supports.', info.shortName, info.modes.join(', '))
+          : this.t('{0} offers no modes, none of which your node supports.', info.shortName);
         this.update(false);
         return;
       }
@@ -385,7 +395,7 @@ export class WizardMachine {
     } catch (e) {
       if (generation !== this.generation) return;
       s.busy = null;
-      s.errors.destinationUrl = destinationProblem(e, url);
+      s.errors.destinationUrl = destinationProblem(e, url, this.t);
       this.update(false);
     }
   }
@@ -399,13 +409,13 @@ export class WizardMachine {
       const wanted = s.name.trim().toLowerCase();
       s.busy = null;
       if (names.some((n) => n.trim().toLowerCase() === wanted)) {
-        s.errors.name = duplicateName(s.name.trim(), s.node.label);
+        s.errors.name = duplicateName(s.name.trim(), s.node.label, this.t);
         this.update(false);
         return;
       }
     } catch (e) {
       s.busy = null;
-      s.errors._ = `Could not check whether the name is free: ${errorText(e)}`;
+      s.errors._ = this.t('Could not check whether the name is free: {0}', errorText(e));
       this.update(false);
       return;
     }
@@ -456,7 +466,7 @@ export class WizardMachine {
     };
     let fields: FieldErrors = {};
     if (e instanceof ConflictError && e.reason === 'duplicate_name') {
-      fields = { name: duplicateName(s.name.trim(), s.node.label) };
+      fields = { name: duplicateName(s.name.trim(), s.node.label, this.t) };
     } else if (e instanceof InvalidError) {
       fields = { ...e.fields };
     } else if (e instanceof UnreachableError && e.remote) {
@@ -464,7 +474,7 @@ export class WizardMachine {
     }
     const known = Object.keys(fields).filter((f) => stepOf[f]);
     if (known.length === 0) {
-      s.errors._ = `The connection was not created: ${errorText(e)}`;
+      s.errors._ = this.t('The connection was not created: {0}', errorText(e));
       this.update(false);
       return;
     }
@@ -500,12 +510,13 @@ export class WizardMachine {
 
   private modeOptions(destinationModes: Mode[] | null): ModeOption[] {
     return (['visual', 'script'] as const).map((mode) => {
-      const text = MODE_TEXT[mode];
+      const text = modeText(mode, this.t);
       let reason: string | undefined;
-      if (destinationModes === null && mode !== 'script') reason = PRIVATE_REASON;
-      else if (!this.init.localModes.includes(mode)) reason = `Your node ${this.init.node.label} does not offer ${text.label} mode.`;
+      if (destinationModes === null && mode !== 'script') reason = this.t('A destination in a private network (no URL) supports Script mode only.');
+      else if (!this.init.localModes.includes(mode)) reason = this.t('Your node {0} does not offer {1} mode.', this.init.node.label, text.label);
       else if (destinationModes !== null && !destinationModes.includes(mode)) {
-        reason = `The destination ${this.state.destination?.shortName ?? ''} does not offer ${text.label} mode.`.replace('  ', ' ');
+        const shortName = this.state.destination?.shortName;
+        reason = shortName ? this.t('The destination {0} does not offer {1} mode.', shortName, text.label) : this.t('The destination does not offer {0} mode.', text.label);
       }
       return { mode, label: text.label, detail: text.detail, enabled: reason === undefined, ...(reason ? { reason } : {}) };
     });
@@ -541,14 +552,14 @@ export class WizardMachine {
     const s = this.state;
     if (s.step === 'destination' && !s.privateDestination) {
       const r = nodeUrlSchema.safeParse(s.destinationUrl);
-      if (!r.success) s.errors.destinationUrl = `${r.error.issues[0].message}, or choose "I don't have a URL".`;
+      if (!r.success) s.errors.destinationUrl = this.t('{0}, or choose "I don\'t have a URL".', r.error.issues[0].message);
     } else if (s.step === 'mode') {
-      s.errors.mode = 'Choose a configuration type.';
+      s.errors.mode = this.t('Choose a configuration type.');
     } else if (s.step === 'info') {
       for (const f of ['localShortName', 'remoteShortName', 'name', 'description'] as const) this.touched.add(f);
       Object.assign(s.errors, this.infoErrors());
     } else if (s.step === 'project' && s.projects.status === 'ready') {
-      s.errors.project = 'Choose the project for the incoming sync.';
+      s.errors.project = this.t('Choose the project for the incoming sync.');
     }
     this.update(false);
   }
@@ -633,8 +644,8 @@ export class WizardMachine {
 }
 
 /** The node already has a connection with this name (names are unique per node, ignoring case). */
-export function duplicateName(name: string, nodeLabel: string): string {
-  return `A connection named "${name}" already exists on ${nodeLabel}. Choose another name.`;
+export function duplicateName(name: string, nodeLabel: string, t: Translate = plainTranslate): string {
+  return t('A connection named "{0}" already exists on {1}. Choose another name.', name, nodeLabel);
 }
 
 /** The user-facing text of an error. */
@@ -644,16 +655,16 @@ export function errorText(e: unknown): string {
   return String(e);
 }
 
-function destinationProblem(e: unknown, url: string): string {
+function destinationProblem(e: unknown, url: string, t: Translate): string {
   if (e instanceof InvalidError && e.code === 'destination_is_self') {
-    return `${url} is your own node. Enter the URL of the other node, or choose "I don't have a URL".`;
+    return t('{0} is your own node. Enter the URL of the other node, or choose "I don\'t have a URL".', url);
   }
   if (e instanceof InvalidError && e.code === 'destination_not_a_node') {
-    return `${url} answered, but it is not an Exalate node (${e.fields.destinationUrl ?? e.message}). Check the URL.`;
+    return t('{0} answered, but it is not an Exalate node ({1}). Check the URL.', url, e.fields.destinationUrl ?? e.message);
   }
   if (e instanceof InvalidError) return e.fields.destinationUrl ?? e.message;
   if (e instanceof UnreachableError && e.remote) {
-    return `Your node could not reach ${url}. Check the URL and that the destination node is running, or choose "I don't have a URL" for a destination in a private network.`;
+    return t('Your node could not reach {0}. Check the URL and that the destination node is running, or choose "I don\'t have a URL" for a destination in a private network.', url);
   }
   if (isExalateError(e)) return e.message;
   return errorText(e);

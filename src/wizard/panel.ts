@@ -3,6 +3,7 @@
 // logged and ignored. Side effects that need VS Code (clipboard, PAT input, other commands) happen here.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { l10nT } from '../ui/l10n';
 import { ContextKeys, setContextKey } from '../contextKeys';
 import type { ExalateClient } from '../exalate/client';
 import type { Services } from '../services';
@@ -45,7 +46,7 @@ export class WizardPanel implements vscode.Disposable {
     const ext = services.context.extensionUri;
     panel.webview.options = wizardWebviewOptions(ext);
     panel.iconPath = vscode.Uri.joinPath(ext, 'media', 'exalate.svg');
-    panel.title = `Initiate Connection (${init.node.label})`;
+    panel.title = vscode.l10n.t('Initiate Connection ({0})', init.node.label);
     this.machine = new WizardMachine(this.deps(init.node.label), init, restored);
     this.disposables.push(
       { dispose: this.machine.onChange((s, stepChanged) => this.push(s, stepChanged)) },
@@ -73,7 +74,7 @@ export class WizardPanel implements vscode.Disposable {
       await this.handle(parsed.data);
     } catch (e) {
       this.services.log.error(`Initiate Connection: ${errorText(e)}`);
-      void this.prompter.error(`Initiate Connection: ${errorText(e)}`);
+      void this.prompter.error(vscode.l10n.t('Initiate Connection: {0}', errorText(e)));
     }
   }
 
@@ -104,7 +105,7 @@ export class WizardPanel implements vscode.Disposable {
       case 'back':
         return m.back();
       case 'cancel':
-        if (m.dirty && !(await this.prompter.confirm('Discard the new connection?', 'What you entered in the Initiate Connection wizard will be lost.', 'Discard'))) {
+        if (m.dirty && !(await this.prompter.confirm(vscode.l10n.t('Discard the new connection?'), vscode.l10n.t('What you entered in the Initiate Connection wizard will be lost.'), vscode.l10n.t('Discard')))) {
           // The dialog took the focus: give it back to the panel and to the field the user was in.
           if (!this.disposed) {
             this.panel.reveal(this.panel.viewColumn, false);
@@ -128,7 +129,7 @@ export class WizardPanel implements vscode.Disposable {
         const code = m.state.result?.invitationCode;
         if (!code) return;
         await this.prompter.copy(code);
-        m.setNotice('Invitation code copied to the clipboard.');
+        m.setNotice(vscode.l10n.t('Invitation code copied to the clipboard.'));
         return;
       }
       case 'openSyncRules': {
@@ -164,23 +165,24 @@ export class WizardPanel implements vscode.Disposable {
     const progress = <T>(title: string, work: () => Promise<T>): Promise<T> =>
       Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, work));
     return {
-      checkDestination: (url) => progress(`Exalate: ${label} is checking ${url}…`, () => c.checkDestination(url)),
+      checkDestination: (url) => progress(vscode.l10n.t('Exalate: {0} is checking {1}…', label, url), () => c.checkDestination(url)),
       connectionNames: (opts) => {
         const all = async () => {
           const names: string[] = [];
           for await (const page of c.iterateConnectionPages({ limit: 500 })) names.push(...page.items.map((i) => i.name));
           return names;
         };
-        return opts?.quiet ? all() : progress(`Exalate: checking the connection names on ${label}…`, all);
+        return opts?.quiet ? all() : progress(vscode.l10n.t('Exalate: checking the connection names on {0}…', label), all);
       },
-      listProjects: () => progress(`Exalate: listing the Azure DevOps projects of ${label}…`, () => listNodeProjects(this.services, c.nodeUrl, c, (m, d, a) => this.prompter.confirm(m, d, a))),
+      listProjects: () => progress(vscode.l10n.t('Exalate: listing the Azure DevOps projects of {0}…', label), () => listNodeProjects(this.services, c.nodeUrl, c, (m, d, a) => this.prompter.confirm(m, d, a))),
       initiate: (req, key) =>
-        progress(`Exalate: creating connection "${req.name}" on ${label}…`, async () => {
+        progress(vscode.l10n.t('Exalate: creating connection "{0}" on {1}…', req.name, label), async () => {
           const created = await c.initiateConnection(req, key);
           setContextKey(ContextKeys.connectionInitiated, true);
           return created;
         }),
-      getInvitationCode: (id) => progress(`Exalate: fetching the invitation code from ${label}…`, () => c.getInvitationCode(id)),
+      t: l10nT,
+      getInvitationCode: (id) => progress(vscode.l10n.t('Exalate: fetching the invitation code from {0}…', label), () => c.getInvitationCode(id)),
     };
   }
 
@@ -233,7 +235,7 @@ export function wizardWebviewOptions(extensionUri: vscode.Uri): vscode.WebviewOp
 export function createWizardWebviewPanel(extensionUri: vscode.Uri, nodeLabel: string): vscode.WebviewPanel {
   return vscode.window.createWebviewPanel(
     WIZARD_VIEW_TYPE,
-    `Initiate Connection (${nodeLabel})`,
+    vscode.l10n.t('Initiate Connection ({0})', nodeLabel),
     vscode.ViewColumn.Active,
     wizardWebviewOptions(extensionUri),
   );

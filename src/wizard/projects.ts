@@ -3,7 +3,7 @@
 // loaded from its own bundle (dist/ado.js) on first use, so activation never loads it.
 import { askAdoPat } from '../nodes/pat';
 import * as path from 'node:path';
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import type * as AdoModule from '../ado';
 import type { ExalateClient } from '../exalate/client';
 import type { Services } from '../services';
@@ -41,31 +41,35 @@ export async function listNodeProjects(services: Services, nodeUrl: string, clie
     try {
       orgUrl = (await client.getNodeInfo()).adoUrl ?? undefined;
     } catch (e) {
-      throw new ProjectsProblem(`Could not ask ${label} for its Azure DevOps organization: ${errorText(e)}`, ['retry']);
+      throw new ProjectsProblem(vscode.l10n.t('Could not ask {0} for its Azure DevOps organization: {1}', label, errorText(e)), ['retry']);
     }
   }
   if (!orgUrl) {
     throw new ProjectsProblem(
-      `No Azure DevOps organization URL is set for ${label}. Add "adoOrgUrl" to this node in the exalate.nodes setting, then retry.`,
+      vscode.l10n.t('No Azure DevOps organization URL is set for {0}. Add "adoOrgUrl" to this node in the exalate.nodes setting, then retry.', label),
       ['openSettings', 'retry'],
     );
   }
   const unsafe = adoOrgUrlProblem(orgUrl);
   if (unsafe) {
     throw new ProjectsProblem(
-      `Your Azure DevOps PAT was not sent to ${orgUrl} (${suggested ? `reported by ${label}` : 'the adoOrgUrl setting'}): ${unsafe}`,
+      suggested
+        ? vscode.l10n.t('Your Azure DevOps PAT was not sent to {0} (reported by {1}): {2}', orgUrl, label, unsafe)
+        : vscode.l10n.t('Your Azure DevOps PAT was not sent to {0} (the adoOrgUrl setting): {1}', orgUrl, unsafe),
       ['openSettings'],
     );
   }
   if (suggested && node) {
     const ok = await confirm(
-      `Send your Azure DevOps PAT to ${orgUrl}?`,
-      `${label} says its Azure DevOps organization is ${orgUrl}. The projects are listed from there with the personal access token stored for ${label}.\n\nUse it only if you recognise this organization; it is then saved as the node's "adoOrgUrl" and not asked again.`,
-      'Use This Organization',
+      vscode.l10n.t('Send your Azure DevOps PAT to {0}?', orgUrl),
+      vscode.l10n.t('{0} says its Azure DevOps organization is {1}. The projects are listed from there with the personal access token stored for {0}.', label, orgUrl) +
+        '\n\n' +
+        vscode.l10n.t('Use it only if you recognise this organization; it is then saved as the node\'s "adoOrgUrl" and not asked again.'),
+      vscode.l10n.t('Use This Organization'),
     );
     if (!ok) {
       throw new ProjectsProblem(
-        `Your Azure DevOps PAT was not sent. Confirm ${orgUrl} with Retry, or set the organization of ${label} in the exalate.nodes setting.`,
+        vscode.l10n.t('Your Azure DevOps PAT was not sent. Confirm {0} with Retry, or set the organization of {1} in the exalate.nodes setting.', orgUrl, label),
         ['retry', 'openSettings'],
       );
     }
@@ -74,7 +78,7 @@ export async function listNodeProjects(services: Services, nodeUrl: string, clie
   const pat = await services.nodes.getAdoPat(nodeUrl);
   if (!pat) {
     throw new ProjectsProblem(
-      `No Azure DevOps personal access token is stored for ${label}. Set one to list the projects of ${orgUrl}.`,
+      vscode.l10n.t('No Azure DevOps personal access token is stored for {0}. Set one to list the projects of {1}.', label, orgUrl),
       ['setPat'],
     );
   }
@@ -85,7 +89,7 @@ export async function listNodeProjects(services: Services, nodeUrl: string, clie
     if (e instanceof mod.AdoError) {
       throw new ProjectsProblem(e.message, e.kind === 'unauthorized' ? ['setPat', 'retry'] : ['retry']);
     }
-    throw new ProjectsProblem(`Could not list the projects of ${orgUrl}: ${errorText(e)}`, ['retry']);
+    throw new ProjectsProblem(vscode.l10n.t('Could not list the projects of {0}: {1}', orgUrl, errorText(e)), ['retry']);
   }
 }
 

@@ -35,6 +35,7 @@ function resolve(value: unknown, nls: Record<string, string>): unknown {
 }
 
 /** package.json with its `%key%` strings resolved (English unless a locale is given). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a JSON document, read by tests field by field
 export function readManifest(locale?: string): any {
   const raw = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
   return resolve(raw, locale ? { ...readNls(), ...readNls(locale) } : readNls());
