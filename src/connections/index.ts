@@ -81,7 +81,7 @@ export function registerConnections(services: Services): ConnectionsTestApi {
   /** The model of a configured node; a clear error for any other URL (no model is created for it). */
   const knownModel = (nodeUrl: string, command: string) => {
     refuseRejected(nodeUrl, command);
-    if (!nodes.get(nodeUrl)) throw new BadArgument(`${command}: no Exalate node ${nodeUrl} is configured.`);
+    if (!nodes.get(nodeUrl)) throw new BadArgument(vscode.l10n.t('{0}: no Exalate node {1} is configured.', command, nodeUrl));
     return tree.model(nodeUrl);
   };
 
@@ -285,8 +285,8 @@ export function registerConnections(services: Services): ConnectionsTestApi {
   };
 
   const revealConnection = async (arg?: unknown) => {
-    const { nodeUrl, connectionId } = parseArg(ConnectionArgSchema, arg, 'Reveal Connection');
-    const m = knownModel(nodeUrl, 'Reveal Connection');
+    const { nodeUrl, connectionId } = parseArg(ConnectionArgSchema, arg, vscode.l10n.t('Reveal Connection'));
+    const m = knownModel(nodeUrl, vscode.l10n.t('Reveal Connection'));
     await vscode.window.withProgress({ location: { viewId: VIEW_ID } }, async () => {
       await m.refresh();
       while (!m.find(connectionId) && m.nextCursor && !m.moreError && m.state.kind === 'loaded') await m.loadMore();
@@ -322,8 +322,8 @@ export function registerConnections(services: Services): ConnectionsTestApi {
     vscode.commands.registerCommand(
       Commands.refresh,
       command(vscode.l10n.t('Refresh'), async (arg?: unknown) => {
-        const nodeUrl = arg ? (isElement(arg) ? arg.nodeUrl : parseArg(NodeArgSchema, arg, 'Refresh').nodeUrl) : undefined;
-        if (nodeUrl) knownModel(nodeUrl, 'Refresh');
+        const nodeUrl = arg ? (isElement(arg) ? arg.nodeUrl : parseArg(NodeArgSchema, arg, vscode.l10n.t('Refresh')).nodeUrl) : undefined;
+        if (nodeUrl) knownModel(nodeUrl, vscode.l10n.t('Refresh'));
         else tree.syncNodes();
         await vscode.window.withProgress({ location: { viewId: VIEW_ID } }, () => tree.refresh(nodeUrl));
       }),

@@ -47,11 +47,11 @@ export function registerNodeCommands(services: Services, deps: NodeCommandDeps):
   const addNode = async (arg?: unknown): Promise<string | undefined> => {
     let input: z.infer<typeof AddNodeArgSchema>;
     if (arg !== undefined && arg !== null) {
-      input = parseArg(AddNodeArgSchema, arg, 'Add Node');
+      input = parseArg(AddNodeArgSchema, arg, vscode.l10n.t('Add Node'));
       const problem = nodeUrlProblem(input.url);
-      if (problem) throw new BadArgument(`Add Node: ${problem}`);
+      if (problem) throw new BadArgument(`${vscode.l10n.t('Add Node')}: ${problem}`);
       const orgProblem = input.adoOrgUrl === undefined ? undefined : adoOrgUrlProblem(input.adoOrgUrl);
-      if (orgProblem) throw new BadArgument(`Add Node: adoOrgUrl: ${orgProblem}`);
+      if (orgProblem) throw new BadArgument(`${vscode.l10n.t('Add Node')}: adoOrgUrl: ${orgProblem}`);
     } else {
       const url = await ui.showInputBox({
         title: vscode.l10n.t('Add Exalate Node (1/2)'),
@@ -136,11 +136,11 @@ export function registerNodeCommands(services: Services, deps: NodeCommandDeps):
     let nodeUrl: string;
     let token: string | undefined;
     if (arg !== undefined && arg !== null && !deps.isElement(arg)) {
-      const a = parseArg(SignInArgSchema, arg, 'Sign In Again');
+      const a = parseArg(SignInArgSchema, arg, vscode.l10n.t('Sign In Again'));
       nodeUrl = a.nodeUrl;
       token = a.token;
       refuseRejected(services, nodeUrl, 'Sign In Again');
-      if (!nodes.get(nodeUrl)) throw new BadArgument(`Sign In Again: no Exalate node ${nodeUrl} is configured.`);
+      if (!nodes.get(nodeUrl)) throw new BadArgument(vscode.l10n.t('{0}: no Exalate node {1} is configured.', vscode.l10n.t('Sign In Again'), nodeUrl));
     } else {
       const node = await resolveNode(arg, vscode.l10n.t('Sign In Again'));
       if (!node) return false;
@@ -186,8 +186,8 @@ export function registerNodeCommands(services: Services, deps: NodeCommandDeps):
     let orgUrl: string | undefined;
     let pat: string | undefined;
     if (arg !== undefined && arg !== null && !deps.isElement(arg)) {
-      const a = parseArg(AdoArgSchema, arg, 'Set Azure DevOps Organization');
-      if (!nodes.get(a.nodeUrl)) throw new BadArgument(`Set Azure DevOps Organization: no Exalate node ${a.nodeUrl} is configured.`);
+      const a = parseArg(AdoArgSchema, arg, vscode.l10n.t('Set Azure DevOps Organization'));
+      if (!nodes.get(a.nodeUrl)) throw new BadArgument(vscode.l10n.t('{0}: no Exalate node {1} is configured.', vscode.l10n.t('Set Azure DevOps Organization'), a.nodeUrl));
       nodeUrl = a.nodeUrl;
       orgUrl = a.adoOrgUrl;
       pat = a.adoPat;
@@ -208,7 +208,7 @@ export function registerNodeCommands(services: Services, deps: NodeCommandDeps):
       pat = pat || undefined;
     }
     const problem = adoOrgUrlProblem(orgUrl);
-    if (problem) throw new BadArgument(`Set Azure DevOps Organization: ${problem}`);
+    if (problem) throw new BadArgument(`${vscode.l10n.t('Set Azure DevOps Organization')}: ${problem}`);
     log.addSecret(pat);
     await nodes.upsert({ url: nodeUrl, adoOrgUrl: orgUrl.trim().replace(/\/+$/, '') }, undefined, pat);
     log.info(`Azure DevOps organization of ${nodeUrl} set to ${orgUrl.trim()}${pat ? ' (PAT updated)' : ''}`);

@@ -45,7 +45,7 @@ const NodeArgSchema = z.object({ nodeUrl: z.string({ error: 'nodeUrl is required
 /** Refuses a node the settings name but this extension will not use (e.g. plain http to another machine). */
 export function refuseRejected(services: Services, nodeUrl: string, command: string): void {
   const rejected = services.nodes.rejected().find((r) => r.url === nodeUrl);
-  if (rejected) throw new BadArgument(`${command}: the node ${nodeUrl} is not used. ${rejected.problem}`);
+  if (rejected) throw new BadArgument(vscode.l10n.t('{0}: the node {1} is not used. {2}', command, nodeUrl, rejected.problem));
 }
 
 /** The node a command is about: from its argument (`{ nodeUrl }`), else the only node, else a quick pick. */
@@ -54,7 +54,7 @@ export async function resolveNode(services: Services, arg: unknown, command: str
     const { nodeUrl } = parseArg(NodeArgSchema, arg, command);
     refuseRejected(services, nodeUrl, command);
     const node = services.nodes.get(nodeUrl);
-    if (!node) throw new BadArgument(`${command}: no Exalate node ${nodeUrl} is configured.`);
+    if (!node) throw new BadArgument(vscode.l10n.t('{0}: no Exalate node {1} is configured.', command, nodeUrl));
     return node;
   }
   return pickNode(services, { title: command });

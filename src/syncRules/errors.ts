@@ -3,12 +3,13 @@
 import * as vscode from 'vscode';
 import { isExalateError } from '../exalate/errors';
 
-export const SIGN_IN_AGAIN_TITLE = 'Exalate: Sign In Again';
+/** The palette title of Sign In Again, as the user sees it. */
+const signInAgainTitle = () => `Exalate: ${vscode.l10n.t('Sign In Again')}`;
 
 /** No API token is stored for the node. */
 export class NotSignedInError extends Error {
   constructor(readonly nodeUrl: string) {
-    super(`You are not signed in to the Exalate node at ${nodeUrl}. Run “${SIGN_IN_AGAIN_TITLE}” and enter its API token.`);
+    super(vscode.l10n.t('You are not signed in to the Exalate node at {0}. Run “{1}” and enter its API token.', nodeUrl, signInAgainTitle()));
     this.name = 'NotSignedInError';
   }
 }
@@ -16,7 +17,7 @@ export class NotSignedInError extends Error {
 /** The node is not (any more) in the `exalate.nodes` setting. */
 export class UnknownNodeError extends Error {
   constructor(readonly nodeUrl: string) {
-    super(`The Exalate node at ${nodeUrl} is not configured in VS Code. Add it with “Exalate: Add Node…” to open its sync rules.`);
+    super(vscode.l10n.t('The Exalate node at {0} is not configured in VS Code. Add it with “{1}” to open its sync rules.', nodeUrl, `Exalate: ${vscode.l10n.t('Add Node…')}`));
     this.name = 'UnknownNodeError';
   }
 }
@@ -39,7 +40,7 @@ export class ReadonlyRuleError extends Error {
 
 /** The user-facing message of any failure (never a stack, never a token: client errors are redacted). */
 export function errorMessage(e: unknown): string {
-  if (isExalateError(e, 'unauthorized')) return `${e.message} Run “${SIGN_IN_AGAIN_TITLE}”.`;
+  if (isExalateError(e, 'unauthorized')) return `${e.message} ${vscode.l10n.t('Run “{0}”.', signInAgainTitle())}`;
   if (e instanceof Error) return e.message;
   return String(e);
 }

@@ -249,7 +249,7 @@ export class SyncRulesFileSystem implements vscode.FileSystemProvider, vscode.Di
           base = current.version;
           continue; // a third change in between asks again
         }
-        const keep = source === 'editor' ? 'Your edits are still in the editor (unsaved).' : 'Your file is unchanged.';
+        const keep = source === 'editor' ? vscode.l10n.t('Your edits are still in the editor (unsaved).') : vscode.l10n.t('Your file is unchanged.');
         if (choice === 'compare') {
           this.versions.set(`${ruleKey(ref)}|${current.version}`, current);
           const left = syncRuleUri({ ...ref, version: current.version });
@@ -259,15 +259,17 @@ export class SyncRulesFileSystem implements vscode.FileSystemProvider, vscode.Di
               'vscode.diff',
               left,
               yours,
-              `${ref.direction}.groovy: node v${current.version} ↔ ${source === 'editor' ? 'your edits' : 'your file'}`,
+              source === 'editor'
+                ? vscode.l10n.t('{0}: node v{1} ↔ your edits', `${ref.direction}.groovy`, current.version)
+                : vscode.l10n.t('{0}: node v{1} ↔ your file', `${ref.direction}.groovy`, current.version),
               { preview: false },
             );
           });
           throw new NotSavedError(
-            `Not saved: ${what} changed on the node (now version ${current.version} by ${current.author}). ${keep} Compare the two, then save again and choose Overwrite to replace the node's version.`,
+            `${vscode.l10n.t('Not saved: {0} changed on the node (now version {1} by {2}).', what, current.version, current.author)} ${keep} ${vscode.l10n.t("Compare the two, then save again and choose Overwrite to replace the node's version.")}`,
           );
         }
-        throw new NotSavedError(`Not saved: ${what} changed on the node (now version ${current.version} by ${current.author}). ${keep}`);
+        throw new NotSavedError(`${vscode.l10n.t('Not saved: {0} changed on the node (now version {1} by {2}).', what, current.version, current.author)} ${keep}`);
       }
     }
   }
@@ -309,7 +311,7 @@ export class SyncRulesFileSystem implements vscode.FileSystemProvider, vscode.Di
   private async publishChecked(ref: SyncRuleRef, script: string, uri: vscode.Uri): Promise<{ rule: SyncRule; connection: Connection }> {
     if (ref.version !== undefined) {
       throw new ReadonlyRuleError(
-        `Version ${ref.version} is a past version and cannot be changed. To make it current again, use “Exalate: Show Sync Rules History” and Restore it.`,
+        vscode.l10n.t('Version {0} is a past version and cannot be changed. To make it current again, use “{1}” and Restore it.', ref.version, `Exalate: ${vscode.l10n.t('Show Sync Rules History')}`),
       );
     }
     const client = await this.clientFor(ref.nodeUrl);
@@ -390,7 +392,7 @@ export class SyncRulesFileSystem implements vscode.FileSystemProvider, vscode.Di
       try {
         script = decoder.decode(content);
       } catch {
-        throw new vscode.FileSystemError('The script is not valid UTF-8 text. Reopen the file with the UTF-8 encoding, then save again.');
+        throw new vscode.FileSystemError(vscode.l10n.t('The script is not valid UTF-8 text. Reopen the file with the UTF-8 encoding, then save again.'));
       }
       const key = ruleKey(ref);
       const already = ref.version === undefined ? this.published.get(key) : undefined;
@@ -409,20 +411,20 @@ export class SyncRulesFileSystem implements vscode.FileSystemProvider, vscode.Di
     return [];
   }
   createDirectory(): void {
-    throw vscode.FileSystemError.NoPermissions('Sync rules cannot be created as files; create a connection instead.');
+    throw vscode.FileSystemError.NoPermissions(vscode.l10n.t('Sync rules cannot be created as files; create a connection instead.'));
   }
   delete(): void {
-    throw vscode.FileSystemError.NoPermissions('Sync rules cannot be deleted; they exist as long as their connection.');
+    throw vscode.FileSystemError.NoPermissions(vscode.l10n.t('Sync rules cannot be deleted; they exist as long as their connection.'));
   }
   rename(): void {
-    throw vscode.FileSystemError.NoPermissions('Sync rules cannot be renamed; rename the connection instead.');
+    throw vscode.FileSystemError.NoPermissions(vscode.l10n.t('Sync rules cannot be renamed; rename the connection instead.'));
   }
 
   // ---- internals ------------------------------------------------------------------------------------------
 
   private parse(uri: vscode.Uri): SyncRuleRef {
     const ref = parseSyncRuleUri(uri);
-    if (!ref) throw vscode.FileSystemError.FileNotFound(`${uri.toString(true)} is not a sync rule. Open sync rules with “Exalate: Open Sync Rules…”.`);
+    if (!ref) throw vscode.FileSystemError.FileNotFound(vscode.l10n.t('{0} is not a sync rule. Open sync rules with “{1}”.', uri.toString(true), `Exalate: ${vscode.l10n.t('Open Sync Rules…')}`));
     return ref;
   }
 

@@ -14,7 +14,7 @@ export function parseArg<T>(schema: z.ZodType<T>, arg: unknown, command: string)
   const r = schema.safeParse(arg);
   if (!r.success) {
     const issue = r.error.issues[0];
-    throw new BadArgument(`${command} was called with an invalid argument: ${issue.path.join('.') || 'argument'}: ${issue.message}`);
+    throw new BadArgument(vscode.l10n.t('{0} was called with an invalid argument: {1}: {2}', command, issue.path.join('.') || 'argument', issue.message));
   }
   return r.data;
 }
