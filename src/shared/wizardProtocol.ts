@@ -93,6 +93,70 @@ export interface WizardState {
   notice: string | null;
 }
 
+// ---- the webview's texts ------------------------------------------------------------------------------------
+
+/**
+ * Every text the webview shows that is not in the state: the host translates them (src/wizard/text.ts, through
+ * `vscode.l10n.t`) and sends them with each state, so the webview has no English of its own. `{0}`, `{1}` are
+ * filled in by the webview (`formatText`).
+ */
+export interface WizardText {
+  title: string;
+  stepsLabel: string;
+  onNode: string;
+  stepDestination: string;
+  stepMode: string;
+  stepInfo: string;
+  stepProject: string;
+  stepInvitation: string;
+  busyCheckingDestination: string;
+  busyCheckingName: string;
+  busyLoadingProjects: string;
+  busyInitiating: string;
+  busyLoadingInvitation: string;
+  actionSetPat: string;
+  actionRetry: string;
+  actionOpenSettings: string;
+  cancel: string;
+  close: string;
+  previous: string;
+  next: string;
+  initiate: string;
+  done: string;
+  destinationUrl: string;
+  destinationUrlHint: string;
+  privateDestination: string;
+  privateNote: string;
+  destinationIntro: string;
+  modeIntro: string;
+  modeNotAvailable: string;
+  localShortName: string;
+  localShortNameHint: string;
+  remoteShortName: string;
+  remoteShortNameHint: string;
+  connectionName: string;
+  connectionNameHint: string;
+  description: string;
+  infoIntro: string;
+  filterProjects: string;
+  filterProjectsPlaceholder: string;
+  projectLabel: string;
+  noProjectMatches: string;
+  projectIntro: string;
+  organization: string;
+  copyInvitation: string;
+  openRules: string;
+  createdPending: string;
+  codeExpires: string;
+  notePrivate: string;
+  notePublic: string;
+}
+
+/** `{n}` substitution, as `vscode.l10n.t` does it. */
+export function formatText(text: string, ...args: Array<string | number>): string {
+  return text.replace(/\{(\d+)\}/g, (m, i: string) => (Number(i) < args.length ? String(args[Number(i)]) : m));
+}
+
 // ---- host → webview ----------------------------------------------------------------------------------------
 
 export type HostToWebview =
@@ -101,7 +165,7 @@ export type HostToWebview =
    * highest `input.seq` the host had processed when it sent this state: a field whose last edit is newer keeps
    * what the user typed (src/shared/typedFields.ts).
    */
-  | { type: 'state'; state: WizardState; persist: PersistedWizard; ack: number }
+  | { type: 'state'; state: WizardState; persist: PersistedWizard; ack: number; text: WizardText }
   /**
    * Moves focus to the first field of the step (sent when the step changes), or with `restore` back to the field
    * the user was in (after a question such as "Discard the new connection?" was answered with Cancel).

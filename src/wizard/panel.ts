@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { l10nT } from '../ui/l10n';
+import { wizardText } from './text';
 import { ContextKeys, setContextKey } from '../contextKeys';
 import type { ExalateClient } from '../exalate/client';
 import type { Services } from '../services';
@@ -31,6 +32,8 @@ export class WizardPanel implements vscode.Disposable {
   private ready = false;
   /** The highest `input.seq` of the current webview that the machine has processed (reset when a webview says `ready`). */
   private ack = 0;
+  /** The webview's texts in the display language (translated once per panel). */
+  private readonly text = wizardText();
   disposed = false;
   /** Messages from the webview that failed the protocol schema (tests assert that they were ignored). */
   rejectedMessages = 0;
@@ -155,7 +158,7 @@ export class WizardPanel implements vscode.Disposable {
     if (!this.disposed) void saveRun(this.services.context.workspaceState, this.machine.persist());
     if (!this.ready || this.disposed) return;
     const post = (msg: HostToWebview) => void this.panel.webview.postMessage(msg);
-    post({ type: 'state', state, persist: this.machine.persist(), ack: this.ack });
+    post({ type: 'state', state, persist: this.machine.persist(), ack: this.ack, text: this.text });
     if (stepChanged) post({ type: 'focus' });
   }
 

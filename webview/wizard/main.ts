@@ -15,7 +15,7 @@ import {
 import { formatDateTime } from '../../src/shared/format';
 import { sentence } from '../../src/shared/messages';
 import { TypedFields } from '../../src/shared/typedFields';
-import type { HostToWebview, ProblemAction, WebviewToHost, WizardField, WizardState, WizardStep } from '../../src/shared/wizardProtocol';
+import { formatText, type HostToWebview, type ProblemAction, type WebviewToHost, type WizardField, type WizardState, type WizardStep, type WizardText } from '../../src/shared/wizardProtocol';
 
 provideVSCodeDesignSystem().register(
   vsCodeButton(),
@@ -38,21 +38,23 @@ const send = (msg: WebviewToHost) => vscode.postMessage(msg);
 
 type ValueElement = HTMLElement & { value: string; disabled: boolean; checked?: boolean; readOnly?: boolean };
 
-const STEP_TITLES: Record<WizardStep, string> = {
-  destination: 'Destination',
-  mode: 'Configuration type',
-  info: 'Connection information',
-  project: 'Project',
-  invitation: 'Invitation code',
-};
-const BUSY_TEXT: Record<NonNullable<WizardState['busy']>, string> = {
-  checkingDestination: 'Your node is checking the destination…',
-  checkingName: 'Checking that the connection name is free…',
-  loadingProjects: 'Loading the Azure DevOps projects…',
-  initiating: 'Creating the connection on your node…',
-  loadingInvitation: 'Fetching the invitation code…',
-};
-const ACTION_TEXT: Record<ProblemAction, string> = { setPat: 'Set PAT…', retry: 'Retry', openSettings: 'Open Settings' };
+/** The texts, translated by the host and sent with every state (src/wizard/text.ts); nothing renders before. */
+let T: WizardText;
+const STEP_TITLES = (): Record<WizardStep, string> => ({
+  destination: T.stepDestination,
+  mode: T.stepMode,
+  info: T.stepInfo,
+  project: T.stepProject,
+  invitation: T.stepInvitation,
+});
+const BUSY_TEXT = (): Record<NonNullable<WizardState['busy']>, string> => ({
+  checkingDestination: T.busyCheckingDestination,
+  checkingName: T.busyCheckingName,
+  loadingProjects: T.busyLoadingProjects,
+  initiating: T.busyInitiating,
+  loadingInvitation: T.busyLoadingInvitation,
+});
+const ACTION_TEXT = (): Record<ProblemAction, string> => ({ setPat: T.actionSetPat, retry: T.actionRetry, openSettings: T.actionOpenSettings });
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs?: Record<string, string>, text?: string): HTMLElementTagNameMap[K];
 function el(tag: string, attrs?: Record<string, string>, text?: string): HTMLElement;
@@ -80,9 +82,9 @@ let ack = 0;
 const app = document.getElementById('app')!;
 app.textContent = '';
 const header = el('header');
-const title = el('h1', {}, 'Initiate Connection');
+const title = el('h1');
 const subtitle = el('p', { class: 'subtitle' });
-const steps = el('ol', { class: 'steps', 'aria-label': 'Steps' });
+const steps = el('ol', { class: 'steps' });
 header.append(title, subtitle, steps);
 const banner = el('div', { class: 'banner error', role: 'alert', hidden: '' });
 const body = el('section', { class: 'step', 'aria-labelledby': 'step-title' });
@@ -91,9 +93,9 @@ const busyRing = el('vscode-progress-ring');
 const busyText = el('span');
 busy.append(busyRing, busyText);
 const footer = el('footer');
-const cancelBtn = el('vscode-button', { appearance: 'secondary', id: 'cancel' }, 'Cancel') as ValueElement;
-const backBtn = el('vscode-button', { appearance: 'secondary', id: 'back' }, 'Previous') as ValueElement;
-const nextBtn = el('vscode-button', { id: 'next' }, 'Next') as ValueElement;
+const cancelBtn = el('vscode-button', { appearance: 'secondary', id: 'cancel' }) as ValueElement;
+const backBtn = el('vscode-button', { appearance: 'secondary', id: 'back' }) as ValueElement;
+const nextBtn = el('vscode-button', { id: 'next' }) as ValueElement;
 footer.append(cancelBtn, el('span', { class: 'spacer' }), backBtn, nextBtn);
 app.append(header, banner, body, busy, footer);
 
@@ -184,16 +186,16 @@ function stepTitle(text: string, intro?: string): HTMLElement[] {
 
 function destinationStep(): StepView {
   const root = el('div');
-  const url = textField('destinationUrl', 'Destination instance URL', {
+  const url = textField('destinationUrl', T.destinationUrl, {
     placeholder: 'https://partner-node.example.com',
-    hint: 'Your node checks that the destination is reachable and is an Exalate node.',
+    hint: T.destinationUrlHint,
   });
   url.input.setAttribute('data-first', '');
   const privateBox = el('vscode-checkbox', { id: 'f-private' }) as ValueElement;
-  privateBox.textContent = "I don't have a URL: the destination is in a private network";
+  privateBox.textContent = T.privateDestination;
   privateBox.addEventListener('change', () => send({ type: 'setPrivate', value: !!privateBox.checked }));
-  const privateNote = el('p', { class: 'hint' }, 'A private connection is created without the destination. You get an invitation code that the partner accepts on their side.');
-  root.append(...stepTitle('Destination', 'Where is the instance you want to connect to?'), url.wrap, privateBox, privateNote);
+  const privateNote = el('p', { class: 'hint' }, T.privateNote);
+  root.append(...stepTitle(T.stepDestination, T.destinationIntro), url.wrap, privateBox, privateNote);
   return {
     root,
     sync(s) {
@@ -207,14 +209,14 @@ function destinationStep(): StepView {
 function modeStep(): StepView {
   const root = el('div');
   const group = el('vscode-radio-group', { orientation: 'vertical', id: 'f-mode' }) as ValueElement;
-  const groupLabel = el('label', { slot: 'label' }, 'Configuration type');
+  const groupLabel = el('label', { slot: 'label' }, T.stepMode);
   group.append(groupLabel);
   const reasons = el('div', { class: 'reasons' });
   const error = errorLine('e-mode');
   group.addEventListener('change', () => {
     if (state && group.value && group.value !== state.mode) send({ type: 'setMode', mode: group.value as 'script' | 'visual' });
   });
-  root.append(...stepTitle('Configuration type', 'How will the sync rules of this connection be written?'), group, reasons, error);
+  root.append(...stepTitle(T.stepMode, T.modeIntro), group, reasons, error);
   let built = '';
   return {
     root,
@@ -229,7 +231,7 @@ function modeStep(): StepView {
           radio.textContent = `${o.label} — ${o.detail}`;
           if (!o.enabled) radio.setAttribute('disabled', '');
           group.append(radio);
-          if (o.reason) reasons.append(el('p', { class: 'reason', id: `reason-${o.mode}` }, `${o.label} is not available: ${o.reason}`));
+          if (o.reason) reasons.append(el('p', { class: 'reason', id: `reason-${o.mode}` }, formatText(T.modeNotAvailable, o.label, o.reason)));
         }
         const first = group.querySelector('vscode-radio:not([disabled])');
         first?.setAttribute('data-first', '');
@@ -247,14 +249,14 @@ function modeStep(): StepView {
 
 function infoStep(): StepView {
   const root = el('div');
-  const local = textField('localShortName', 'Local instance short name *', { hint: 'How this side is called in the connection, e.g. "AzureDevOps".' });
+  const local = textField('localShortName', T.localShortName, { hint: T.localShortNameHint });
   local.input.setAttribute('data-first', '');
-  const remote = textField('remoteShortName', 'Destination instance short name *', { hint: 'How the other side is called, e.g. "PartnerJira".' });
-  const name = textField('name', 'Connection name *', { hint: 'Suggested as <Local>_to_<Remote> until you edit it.' });
-  const description = textField('description', 'Description', { area: true });
+  const remote = textField('remoteShortName', T.remoteShortName, { hint: T.remoteShortNameHint });
+  const name = textField('name', T.connectionName, { hint: T.connectionNameHint });
+  const description = textField('description', T.description, { area: true });
   const grid = el('div', { class: 'grid' });
   grid.append(local.wrap, remote.wrap);
-  root.append(...stepTitle('Connection information', 'Fields marked * are required.'), grid, name.wrap, description.wrap);
+  root.append(...stepTitle(T.stepInfo, T.infoIntro), grid, name.wrap, description.wrap);
   return {
     root,
     sync(s) {
@@ -270,24 +272,21 @@ function infoStep(): StepView {
 function projectStep(): StepView {
   const root = el('div');
   const org = el('p', { class: 'hint org', id: 'project-org' });
-  const filter = textField('projectFilter', 'Filter projects', { placeholder: 'Type part of a project name' });
+  const filter = textField('projectFilter', T.filterProjects, { placeholder: T.filterProjectsPlaceholder });
   filter.input.setAttribute('data-first', '');
   const problem = el('div', { class: 'problem', role: 'alert', hidden: '' });
   const problemText = el('p');
   const problemActions = el('div', { class: 'actions' });
   problem.append(problemText, problemActions);
   const group = el('vscode-radio-group', { orientation: 'vertical', id: 'f-project' }) as ValueElement;
-  group.append(el('label', { slot: 'label' }, 'Project for the incoming sync'));
-  const empty = el('p', { class: 'hint', hidden: '' }, 'No project matches the filter.');
+  group.append(el('label', { slot: 'label' }, T.projectLabel));
+  const empty = el('p', { class: 'hint', hidden: '' }, T.noProjectMatches);
   const error = errorLine('e-project');
   group.addEventListener('change', () => {
     if (state && group.value && group.value !== state.project) send({ type: 'setProject', project: group.value });
   });
   root.append(
-    ...stepTitle(
-      'Project for the incoming sync',
-      'Items that arrive from the destination are created in this Azure DevOps project. Default sync rules for summary, description, comments, labels and attachments are generated; you can adapt them later.',
-    ),
+    ...stepTitle(T.projectLabel, T.projectIntro),
     org,
     filter.wrap,
     problem,
@@ -300,7 +299,7 @@ function projectStep(): StepView {
   return {
     root,
     sync(s) {
-      org.textContent = s.projects.orgUrl ? `Organization: ${s.projects.orgUrl}` : '';
+      org.textContent = s.projects.orgUrl ? formatText(T.organization, s.projects.orgUrl) : '';
       filter.sync(s.projectFilter, undefined, s.busy !== null);
       const p = s.projects;
       problem.hidden = p.status !== 'error';
@@ -310,7 +309,7 @@ function projectStep(): StepView {
         builtActions = actionsKey;
         problemActions.textContent = '';
         for (const a of p.actions ?? []) {
-          const b = el('vscode-button', { appearance: 'secondary', 'data-action': a }, ACTION_TEXT[a]);
+          const b = el('vscode-button', { appearance: 'secondary', 'data-action': a }, ACTION_TEXT()[a]);
           b.addEventListener('click', () => send({ type: 'action', action: a }));
           problemActions.append(b);
         }
@@ -342,16 +341,16 @@ function projectStep(): StepView {
 
 function invitationStep(): StepView {
   const root = el('div');
-  const heading = stepTitle('Invitation code');
+  const heading = stepTitle(T.stepInvitation);
   const created = el('p', { class: 'intro' });
   const code = el('vscode-text-area', { id: 'f-invitation', readonly: '', rows: '6', resize: 'none' }) as ValueElement;
-  code.textContent = 'Invitation code';
-  const copy = el('vscode-button', { id: 'copy', 'data-first': '' }, 'Copy invitation code');
+  code.textContent = T.stepInvitation;
+  const copy = el('vscode-button', { id: 'copy', 'data-first': '' }, T.copyInvitation);
   copy.addEventListener('click', () => send({ type: 'copyInvitation' }));
   const notice = el('p', { class: 'notice', role: 'status', id: 'notice' });
   const note = el('p', { class: 'note' });
   const expires = el('p', { class: 'hint' });
-  const rules = el('vscode-button', { appearance: 'secondary', id: 'open-rules' }, 'Open the generated sync rules');
+  const rules = el('vscode-button', { appearance: 'secondary', id: 'open-rules' }, T.openRules);
   rules.addEventListener('click', () => send({ type: 'openSyncRules' }));
   const row = el('div', { class: 'actions' });
   row.append(copy, rules);
@@ -360,15 +359,12 @@ function invitationStep(): StepView {
     root,
     sync(s) {
       const r = s.result;
-      created.textContent = r ? `Connection "${r.connectionName}" was created on ${s.node.label} and is pending.` : '';
+      created.textContent = r ? formatText(T.createdPending, r.connectionName, s.node.label) : '';
       if (code.value !== (r?.invitationCode ?? '')) code.value = r?.invitationCode ?? '';
       (copy as ValueElement).disabled = !r?.invitationCode;
       notice.textContent = s.notice ?? '';
-      expires.textContent = r?.expiresAt ? `The code expires ${formatDateTime(r.expiresAt)}.` : '';
-      note.textContent =
-        r?.type === 'private'
-          ? 'The destination appears as "unknown" because it is in a private network. Send this code to your partner: the connection becomes active when they accept the invitation on their node.'
-          : 'Send this code to your partner: the connection becomes active when they accept the invitation on their node.';
+      expires.textContent = r?.expiresAt ? formatText(T.codeExpires, formatDateTime(r.expiresAt)) : '';
+      note.textContent = r?.type === 'private' ? T.notePrivate : T.notePublic;
     },
   };
 }
@@ -385,12 +381,14 @@ const BUILDERS: Record<WizardStep, () => StepView> = {
 
 function render(s: WizardState): void {
   state = s;
-  subtitle.textContent = `On node ${s.node.label} (${s.node.url})`;
+  title.textContent = T.title;
+  steps.setAttribute('aria-label', T.stepsLabel);
+  subtitle.textContent = formatText(T.onNode, s.node.label, s.node.url);
   steps.textContent = '';
   const order: WizardStep[] = ['destination', 'mode', 'info', 'project', 'invitation'];
   const current = order.indexOf(s.step);
   order.forEach((st, i) => {
-    const li = el('li', { class: i < current ? 'done' : i === current ? 'current' : '' }, STEP_TITLES[st]);
+    const li = el('li', { class: i < current ? 'done' : i === current ? 'current' : '' }, STEP_TITLES()[st]);
     if (i === current) li.setAttribute('aria-current', 'step');
     steps.append(li);
   });
@@ -403,13 +401,14 @@ function render(s: WizardState): void {
   view.sync(s);
   setError(banner, s.errors._);
   busy.hidden = s.busy === null;
-  busyText.textContent = s.busy ? BUSY_TEXT[s.busy] : '';
+  busyText.textContent = s.busy ? BUSY_TEXT()[s.busy] : '';
   document.body.classList.toggle('is-busy', s.busy !== null);
 
   backBtn.disabled = s.step === 'destination' || s.step === 'invitation' || s.busy !== null;
-  nextBtn.textContent = s.step === 'project' ? 'Initiate' : s.step === 'invitation' ? 'Done' : 'Next';
+  backBtn.textContent = T.previous;
+  nextBtn.textContent = s.step === 'project' ? T.initiate : s.step === 'invitation' ? T.done : T.next;
   nextBtn.disabled = s.step === 'invitation' ? false : !s.canNext;
-  cancelBtn.textContent = s.step === 'invitation' ? 'Close' : 'Cancel';
+  cancelBtn.textContent = s.step === 'invitation' ? T.close : T.cancel;
   cancelBtn.hidden = s.step === 'invitation';
 }
 
@@ -437,6 +436,7 @@ window.addEventListener('message', (e: MessageEvent<HostToWebview>) => {
   if (!msg || typeof msg !== 'object') return;
   if (msg.type === 'state') {
     ack = msg.ack;
+    T = msg.text;
     render(msg.state);
     vscode.setState(msg.persist);
   } else if (msg.type === 'focus') {

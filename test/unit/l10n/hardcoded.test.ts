@@ -179,3 +179,56 @@ describe('l10n: no hard-coded user-facing text in src/', () => {
     assert.deepEqual(files.flatMap((f) => findHardCoded(f)), []);
   });
 });
+
+/** String literals in a webview source that read like text: words with spaces, or a capitalized word. */
+export function webviewText(file: string, text = fs.readFileSync(file, 'utf8')): string[] {
+  const src = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  const found: string[] = [];
+  const visit = (n: ts.Node) => {
+    const parts = ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n) ? [n.text] : ts.isTemplateExpression(n) ? [n.head.text, ...n.templateSpans.map((s) => s.literal.text)] : [];
+    const words = parts.join(' ');
+    // Imports and selectors are not text; URLs in placeholders are formats.
+    // Imports, CSS classes and key names (e.key === 'Enter') are not text either.
+    const p = n.parent;
+    const skip =
+      (p && ts.isImportDeclaration(p)) ||
+      (p && ts.isPropertyAssignment(p) && p.name.getText(src) === 'class') ||
+      (p && ts.isBinaryExpression(p) && /\.key$/.test(p.left.getText(src))) ||
+      /^https?:\/\//.test(words) ||
+      /\[[\w-]+\]|:not\(/.test(words);
+    if (!skip && (/[A-Za-z]{2,}\s+[A-Za-z]{2,}/.test(words) || /^[A-Z][a-z]{2,}/.test(words.trim()))) {
+      found.push(`${path.relative(repoRoot, file)}:${src.getLineAndCharacterOfPosition(n.getStart(src)).line + 1}: ${n.getText(src)}`);
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(src);
+  return found;
+}
+
+describe('l10n: the wizard webview renders the texts the host sends', () => {
+  const webviewFiles = fs
+    .readdirSync(path.join(repoRoot, 'webview'), { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => path.join(repoRoot, 'webview', f));
+
+  it('finds text in a webview source (the scan itself)', () => {
+    const file = path.join(repoRoot, 'webview', 'sample.ts');
+    assert.equal(webviewText(file, "const b = el('vscode-button', { id: 'next' }, 'Next');").length, 1);
+    assert.equal(webviewText(file, 'note.textContent = `The code expires ${when}.`;').length, 1);
+    assert.deepEqual(webviewText(file, "const b = el('vscode-button', { appearance: 'secondary', id: 'next' }, T.next);"), []);
+  });
+
+  it('has no English of its own in webview/', () => {
+    assert.ok(webviewFiles.length > 0);
+    assert.deepEqual(webviewFiles.flatMap((f) => webviewText(f)), []);
+  });
+
+  it('gets every text of WizardText from the host through vscode.l10n.t (src/wizard/text.ts)', () => {
+    const protocol = fs.readFileSync(path.join(repoRoot, 'src', 'shared', 'wizardProtocol.ts'), 'utf8');
+    const iface = /export interface WizardText \{([^}]*)\}/.exec(protocol)?.[1] ?? '';
+    const keys = [...iface.matchAll(/^\s*(\w+): string;/gm)].map((m) => m[1]);
+    assert.ok(keys.length > 30, `only ${keys.length} keys`);
+    const host = fs.readFileSync(path.join(repoRoot, 'src', 'wizard', 'text.ts'), 'utf8');
+    for (const k of keys) assert.match(host, new RegExp(`^\\s*${k}: vscode\\.l10n\\.t\\('`, 'm'), `${k} is not translated on the host`);
+  });
+});
