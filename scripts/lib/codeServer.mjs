@@ -34,11 +34,12 @@ const BASE_SETTINGS = {
 
 /**
  * @param {{ workspace: string, settings?: object, smokeTestDriver?: boolean, label?: string, quiet?: boolean, port?: number,
- *           linkExtension?: string, stateDir?: string, installVsix?: string }} opts
+ *           linkExtension?: string, stateDir?: string, installVsix?: string, locale?: string }} opts
  *   stateDir: keep VS Code's user data, extensions folder and HOME there across runs (default: a temp folder that
  *   stop() deletes).
  *   linkExtension: an extension folder to install by symlink (a normal install: notifications show), instead of
  *   loading it through the smoke-test driver's `payload` (which hides notification toasts).
+ *   locale: VS Code's display language (`--locale`, e.g. `qps-ploc` for the pseudo-locale of test/e2e/l10n.test.ts).
  *   installVsix: a .vsix to install with `code-server --install-extension` before the server starts.
  * @returns {Promise<{ url: string, host: string, port: number, tmp: string, userSettings: string, stop: () => Promise<void> }>}
  */
@@ -68,6 +69,24 @@ export async function startCodeServer(opts) {
       throw new Error(`code-server --install-extension ${opts.installVsix} failed (${r.status ?? r.error?.message}):\n${r.stdout}\n${r.stderr}`);
     }
   }
+  if (opts.locale && !opts.locale.startsWith('en')) {
+    // code-server switches the display language (`--locale`) only to a locale that has a language pack in
+    // <user-data-dir>/languagepacks.json. This one has no translations of VS Code's own texts (they stay English),
+    // which is all a test of an extension's own bundles (package.nls.<locale>.json, l10n/bundle.l10n.<locale>.json) needs.
+    const core = path.join(tmp, `language-pack-${opts.locale}.i18n.json`);
+    fs.writeFileSync(core, JSON.stringify({ contents: {} }));
+    fs.writeFileSync(
+      path.join(userData, 'languagepacks.json'),
+      JSON.stringify({
+        [opts.locale]: {
+          hash: `test-${opts.locale}`,
+          extensions: [{ extensionIdentifier: { id: `test.language-pack-${opts.locale}` }, version: '0.0.0' }],
+          translations: { vscode: core },
+          label: opts.locale,
+        },
+      }),
+    );
+  }
   // Our settings win over what a kept state folder has, the user's other settings stay.
   const settingsFile = path.join(userData, 'User', 'settings.json');
   let kept = {};
@@ -90,6 +109,7 @@ export async function startCodeServer(opts) {
     '--user-data-dir', userData,
     '--extensions-dir', extensions,
   ];
+  if (opts.locale) args.push('--locale', opts.locale);
   if (opts.smokeTestDriver !== false) args.push('--vscode-option', 'enable-smoke-test-driver');
   args.push(opts.workspace);
   const child = spawn(node24, args, {

@@ -42,6 +42,8 @@ export interface WorkbenchOptions {
    * mode), instead of loading the checkout in development mode. `env` does not apply then.
    */
   vsix?: string;
+  /** VS Code's display language (`--locale`), e.g. `qps-ploc`. */
+  locale?: string;
 }
 
 export class Workbench {
@@ -67,6 +69,7 @@ export class Workbench {
       label: `e2e-${opts.label}`,
       settings: opts.settings ?? {},
       installVsix: opts.vsix,
+      locale: opts.locale,
     });
     let browser: Browser | undefined;
     try {
