@@ -118,6 +118,11 @@ describe('sandbox: work item sync (two in-process nodes, private connection)', f
     const none = await apiA<{ error: { code: string; message: string } }>('GET', `/api/v1/connections/${id}/synced/${pairA.remoteId}/replica`);
     assert.equal(none.status, 404);
     assert.match(none.json.error.message, new RegExp(`No replica was received for the partner's work item ${pairA.remoteId}`));
+    for (const bad of ['abc', '%E0%A4%A', '1'.repeat(12)]) {
+      const r = await apiB<{ error: { code: string } }>('GET', `/api/v1/connections/${id}/synced/${bad}/replica`);
+      assert.equal(r.status, 404, bad);
+      assert.equal(r.json.error.code, 'not_found');
+    }
     const clientB = createExalateClient({ nodeUrl: b.url, token: TOKEN_B });
     const got = await clientB.getLastReplica(id, pairB.remoteId);
     assert.deepEqual(got, res.json);
