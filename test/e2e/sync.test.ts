@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as azdev from 'azure-devops-node-api';
 import type { IWorkItemTrackingApi } from 'azure-devops-node-api/WorkItemTrackingApi';
-import type { Frame } from 'playwright-core';
+import type { Frame, Locator } from 'playwright-core';
 import type { ExalateClient } from '../../src/exalate/client';
 import { createExalateClient } from '../../src/exalate/httpClient';
 import { ROOT, Workbench } from './harness';
@@ -99,6 +99,26 @@ describe('e2e: work item sync over a private connection made in the wizard (npm 
   async function showNode(node: string): Promise<void> {
     await expand(node === CONTOSO ? FABRIKAM : CONTOSO, false);
     await expand(node, true);
+  }
+
+  /**
+   * Right-click `target`, then `item` with the keyboard (hover + Enter: a mouse click on a context-menu item is
+   * sometimes lost in headless Chromium), until `effect` shows. The menu closes when the view re-renders under it
+   * (auto-refresh): then it is opened again; 3 attempts.
+   */
+  async function contextMenu(target: Locator, item: string, effect: Locator, shot?: string, state: 'visible' | 'detached' = 'visible'): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      await target.click({ button: 'right' });
+      const opened = await menuItem(item).waitFor({ timeout: 15_000 }).then(() => true, () => false);
+      if (opened) {
+        if (shot) await wb.screenshot(shot);
+        await menuItem(item).hover();
+        await wb.page.keyboard.press('Enter');
+        if (await effect.waitFor({ state, timeout: 15_000 }).then(() => true, () => false)) return;
+      }
+      if (attempt === 3) throw new Error(`the context menu item "${item}" did not take effect`);
+      await wb.page.keyboard.press('Escape');
+    }
   }
 
   async function stepTitle(frame: Frame, title: string): Promise<void> {
@@ -250,10 +270,8 @@ describe('e2e: work item sync over a private connection made in the wizard (npm 
     );
     workItemId = created.id!;
     await showNode(CONTOSO);
-    await row(NAME).click({ button: 'right' });
-    await menuItem('Sync Work Item…').click();
     const input = wb.page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible', timeout: 30_000 });
+    await contextMenu(row(NAME), 'Sync Work Item…', wb.page.locator('.quick-input-widget input[placeholder^="Work items of Payments"]'));
     await input.fill(String(workItemId));
     await pickRow(`#${workItemId} E2E: checkout times out`).waitFor({ timeout: 30_000 });
     await wb.screenshot('sync-work-item-pick');
@@ -263,7 +281,7 @@ describe('e2e: work item sync over a private connection made in the wizard (npm 
     await showNode(FABRIKAM);
     await expand(NAME);
     await expand('Synced items');
-    const pair = sidebar().locator('.monaco-list-row', { hasText: new RegExp(`#\\d+ ↔ ${workItemId}\\b`) }).first();
+    const pair = sidebar().locator('.monaco-list-row', { hasText: new RegExp(`#\\d+ ↔ ${workItemId}(?!\\d)`) }).first();
     await pair.waitFor({ timeout: 90_000 });
     twinId = Number(/#(\d+) ↔/.exec(await pair.innerText())![1]);
     assert.match(await pair.innerText(), /E2E: checkout times out on 3-D Secure/);
@@ -276,6 +294,7 @@ describe('e2e: work item sync over a private connection made in the wizard (npm 
   });
 
   it('a comment added on the fabrikam twin comes back to contoso', async () => {
+    assert.ok(twinId > 0, 'the work item was synced (previous test)');
     await witB.addComment({ text: 'E2E comment from fabrikam: reproduced on Android' }, 'Mobile App', twinId);
     const back = await until('the comment is on the contoso work item', async () =>
       (await witA.getComments('Payments', workItemId)).comments?.find((c) => /E2E comment from fabrikam: reproduced on Android/.test(c.text ?? '')),
@@ -288,6 +307,7 @@ describe('e2e: work item sync over a private connection made in the wizard (npm 
   });
 
   it('a broken incoming script on fabrikam: the error shows under the connection with its line; fix + Publish + Retry Sync → the twin gets the change', async () => {
+    assert.ok(twinId > 0, 'the work item was synced (earlier test)');
     await command('Exalate: Open Sync Rules…');
     await pickRow(FABRIKAM).waitFor({ timeout: 30_000 });
     await pickRow(FABRIKAM).click();
@@ -327,12 +347,9 @@ describe('e2e: work item sync over a private connection made in the wizard (npm 
     await saveAndPublish(3);
     assert.equal((await fabrikam.getSyncRule(connB, 'incoming')).script, original);
 
-    await error.click({ button: 'right' });
-    await menuItem('Retry Sync').waitFor({ timeout: 15_000 });
-    await wb.screenshot('retry-context-menu');
-    await menuItem('Retry Sync').click();
+    // Retrying: the error item goes away once the node applied the change.
+    await contextMenu(error, 'Retry Sync', error, 'retry-context-menu', 'detached');
     await until('the twin has the change', async () => (await title(witB, twinId)) === 'E2E: checkout times out (changed on contoso)', 90_000);
-    await error.waitFor({ state: 'detached', timeout: 30_000 });
     await sidebar().locator('.monaco-list-row', { hasText: /E2E: checkout times out \(changed on contoso\)/ }).first().waitFor({ timeout: 30_000 });
     assert.deepEqual(await fabrikam.listSyncErrors(connB), []);
     await wb.screenshot('synced-after-retry');
