@@ -121,6 +121,25 @@ describe('e2e: work item sync over a private connection made in the wizard (npm 
     }
   }
 
+  /** Drags the sash right of the side bar to x = `to`, so the screenshots show whole rows (titles, error lines). */
+  async function widenSidebar(to: number): Promise<void> {
+    const bar = (await sidebar().boundingBox())!;
+    const sashes = await wb.page.locator('.monaco-sash.vertical').all();
+    let best: { x: number; y: number; d: number } | undefined;
+    for (const sash of sashes) {
+      const box = await sash.boundingBox();
+      if (!box || box.height < 100) continue;
+      const d = Math.abs(box.x + box.width / 2 - (bar.x + bar.width));
+      if (!best || d < best.d) best = { x: box.x + box.width / 2, y: box.y + box.height / 2, d };
+    }
+    assert.ok(best && best.d < 10, 'the side bar has a sash on its right');
+    await wb.page.mouse.move(best.x, best.y);
+    await wb.page.mouse.down();
+    await wb.page.mouse.move(to, best.y, { steps: 10 });
+    await wb.page.mouse.up();
+    await wb.page.waitForFunction((w) => (document.querySelector('.part.sidebar')?.getBoundingClientRect().width ?? 0) > w, to - bar.x - 40, { timeout: 15_000 });
+  }
+
   async function stepTitle(frame: Frame, title: string): Promise<void> {
     await frame.locator('h2#step-title', { hasText: title }).waitFor({ timeout: 30_000 });
   }
@@ -187,6 +206,7 @@ describe('e2e: work item sync over a private connection made in the wizard (npm 
     });
     await wb.openExalateView();
     await row(FABRIKAM).waitFor({ timeout: 60_000 });
+    await widenSidebar(760);
   });
 
   afterEach(async function () {
@@ -300,10 +320,15 @@ describe('e2e: work item sync over a private connection made in the wizard (npm 
       (await witA.getComments('Payments', workItemId)).comments?.find((c) => /E2E comment from fabrikam: reproduced on Android/.test(c.text ?? '')),
     );
     assert.ok(back.text);
+    // contoso's side of the pair in the tree (the comment itself is asserted through the client).
+    await showNode(CONTOSO);
+    await expand(NAME);
+    await expand('Synced items');
+    await sidebar().locator('.monaco-list-row', { hasText: new RegExp(`#${workItemId} ↔ ${twinId}(?!\\d)`) }).first().waitFor({ timeout: 30_000 });
     // Exactly once (no echo back and forth).
     assert.equal((await witA.getComments('Payments', workItemId)).comments?.filter((c) => /E2E comment from fabrikam/.test(c.text ?? '')).length, 1);
     assert.equal((await witB.getComments('Mobile App', twinId)).comments?.filter((c) => /E2E comment from fabrikam/.test(c.text ?? '')).length, 1);
-    await wb.screenshot('comment-back-on-contoso');
+    await wb.screenshot('comment-back-contoso-pair');
   });
 
   it('a broken incoming script on fabrikam: the error shows under the connection with its line; fix + Publish + Retry Sync → the twin gets the change', async () => {
@@ -332,11 +357,19 @@ describe('e2e: work item sync over a private connection made in the wizard (npm 
     await showNode(FABRIKAM);
     await expand(NAME);
     await expand('Errors');
+    await expand('Synced items');
     const error = sidebar().locator('.monaco-list-row', { hasText: /broken in the e2e/ }).first();
     await error.waitFor({ timeout: 90_000 });
     assert.match(await error.innerText(), /line 2(:\d+)? · incoming/);
     await row(new RegExp(`${NAME}.*1 sync error`)).waitFor({ timeout: 30_000 });
     await wb.screenshot('error-in-tree-with-line');
+    // The error's own command (a click) is Open Script at Line: the cursor goes to line 2 of the incoming script.
+    await editorLines().click();
+    await wb.page.keyboard.press('Control+End');
+    await statusItem(/Ln 32, Col/).waitFor({ timeout: 15_000 });
+    await error.click();
+    await statusItem(/Ln 2, Col \d+/).waitFor({ timeout: 30_000 });
+    await wb.screenshot('open-script-at-line-2');
     assert.equal(await title(witB, twinId), 'E2E: checkout times out on 3-D Secure', 'the blocked change did not reach the twin');
 
     // Fix: the original text back, saved and published.
