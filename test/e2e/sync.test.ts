@@ -81,16 +81,17 @@ describe('e2e: work item sync over a private connection made in the wizard (npm 
     await item.click();
   }
 
-  async function expand(text: string | RegExp, open = true): Promise<void> {
+  /** Opens (or closes) the first row showing `text` with its twistie; waits until the tree says so. */
+  async function expand(text: string, open = true): Promise<void> {
     const r = row(text);
     await r.waitFor({ timeout: 60_000 });
     if (((await r.getAttribute('aria-expanded')) === 'true') !== open) await r.locator('.monaco-tl-twistie').click();
     await wb.page.waitForFunction(
       ([t, o]) =>
-        [...document.querySelectorAll('.part.sidebar .monaco-list-row')].some(
+        Array.from(document.querySelectorAll('.part.sidebar .monaco-list-row')).some(
           (e) => (e.textContent ?? '').includes(t) && e.getAttribute('aria-expanded') === String(o),
         ),
-      [typeof text === 'string' ? text : '', open] as const,
+      [text, open] as const,
       { timeout: 15_000 },
     );
   }
