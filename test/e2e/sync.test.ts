@@ -324,6 +324,8 @@ describe('e2e: work item sync over a private connection made in the wizard (npm 
     // contoso's side of the pair in the tree (the comment itself is asserted through the client).
     await showNode(CONTOSO);
     await expand(NAME);
+    // contoso knows no URL of fabrikam: every message travelled on fabrikam's polls.
+    await row('contoso → fabrikam · remote unknown (private side)').waitFor({ timeout: 30_000 });
     await expand('Synced items');
     await sidebar().locator('.monaco-list-row', { hasText: new RegExp(`#${workItemId} ↔ ${twinId}(?!\\d)`) }).first().waitFor({ timeout: 30_000 });
     // Exactly once (no echo back and forth).
