@@ -275,7 +275,8 @@ describe('Sync rules as documents', function () {
       assert.equal(doc.isDirty, true);
       assert.equal(doc.getText(), mine);
       assert.equal((await other.getLatestSyncRule(c.id, 'outgoing')).script, theirs);
-      // What a caller of the file system sees: a clear error, not a silent success.
+      // What a caller of the file system sees: a clear error, not a silent success (after the same dialog, cancelled).
+      user.answer({ button: undefined, expect: conflictDialog(2, 'colleague', 1, 'edits are') });
       await assert.rejects(
         Promise.resolve(vscode.workspace.fs.writeFile(doc.uri, new TextEncoder().encode(mine))),
         /Not saved: the outgoing script of “SR Conflict \d+” changed on the node \(now version 2 by colleague\)/,

@@ -2,7 +2,8 @@
 // window through `services.ui.use(…)`, it answers each prompt from a queue of expected answers, in order. A prompt
 // nobody expected, or a prompt of another kind than the next answer, fails loudly (the prompt rejects and
 // `assertDone()` throws, even when the code under test swallowed the rejection); answers left over fail too.
-// Non-modal messages are not prompts: they are recorded (as the user reads them) and dismissed.
+// Non-modal messages are not prompts: they are recorded (as the user reads them) and dismissed, unless a test said
+// which of their buttons the user clicks (`clickOnMessage`); a click nobody got to make fails `assertDone()` too.
 import * as vscode from 'vscode';
 import type { IUserInput } from '../../../src/ui/userInput';
 
@@ -30,10 +31,18 @@ export class TestUserInput implements IUserInput {
   /** Non-modal messages, in order. */
   readonly messages: ShownMessage[] = [];
   private readonly problems: string[] = [];
+  /** Buttons the user will click on the next non-modal message that matches, in order. */
+  private readonly clicks: Array<{ match: RegExp; button: string }> = [];
 
   /** Queues the answers to the next prompts. */
   answer(...answers: Answer[]): this {
     this.answers.push(...answers);
+    return this;
+  }
+
+  /** The user clicks `button` on the next non-modal message matching `match` (which must offer that button). */
+  clickOnMessage(match: RegExp, button: string): this {
+    this.clicks.push({ match, button });
     return this;
   }
 
@@ -48,8 +57,10 @@ export class TestUserInput implements IUserInput {
   assertDone(): void {
     const problems = [...this.problems];
     if (this.answers.length > 0) problems.push(`${this.answers.length} answer(s) left over: ${JSON.stringify(this.answers.map(describe))}`);
+    if (this.clicks.length > 0) problems.push(`no message to click on: ${this.clicks.map((c) => `"${c.button}" on ${c.match}`).join(', ')}`);
     this.problems.length = 0;
     this.answers.length = 0;
+    this.clicks.length = 0;
     if (problems.length > 0) throw new Error(`TestUserInput: ${problems.join('; ')}`);
   }
 
@@ -72,7 +83,7 @@ export class TestUserInput implements IUserInput {
   showQuickPick<T extends vscode.QuickPickItem>(items: readonly T[] | Thenable<readonly T[]>, options?: vscode.QuickPickOptions): Thenable<T | undefined>;
   async showQuickPick<T extends vscode.QuickPickItem>(items: readonly T[] | Thenable<readonly T[]>, options?: vscode.QuickPickOptions): Promise<T | T[] | undefined> {
     const list = await items;
-    const a = this.next('pick', `${options?.title ?? ''} ${options?.placeHolder ?? ''}`.trim(), options);
+    const a = this.next('pick', `${options?.title ?? ''} ${options?.placeHolder ?? ''}`.trim(), options, list.map((i) => i.label));
     if (a.pick === undefined) return undefined;
     const want = a.pick;
     const found = list.find((i) => (typeof want === 'string' ? i.label === want : want.test(i.label)));
@@ -102,7 +113,15 @@ export class TestUserInput implements IUserInput {
     const items = (options ? others : rest) as T[];
     if (!options?.modal) {
       this.messages.push({ kind, message, items });
-      return Promise.resolve(undefined);
+      const click = this.clicks.findIndex((c) => c.match.test(message));
+      if (click < 0) return Promise.resolve(undefined);
+      const [{ button }] = this.clicks.splice(click, 1);
+      if (!items.includes(button as T)) {
+        const problem = `the message "${message}" has no button "${button}" (it has ${JSON.stringify(items)})`;
+        this.problems.push(problem);
+        return Promise.reject(new Error(`TestUserInput: ${problem}`));
+      }
+      return Promise.resolve(button as T);
     }
     const text = options.detail ? `${message}\n${options.detail}` : message;
     try {
