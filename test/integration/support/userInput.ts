@@ -5,12 +5,16 @@
 // Non-modal messages are not prompts: they are recorded (as the user reads them) and dismissed, unless a test said
 // which of their buttons the user clicks (`clickOnMessage`); a click nobody got to make fails `assertDone()` too.
 import * as vscode from 'vscode';
-import type { IUserInput } from '../../../src/ui/userInput';
+import type { IUserInput, SubmitInputBoxOptions } from '../../../src/ui/userInput';
 
 export type Answer =
-  /** Quick pick: the item whose label equals / matches; `undefined` = Escape. */
-  | { pick: string | RegExp | undefined; expect?: RegExp }
-  /** Input box: the text typed (checked by the box's own validation first); `undefined` = Escape. */
+  /** Quick pick: the item whose label equals / matches (or that the function accepts); `undefined` = Escape. */
+  | { pick: string | RegExp | ((item: vscode.QuickPickItem) => boolean) | undefined; expect?: RegExp }
+  /**
+   * Input box: the text typed (checked by the box's own validation first); `undefined` = Escape. In a box that
+   * stays open until its value is accepted (`showSubmitInputBox`), each answer is one confirm: a value the box
+   * refuses leaves it open with its message (recorded in `boxMessages`) for the next `input` answer.
+   */
   | { input: string | undefined; expect?: RegExp }
   /** Modal dialog: the button clicked; `undefined` = Cancel. */
   | { button: string | undefined; expect?: RegExp }
@@ -28,6 +32,8 @@ export class TestUserInput implements IUserInput {
   private readonly answers: Answer[] = [];
   /** Every prompt shown (kind and its text), in order. */
   readonly prompts: Array<{ kind: string; text: string; options?: unknown; items?: string[] }> = [];
+  /** What boxes that stay open showed for a refused value (their validation or the submit's answer), in order. */
+  readonly boxMessages: Array<{ value: string; message: string }> = [];
   /** Non-modal messages, in order. */
   readonly messages: ShownMessage[] = [];
   private readonly problems: string[] = [];
@@ -86,7 +92,7 @@ export class TestUserInput implements IUserInput {
     const a = this.next('pick', `${options?.title ?? ''} ${options?.placeHolder ?? ''}`.trim(), options, list.map((i) => i.label));
     if (a.pick === undefined) return undefined;
     const want = a.pick;
-    const found = list.find((i) => (typeof want === 'string' ? i.label === want : want.test(i.label)));
+    const found = list.find((i) => (typeof want === 'string' ? i.label === want : typeof want === 'function' ? want(i) : want.test(i.label)));
     if (!found) {
       const problem = `no item ${want} among ${JSON.stringify(list.map((i) => i.label))}`;
       this.problems.push(problem);
@@ -105,6 +111,17 @@ export class TestUserInput implements IUserInput {
       throw new Error(`TestUserInput: the input box refused "${a.input}": ${text}`);
     }
     return a.input;
+  }
+
+  async showSubmitInputBox(options: SubmitInputBoxOptions): Promise<string | undefined> {
+    for (;;) {
+      const a = this.next('input', `${options.title} ${options.prompt}`.trim(), options);
+      if (a.input === undefined) return undefined;
+      // As the window's box: a failing submit shows its error in the box, which stays open.
+      const message = options.validate(a.input) ?? (await options.submit(a.input).catch((e: unknown) => (e instanceof Error ? e.message : String(e))));
+      if (message === undefined) return a.input;
+      this.boxMessages.push({ value: a.input, message });
+    }
   }
 
   private message<T extends string>(kind: ShownMessage['kind'], message: string, rest: (vscode.MessageOptions | T)[]): Promise<T | undefined> {
