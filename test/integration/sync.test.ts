@@ -309,7 +309,7 @@ describe('Work item sync in VS Code', function () {
     const row = await connectionRow(a, connA);
     const bad = "SELECT [System.Id] FROM WorkItems WHERE [System.NoSuchField] = 'x'";
     const good = "SELECT [System.Id] FROM WorkItems WHERE [System.TeamProject] = 'Payments' AND [System.WorkItemType] = 'Bug'";
-    const trigger = /^\$\(\w+\) SELECT \[System\.Id\]/;
+    const trigger = /^\$\([\w-]+\) SELECT \[System\.Id\]/;
     user.answer(
       { pick: /Add a trigger/ },
       { input: '   ' },

@@ -11,18 +11,11 @@ import type { AcceptOutcome } from '../../src/wizard/accept';
 import type { WizardPanel } from '../../src/wizard/panel';
 import type { WizardState } from '../../src/shared/wizardProtocol';
 import { startSandboxProcess, type SandboxProcess } from './support/sandbox';
+import { until } from './support/until';
 import { TestUserInput } from './support/userInput';
 
 const EXTENSION_ID = 'exalate-vscode.exalate-connections';
 const WALKTHROUGH = `${EXTENSION_ID}#exalate.gettingStarted`;
-
-async function until(what: string, cond: () => boolean | Promise<boolean>, deadlineMs = 20_000): Promise<void> {
-  const end = Date.now() + deadlineMs;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`gave up waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 function tabLabels(): string[] {
   return vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => t.label));
