@@ -14,52 +14,12 @@ import { newIdempotencyKey } from '../../src/exalate/client';
 import { createExalateClient } from '../../src/exalate/httpClient';
 import type { ExalateTestApi } from '../../src/extension';
 import type { Connection } from '../../src/shared/api';
-import type { TestRunUi } from '../../src/testRun';
 import type { TestRunResult } from '../../src/testRun/runner';
 import { startSandboxProcess, type SandboxProcess } from './support/sandbox';
 import { until } from './support/until';
+import { TestUserInput } from './support/userInput';
 
 const EXTENSION_ID = 'exalate-vscode.exalate-connections';
-
-type Item = vscode.QuickPickItem & { id?: number };
-
-/** Answers Test Run's questions from a script and records what it was shown. */
-class ScriptedUi implements TestRunUi {
-  pickManyAnswers: Array<(items: Item[]) => Item[]> = [];
-  pickOneAnswers: Array<(items: Item[]) => Item | undefined> = [];
-  fileAnswers: vscode.Uri[][] = [];
-  errorAnswer: string | undefined;
-  asked: Array<{ title?: string; items: string[] }> = [];
-  errors: Array<{ message: string; actions: string[] }> = [];
-  pickMany<T extends vscode.QuickPickItem>(items: T[], options: vscode.QuickPickOptions): Thenable<T[] | undefined> {
-    this.asked.push({ title: options.title, items: items.map((i) => i.label) });
-    const answer = this.pickManyAnswers.shift();
-    if (!answer) throw new Error(`unexpected multi-pick: ${options.title}`);
-    return Promise.resolve(answer(items as Item[]) as unknown as T[]);
-  }
-  pickOne<T extends vscode.QuickPickItem>(items: T[], options: vscode.QuickPickOptions): Thenable<T | undefined> {
-    this.asked.push({ title: options.title, items: items.map((i) => i.label) });
-    const answer = this.pickOneAnswers.shift();
-    if (!answer) throw new Error(`unexpected pick: ${options.title}`);
-    return Promise.resolve(answer(items as Item[]) as unknown as T | undefined);
-  }
-  openFile(): Thenable<vscode.Uri[] | undefined> {
-    return Promise.resolve(this.fileAnswers.shift());
-  }
-  error(message: string, ...actions: string[]): Thenable<string | undefined> {
-    this.errors.push({ message, actions });
-    return Promise.resolve(this.errorAnswer);
-  }
-  info(): Thenable<string | undefined> {
-    return Promise.resolve(undefined);
-  }
-}
-
-const byLabel = (prefix: string) => (items: Item[]) => {
-  const found = items.find((i) => i.label.startsWith(prefix));
-  if (!found) throw new Error(`no item "${prefix}…" among ${items.map((i) => i.label).join(' | ')}`);
-  return found;
-};
 
 function resultTexts(): Map<string, string> {
   const out = new Map<string, string>();
@@ -73,8 +33,9 @@ describe('Test Run in VS Code', function () {
   let node: SandboxProcess;
   let other: ExalateClient;
   let connection: Connection;
-  let ui: ScriptedUi;
-  let restoreUi: () => void;
+  let user: TestUserInput;
+  /** The quick picks shown so far: their titles and item labels. */
+  const asked = () => user.prompts.filter((p) => p.kind === 'pick').map((p) => ({ title: (p.options as vscode.QuickPickOptions).title, items: p.items ?? [] }));
   const tmpDirs: string[] = [];
 
   async function openRules(direction: 'outgoing' | 'incoming'): Promise<vscode.TextEditor> {
@@ -120,16 +81,20 @@ describe('Test Run in VS Code', function () {
   });
 
   beforeEach(() => {
-    ui = new ScriptedUi();
-    restoreUi = full.testRun.useUi(ui);
+    user = new TestUserInput();
+    full.services.ui.use(user);
   });
 
   afterEach(async () => {
-    restoreUi();
-    await revertAndClose();
+    try {
+      user.assertDone();
+    } finally {
+      await revertAndClose();
+    }
   });
 
   after(async () => {
+    full?.services.ui.use(undefined);
     await revertAndClose();
     await full?.services.nodes.remove(node.url);
     await node?.dispose();
@@ -144,12 +109,12 @@ describe('Test Run in VS Code', function () {
     assert.equal(await vscode.workspace.applyEdit(edit), true);
     assert.equal(doc.isDirty, true, 'the change is not saved');
 
-    ui.pickManyAnswers.push((items) => [byLabel('#1 ')(items)]);
+    user.answer({ pick: /^#1 / });
     const result = (await vscode.commands.executeCommand('exalate.testRun')) as TestRunResult;
-    assert.equal(result.kind, 'outgoing', JSON.stringify(result) + JSON.stringify(ui.errors));
-    const asked = ui.asked[0];
-    assert.ok(asked.items.includes('#1 Refund fails for partially captured card payments') && asked.items.includes('#2 Support Apple Pay in the hosted checkout'), asked.items.join(' | '));
-    assert.ok(!asked.items.some((l) => l.includes('Android')), 'only the connection\'s project (Payments)');
+    assert.equal(result.kind, 'outgoing', JSON.stringify(result) + JSON.stringify(user.errors()));
+    const workItems = asked()[0];
+    assert.ok(workItems.items.includes('#1 Refund fails for partially captured card payments') && workItems.items.includes('#2 Support Apple Pay in the hosted checkout'), workItems.items.join(' | '));
+    assert.ok(!workItems.items.some((l) => l.includes('Android')), 'only the connection\'s project (Payments)');
 
     await until('the replica document is shown', () => vscode.window.visibleTextEditors.some((e) => e.document.uri.scheme === 'exalate-testrun'));
     const shown = vscode.window.visibleTextEditors.find((e) => e.document.uri.scheme === 'exalate-testrun')!.document;
@@ -168,7 +133,7 @@ describe('Test Run in VS Code', function () {
     assert.equal(await vscode.workspace.applyEdit(edit2), true);
     const again = (await vscode.commands.executeCommand('exalate.testRunAgain')) as TestRunResult;
     assert.equal(again.kind, 'outgoing', JSON.stringify(again));
-    assert.equal(ui.asked.length, 1, 'Test Run Again does not ask for the work items');
+    assert.equal(asked().length, 1, 'Test Run Again does not ask for the work items');
     await until('the replica document updates', () => (JSON.parse(shown.getText()) as Record<string, unknown>).testRunMarker === 'again 1');
     assert.equal(doc.isDirty, true, 'nothing was saved');
   });
@@ -177,13 +142,12 @@ describe('Test Run in VS Code', function () {
     // The element the tree hands to its context menu commands.
     await full.connections.tree.model(node.url).ensureLoaded();
     const element = full.connections.tree.connectionElement(node.url, connection.id);
-    ui.pickOneAnswers.push(byLabel('$(arrow-up) Outgoing'));
-    ui.pickManyAnswers.push((items) => [byLabel('#2 ')(items)]);
+    user.answer({ pick: '$(arrow-up) Outgoing' }, { pick: /^#2 / });
     const result = (await vscode.commands.executeCommand('exalate.testRunConnection', element)) as TestRunResult;
-    assert.equal(result.kind, 'outgoing', JSON.stringify(result) + JSON.stringify(ui.errors));
-    assert.equal(ui.asked[0].title, 'Exalate: Test Run');
-    assert.deepEqual(ui.asked[0].items, ['$(arrow-up) Outgoing', '$(arrow-down) Incoming']);
-    assert.ok(ui.asked[1].items.includes('#2 Support Apple Pay in the hosted checkout'), ui.asked[1].items.join(' | '));
+    assert.equal(result.kind, 'outgoing', JSON.stringify(result) + JSON.stringify(user.errors()));
+    assert.equal(asked()[0].title, 'Exalate: Test Run');
+    assert.deepEqual(asked()[0].items, ['$(arrow-up) Outgoing', '$(arrow-down) Incoming']);
+    assert.ok(asked()[1].items.includes('#2 Support Apple Pay in the hosted checkout'), asked()[1].items.join(' | '));
     // The connection's outgoing script is open (its diagnostics would land there) and its replica is shown.
     const script = vscode.window.visibleTextEditors.find((e) => e.document.uri.scheme === 'exalate' && e.document.uri.path.endsWith('/outgoing.groovy'));
     assert.ok(script, 'the outgoing script is open');
@@ -192,29 +156,28 @@ describe('Test Run in VS Code', function () {
     assert.equal((JSON.parse(shown.getText()) as Record<string, unknown>).summary, 'Support Apple Pay in the hosted checkout');
 
     // Cancelling the direction runs nothing; bad arguments say so.
-    ui.pickOneAnswers.push(() => undefined);
+    user.answer({ pick: undefined, expect: /^Exalate: Test Run Which sync script to run\?$/ });
     assert.equal(await vscode.commands.executeCommand('exalate.testRunConnection', element), undefined);
     assert.equal(await vscode.commands.executeCommand('exalate.testRunConnection', { nodeUrl: node.url, connectionId: '../x' }), undefined);
-    assert.match(ui.errors.at(-1)!.message, /Test Run was called without a connection \(connectionId: connectionId must be a connection id/);
+    assert.match(user.errors().at(-1)!, /Test Run was called without a connection \(connectionId: connectionId must be a connection id/);
   });
 
   it('Test Run incoming: an exception on line 5 becomes a diagnostic at line 5 and a message with Open at line', async () => {
     const editor = await openRules('incoming');
     const doc = editor.document;
     await setText(doc, 'if (firstSync) {\n  workItem.typeName = "Task"\n}\nworkItem.summary = replica.summary\nthrow new Exception("x")\n');
-    ui.pickOneAnswers.push(byLabel('$(folder-opened)'), byLabel('$(add)'));
-    ui.fileAnswers.push([replicaFile({ summary: 'From the replica file' })]);
-    ui.errorAnswer = 'Open at line';
+    user.answer({ pick: /^\$\(folder-opened\)/ }, { open: [replicaFile({ summary: 'From the replica file' })] }, { pick: /^\$\(add\)/ });
+    user.clickOnMessage(/line 5/, 'Open at line');
     const result = (await vscode.commands.executeCommand('exalate.testRun')) as TestRunResult;
     assert.equal(result.kind, 'error', JSON.stringify(result));
     const diags = vscode.languages.getDiagnostics(doc.uri).filter((d) => d.source === 'Exalate Test Run');
     assert.equal(diags.length, 1, JSON.stringify(diags));
     assert.equal(diags[0].range.start.line, 4, 'line 5 (0-based 4)');
     assert.match(diags[0].message, /x/);
-    const msg = ui.errors.find((e) => /line 5/.test(e.message));
-    assert.ok(msg, JSON.stringify(ui.errors));
+    const msg = user.messages.find((m) => m.kind === 'error' && /line 5/.test(m.message));
+    assert.ok(msg, JSON.stringify(user.messages));
     assert.match(msg.message, /incoming script failed on a new work item at line 5: .*x/);
-    assert.ok(msg.actions.includes('Open at line'));
+    assert.ok(msg.items.includes('Open at line'));
     await until('Open at line puts the cursor on line 5', () => vscode.window.activeTextEditor?.document.uri.toString() === doc.uri.toString() && vscode.window.activeTextEditor.selection.start.line === 4);
   });
 
@@ -223,10 +186,9 @@ describe('Test Run in VS Code', function () {
     const editor = await openRules('incoming');
     const doc = editor.document;
     await setText(doc, 'workItem.summary = replica.summary\nworkItem.labels = replica.labels\n');
-    ui.pickOneAnswers.push(byLabel('$(folder-opened)'), byLabel('#1 '));
-    ui.fileAnswers.push([replicaFile({ summary: 'From the replica file', labels: [{ label: 'partner' }] })]);
+    user.answer({ pick: /^\$\(folder-opened\)/ }, { open: [replicaFile({ summary: 'From the replica file', labels: [{ label: 'partner' }] })] }, { pick: /^#1 / });
     const result = (await vscode.commands.executeCommand('exalate.testRun')) as TestRunResult;
-    assert.equal(result.kind, 'incoming', JSON.stringify(result) + JSON.stringify(ui.errors));
+    assert.equal(result.kind, 'incoming', JSON.stringify(result) + JSON.stringify(user.errors()));
     await until('a diff editor of the Test Run', () =>
       vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => t.input instanceof vscode.TabInputTextDiff && t.input.original.scheme === 'exalate-testrun'),
     );
@@ -287,16 +249,16 @@ describe('Test Run in VS Code', function () {
       const docJson = async (uri: vscode.Uri) => JSON.parse((await vscode.workspace.openTextDocument(uri)).getText()) as Record<string, unknown>;
 
       // 1. Last replica received: the replica the sync delivered, applied to the twin.
-      ui.pickOneAnswers.push(byLabel('$(history) #3 '));
+      user.answer({ pick: /^\$\(history\) #3 / });
       let result = (await vscode.commands.executeCommand('exalate.testRun')) as TestRunResult;
-      assert.equal(result.kind, 'incoming', JSON.stringify(result) + JSON.stringify(ui.errors));
+      assert.equal(result.kind, 'incoming', JSON.stringify(result) + JSON.stringify(user.errors()));
       assert.ok(result.kind === 'incoming');
       assert.deepEqual([result.targetId, result.firstSync], [twinId, false]);
-      const offered = ui.asked[0].items;
+      const offered = asked()[0].items;
       assert.ok(offered.includes('Last replica received'), offered.join(' | '));
       assert.ok(offered.includes('$(history) #3 Crash on Android 14 when opening push notification'), offered.join(' | '));
       assert.ok(offered.includes('From testrun-partner'), offered.join(' | '));
-      assert.equal(ui.asked.length, 1, 'no target question: the twin is the target');
+      assert.equal(asked().length, 1, 'no target question: the twin is the target');
       const r1 = result;
       await until('the diff editor of the twin', () => diffTab(r1.after) !== undefined);
       const tab1 = diffTab(r1.after)!;
@@ -309,9 +271,9 @@ describe('Test Run in VS Code', function () {
       assert.ok(full.testRun.output().some((l) => l.includes(`target: #${twinId}, the twin of the partner's #3 (firstSync false)`)), full.testRun.output().join('\n'));
 
       // 2. The partner node's outgoing script on the same work item: the same twin, the new script's replica.
-      ui.pickOneAnswers.push(byLabel('#3 '));
+      user.answer({ pick: /^#3 / });
       result = (await vscode.commands.executeCommand('exalate.testRun', editor.document.uri)) as TestRunResult;
-      assert.ok(result.kind === 'incoming', JSON.stringify(result) + JSON.stringify(ui.errors));
+      assert.ok(result.kind === 'incoming', JSON.stringify(result) + JSON.stringify(user.errors()));
       assert.deepEqual([result.targetId, result.firstSync], [twinId, false]);
       // The same twin, so the same result documents: the open one is updated.
       const r2 = result;
@@ -319,11 +281,11 @@ describe('Test Run in VS Code', function () {
       assert.ok(full.testRun.output().some((l) => /testrun-partner's outgoing script on its #3: ok/.test(l)), full.testRun.output().join('\n'));
 
       // 3. A partner work item without a twin: a new work item, firstSync true.
-      ui.pickOneAnswers.push(byLabel(`#${unsynced} `));
+      user.answer({ pick: new RegExp(`^#${unsynced} `) });
       result = (await vscode.commands.executeCommand('exalate.testRun', editor.document.uri)) as TestRunResult;
-      assert.ok(result.kind === 'incoming', JSON.stringify(result) + JSON.stringify(ui.errors));
+      assert.ok(result.kind === 'incoming', JSON.stringify(result) + JSON.stringify(user.errors()));
       assert.deepEqual([result.targetId, result.firstSync], [null, true]);
-      assert.ok(!ui.asked.at(-1)!.items.some((l) => l.startsWith(`$(history) #${unsynced} `)), 'nothing was received for it');
+      assert.ok(!asked().at(-1)!.items.some((l) => l.startsWith(`$(history) #${unsynced} `)), 'nothing was received for it');
       const r3 = result;
       await until('the diff editor of the new work item', () => diffTab(r3.after) !== undefined);
       assert.match(diffTab(r3.after)!.label, new RegExp(`new work item \\(firstSync, no twin of the partner's #${unsynced}\\) now ↔ after the incoming script`));
