@@ -15,7 +15,7 @@ import { loadAdo } from '../ado/load';
 import { syncRuleUriComponents } from '../syncRules/uri';
 import { applyTriggerEdit, describeError, firstLine, presentTrigger, scriptPosition, triggerQueryProblem, workItemRef, type TriggerEdit } from './model';
 import { SyncErrorElement, SyncTree, type SyncElement } from './tree';
-import { windowSyncUi, type SyncUi } from './ui';
+import { syncUi, type SyncUi } from './ui';
 
 const t = (message: string, ...args: Array<string | number | boolean>) => vscode.l10n.t(message, ...args);
 
@@ -32,8 +32,6 @@ export interface SyncHost {
 /** What the integration tests reach through the extension's test API. */
 export interface SyncTestApi {
   readonly tree: SyncTree;
-  /** Replaces the prompts; returns a function that puts the real ones back. */
-  useUi(ui: SyncUi): () => void;
   /** Follow-up reports of Sync Work Item / Retry still watching the node (tests wait for them). */
   readonly watching: number;
 }
@@ -77,7 +75,7 @@ const withProgress = <T>(title: string, fn: (signal: AbortSignal) => Promise<T>)
 
 export function registerSync(services: Services, host: SyncHost): SyncTestApi {
   const { context, nodes, log } = services;
-  let ui: SyncUi = windowSyncUi;
+  const ui = syncUi(services.ui);
   let watching = 0;
 
   const clientOf = async (nodeUrl: string): Promise<ExalateClient> => {
@@ -439,13 +437,6 @@ export function registerSync(services: Services, host: SyncHost): SyncTestApi {
 
   return {
     tree,
-    useUi(next) {
-      const previous = ui;
-      ui = next;
-      return () => {
-        ui = previous;
-      };
-    },
     get watching() {
       return watching;
     },

@@ -86,8 +86,8 @@ export class SyncRulesFileSystem implements vscode.FileSystemProvider, vscode.Di
   private readonly versions = new Map<string, SyncRule>();
   /** Published by `saveFromEditor`, waiting for VS Code's write of the same text (which then sends nothing). */
   private readonly published = new Map<string, { script: string; rule: SyncRule; connection: Connection }>();
-  /** Replaced by the integration tests (modal dialogs cannot be clicked there). */
-  prompter: SyncRulesPrompter;
+  /** The conflict and confirmation dialogs, asked through the extension's one user input (`services.ui`). */
+  readonly prompter: SyncRulesPrompter;
 
   constructor(
     private readonly services: Services,

@@ -8,7 +8,7 @@ import type { Services } from '../services';
 import { SyncRulesFileSystem } from './fileSystem';
 import { SyncRuleCommands, type ShownHistoryItem } from './commands';
 import { RuleStatusBar } from './status';
-import { Messages, type SyncRulesPrompter } from './ui';
+import { Messages } from './ui';
 import { SYNC_RULES_SCHEME } from './uri';
 import { OpenRulesWatcher } from './watcher';
 
@@ -18,9 +18,6 @@ export { syncRuleUri } from './fileSystem';
 /** What the integration tests reach through the extension's test API. */
 export interface SyncRulesTestApi {
   readonly fileSystem: SyncRulesFileSystem;
-  readonly messages: Messages;
-  /** Replaces the modal dialogs (conflict, confirmations); returns a function that restores the default. */
-  usePrompter(prompter: SyncRulesPrompter): () => void;
   /** Runs the "is the connection still there / still Basic?" check of open documents now. */
   checkOpenDocuments(): Promise<void>;
   /** What the sync-rule status bar item shows now (draft or active), undefined when hidden. */
@@ -62,14 +59,6 @@ export function registerSyncRules(services: Services): SyncRulesTestApi {
   );
   return {
     fileSystem,
-    messages,
-    usePrompter(prompter) {
-      const previous = fileSystem.prompter;
-      fileSystem.prompter = prompter;
-      return () => {
-        fileSystem.prompter = previous;
-      };
-    },
     checkOpenDocuments: () => watcher.check(),
     ruleStatusShown: () => statusBar.shown(),
     lastHistoryItems: () => commands.lastHistoryItems,

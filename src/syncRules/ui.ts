@@ -1,6 +1,6 @@
-// What the sync-rules capability asks and tells the user. Questions go through a `SyncRulesPrompter` (modal
-// dialogs by default) that integration tests replace through the test API, since modal dialogs cannot be clicked
-// there; messages go through `Messages`, which also keeps the last ones so tests can assert on what the user saw.
+// What the sync-rules capability asks and tells the user, formatted here and asked through the extension's one
+// user input (src/ui/userInput.ts): the modal questions (`modalPrompter`) and the non-modal messages whose buttons
+// do something (`Messages`). The integration tests script that one user input (TestUserInput), not these.
 import * as vscode from 'vscode';
 import type { Logger } from '../log';
 import { windowUserInput, type IUserInput } from '../ui/userInput';
@@ -63,17 +63,8 @@ export interface MessageAction {
   run(): unknown;
 }
 
-export interface ShownMessage {
-  kind: 'info' | 'warning' | 'error';
-  text: string;
-  actions: string[];
-}
-
 /** Non-modal notifications with buttons that do something. Never blocks the caller. */
 export class Messages {
-  /** The most recent messages, newest last (kept for the integration tests; tiny). */
-  readonly shown: ShownMessage[] = [];
-
   constructor(
     private readonly log?: Logger,
     private readonly ui: IUserInput = windowUserInput,
@@ -89,9 +80,7 @@ export class Messages {
     this.show('error', text, actions);
   }
 
-  private show(kind: ShownMessage['kind'], text: string, actions: MessageAction[]): void {
-    this.shown.push({ kind, text, actions: actions.map((a) => a.title) });
-    if (this.shown.length > 50) this.shown.shift();
+  private show(kind: 'info' | 'warning' | 'error', text: string, actions: MessageAction[]): void {
     const titles = actions.map((a) => a.title);
     const ui = this.ui;
     let chosen: string | undefined;
@@ -108,8 +97,6 @@ export class Messages {
         const reason = e instanceof Error ? e.message : String(e);
         this.log?.error(`"${chosen ?? 'message'}" failed: ${reason}`);
         const failed = chosen ? vscode.l10n.t('Exalate: {0} failed: {1}', chosen, reason) : vscode.l10n.t('Exalate: the action failed: {0}', reason);
-        this.shown.push({ kind: 'error', text: failed, actions: [] });
-        if (this.shown.length > 50) this.shown.shift();
         void Promise.resolve(ui.showErrorMessage(failed)).catch(() => undefined);
       });
   }

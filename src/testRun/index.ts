@@ -15,7 +15,7 @@ import type { IUserInput } from '../ui/userInput';
 /** The scheme of the read-only result documents (replicas, work item now / after). */
 export const TEST_RUN_SCHEME = 'exalate-testrun';
 
-/** Everything Test Run asks the user. The integration tests replace it (quick picks and dialogs cannot be clicked). */
+/** Everything Test Run asks the user, over the extension's one user input (which the integration tests script). */
 export interface TestRunUi {
   pickOne<T extends vscode.QuickPickItem>(items: T[], options: vscode.QuickPickOptions): Thenable<T | undefined>;
   pickMany<T extends vscode.QuickPickItem>(items: T[], options: vscode.QuickPickOptions): Thenable<T[] | undefined>;
@@ -74,8 +74,6 @@ export interface TestRunHost {
 export interface TestRunTestApi {
   /** Whether dist/testRun.js has been loaded. */
   loaded(): boolean;
-  /** Replaces the quick picks and messages; returns a function that restores the default. */
-  useUi(ui: TestRunUi): () => void;
   /** The lines written to the "Exalate Test Run" output channel (newest last, at most 500). */
   output(): readonly string[];
 }
@@ -83,8 +81,7 @@ export interface TestRunTestApi {
 export function registerTestRun(services: Services): TestRunTestApi {
   const { context, log } = services;
   const documents = new ResultDocuments();
-  const defaultUi = windowUi(services.ui);
-  let ui: TestRunUi = defaultUi;
+  const ui = windowUi(services.ui);
   let runner: RunnerModule.TestRunner | undefined;
   const host: TestRunHost = { services, documents, ui: () => ui };
 
@@ -152,13 +149,6 @@ export function registerTestRun(services: Services): TestRunTestApi {
   );
   return {
     loaded: () => runner !== undefined,
-    useUi(next) {
-      const previous = ui;
-      ui = next;
-      return () => {
-        ui = previous;
-      };
-    },
     output: () => runner?.outputLines ?? [],
   };
 }

@@ -1,10 +1,25 @@
-// The one seam for asking and telling the user (issue 13): quick picks, input boxes, messages (modal or not), open
-// dialogs. Shaped like vscode-azuretools' IAzureUserInput: the same signatures as `vscode.window`, so call sites
+// The one seam for asking and telling the user (issue 13): quick picks, input boxes (also one that stays open until
+// its value is accepted), messages (modal or not), open dialogs. Shaped like vscode-azuretools' IAzureUserInput: the same signatures as `vscode.window`, so call sites
 // read as usual. `windowUserInput` talks to the real workbench; the integration tests install a scripted
 // `TestUserInput` (test/integration/userInput.ts) through the extension's test API, which fails loudly on a prompt
 // it did not expect and on answers left over.
 import * as vscode from 'vscode';
 import { sentence } from '../shared/messages';
+
+/** An input box that stays open until the value is accepted (`IUserInput.showSubmitInputBox`). */
+export interface SubmitInputBoxOptions {
+  title: string;
+  prompt: string;
+  value: string;
+  placeHolder?: string;
+  /** Checked while typing (e.g. empty); a message blocks the confirm. */
+  validate(value: string): string | undefined;
+  /**
+   * Runs when the user confirms: resolves with a message to show in the box (e.g. the node refused the value; the
+   * box stays open with the text as typed) or undefined when the value was stored (the box closes).
+   */
+  submit(value: string): Promise<string | undefined>;
+}
 
 export interface IUserInput {
   showQuickPick<T extends vscode.QuickPickItem>(items: readonly T[] | Thenable<readonly T[]>, options: vscode.QuickPickOptions & { canPickMany: true }): Thenable<T[] | undefined>;
@@ -17,6 +32,8 @@ export interface IUserInput {
   showErrorMessage<T extends string>(message: string, options: vscode.MessageOptions, ...items: T[]): Thenable<T | undefined>;
   showErrorMessage<T extends string>(message: string, ...items: T[]): Thenable<T | undefined>;
   showOpenDialog(options: vscode.OpenDialogOptions): Thenable<vscode.Uri[] | undefined>;
+  /** An input box whose confirm runs `submit` and stays open with its message; undefined when the user cancelled. */
+  showSubmitInputBox(options: SubmitInputBoxOptions): Thenable<string | undefined>;
 }
 
 type MessageFn = <T extends string>(message: string, ...rest: (vscode.MessageOptions | T)[]) => Thenable<T | undefined>;
@@ -46,6 +63,59 @@ function endedValidation(options: vscode.InputBoxOptions): vscode.InputBoxOption
   };
 }
 
+/** The window's `createInputBox`, kept open (busy while `submit` runs) until `submit` accepts the value. */
+function windowSubmitInputBox(options: SubmitInputBoxOptions): Promise<string | undefined> {
+  return new Promise<string | undefined>((resolve) => {
+    const box = vscode.window.createInputBox();
+    box.title = options.title;
+    box.prompt = options.prompt;
+    box.value = options.value;
+    box.placeholder = options.placeHolder;
+    box.ignoreFocusOut = true;
+    let done = false;
+    let subs: vscode.Disposable[] = [];
+    const error = (message: string) => ({ message, severity: vscode.InputBoxValidationSeverity.Error });
+    const finish = (value: string | undefined) => {
+      if (done) return;
+      done = true;
+      resolve(value);
+      for (const s of subs) s.dispose();
+      box.dispose();
+    };
+    subs = [
+      box.onDidChangeValue((v) => {
+        const problem = options.validate(v);
+        box.validationMessage = problem ? error(problem) : undefined;
+      }),
+      box.onDidAccept(async () => {
+        if (box.busy) return;
+        const value = box.value;
+        const local = options.validate(value);
+        if (local) {
+          box.validationMessage = error(local);
+          return;
+        }
+        box.busy = true;
+        box.enabled = false;
+        try {
+          const problem = await options.submit(value);
+          if (problem === undefined) return finish(value);
+          box.validationMessage = error(problem);
+        } catch (e) {
+          box.validationMessage = error(e instanceof Error ? e.message : String(e));
+        } finally {
+          if (!done) {
+            box.busy = false;
+            box.enabled = true;
+          }
+        }
+      }),
+      box.onDidHide(() => finish(undefined)),
+    ];
+    box.show();
+  });
+}
+
 /** The real workbench. */
 export const windowUserInput: IUserInput = {
   showQuickPick: ((items: never, options?: vscode.QuickPickOptions) =>
@@ -55,6 +125,7 @@ export const windowUserInput: IUserInput = {
   showInformationMessage: vscode.window.showInformationMessage,
   showErrorMessage: vscode.window.showErrorMessage,
   showOpenDialog: (options) => vscode.window.showOpenDialog(options),
+  showSubmitInputBox: windowSubmitInputBox,
 };
 
 /**
@@ -88,5 +159,13 @@ export class UserInput implements IUserInput {
   }
   showOpenDialog(options: vscode.OpenDialogOptions): Thenable<vscode.Uri[] | undefined> {
     return this.current.showOpenDialog(options);
+  }
+  showSubmitInputBox(options: SubmitInputBoxOptions): Thenable<string | undefined> {
+    const end = (m: string | undefined) => (m === undefined ? m : sentence(m));
+    return this.current.showSubmitInputBox({
+      ...options,
+      validate: (value) => end(options.validate(value)),
+      submit: async (value) => end(await options.submit(value)),
+    });
   }
 }

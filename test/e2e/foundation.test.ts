@@ -1,16 +1,24 @@
-// The extension in the real workbench: the Exalate activity-bar container, its welcome content, a palette command.
+// The extension in the real workbench: the Exalate activity-bar container, its welcome content, the palette without
+// a node, and Refresh re-listing the tree after a connection was made on the node behind the view's back.
 import * as assert from 'node:assert/strict';
+import { newIdempotencyKey } from '../../src/exalate/client';
+import { createExalateClient } from '../../src/exalate/httpClient';
+import { startSandboxProcess, type SandboxProcess } from '../integration/support/sandbox';
+import { addNodeByHand } from './flows';
 import { Workbench } from './harness';
 
 describe('e2e: Exalate view container', function () {
   this.timeout(180_000);
   let wb: Workbench;
+  let node: SandboxProcess | undefined;
 
   before(async () => {
-    wb = await Workbench.launch({ label: 'foundation' });
+    // Auto-refresh off: only the Refresh command can make the view re-list the node's connections.
+    wb = await Workbench.launch({ label: 'foundation', settings: { 'exalate.autoRefreshSeconds': 0 } });
   });
   after(async () => {
     await wb?.close();
+    await node?.dispose();
   });
 
   it('shows the Exalate container with its welcome content when no node is configured', async () => {
@@ -46,5 +54,22 @@ describe('e2e: Exalate view container', function () {
     await wb.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
     assert.ok(await wb.page.locator('.part.sidebar .welcome-view-content').isVisible());
     await wb.screenshot('after-add-node-cancelled');
+  });
+
+  it('Refresh re-lists the tree: a connection made on the node behind the view\'s back appears', async () => {
+    node = await startSandboxProcess({ name: 'refresh', seed: true });
+    // One node: its (seeded) connections are listed at the root of the view.
+    await addNodeByHand(wb, node.url, node.token, 'Fabrikam Jira bugs');
+    const sidebar = wb.page.locator('.part.sidebar');
+    const name = `Made behind the view's back ${Date.now()}`;
+    const client = createExalateClient({ nodeUrl: node.url, token: node.token });
+    await client.initiateConnection({ destinationUrl: null, mode: 'script', localShortName: 'refresh', remoteShortName: 'partner', name, project: 'Payments' }, newIdempotencyKey());
+    const added = sidebar.locator('.monaco-list-row', { hasText: name });
+    // The view listed the node before the connection existed and nothing re-lists it by itself (auto-refresh is off).
+    assert.equal(await added.count(), 0, 'listed before Refresh');
+    await wb.runCommand('Exalate: Refresh');
+    await added.first().waitFor({ timeout: 30_000 });
+    assert.match(await added.first().innerText(), /pending · private/);
+    await wb.screenshot('after-refresh');
   });
 });

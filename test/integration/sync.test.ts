@@ -3,7 +3,7 @@
 // appears under Synced items through the view's auto-refresh; a broken incoming script becomes an Errors item with its
 // line, Open Script at Line puts the cursor there, fix + Retry syncs it; Resolve drops a blocked change; Edit Sync
 // Triggers… shows the node's message for bad WIQL in the input box and stores nothing, then adds, deactivates, bulk
-// exalates and deletes a trigger. The prompts are scripted through the test API (`sync.useUi`).
+// exalates and deletes a trigger. The prompts are scripted through the extension's one user input (TestUserInput).
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { Element } from '../../src/connections/tree';
@@ -12,61 +12,12 @@ import { newIdempotencyKey } from '../../src/exalate/client';
 import { createExalateClient } from '../../src/exalate/httpClient';
 import type { ExalateTestApi } from '../../src/extension';
 import type { Connection } from '../../src/shared/api';
-import { windowSyncUi, type QueryInputOptions, type SyncUi } from '../../src/sync/ui';
+import { windowUserInput, type SubmitInputBoxOptions } from '../../src/ui/userInput';
 import { startSandboxProcess, type SandboxProcess } from './support/sandbox';
+import { until } from './support/until';
+import { TestUserInput } from './support/userInput';
 
 const EXTENSION_ID = 'exalate-vscode.exalate-connections';
-
-async function until(what: string, cond: () => boolean | Promise<boolean>, deadlineMs = 45_000): Promise<void> {
-  const end = Date.now() + deadlineMs;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`gave up waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-type Item = vscode.QuickPickItem;
-
-/** Answers the sync commands' prompts from a script and records what it was shown and told. */
-class ScriptedSyncUi implements SyncUi {
-  picks: Array<(items: Item[], options: vscode.QuickPickOptions) => Item | undefined> = [];
-  queries: Array<(o: QueryInputOptions) => Promise<string | undefined>> = [];
-  confirmAnswers: boolean[] = [];
-  asked: Array<{ title?: string; items: string[] }> = [];
-  confirmations: Array<{ message: string; detail: string; action: string }> = [];
-  errors: string[] = [];
-  infos: string[] = [];
-  quickPick<T extends vscode.QuickPickItem>(items: T[], options: vscode.QuickPickOptions): Thenable<T | undefined> {
-    this.asked.push({ title: options.title, items: items.map((i) => i.label) });
-    const answer = this.picks.shift();
-    if (!answer) throw new Error(`unexpected pick: ${options.title}`);
-    return Promise.resolve(answer(items, options) as T | undefined);
-  }
-  queryInput(options: QueryInputOptions): Thenable<string | undefined> {
-    const answer = this.queries.shift();
-    if (!answer) throw new Error(`unexpected input box: ${options.title}`);
-    return answer(options);
-  }
-  confirm(message: string, detail: string, action: string): Thenable<boolean> {
-    this.confirmations.push({ message, detail, action });
-    return Promise.resolve(this.confirmAnswers.shift() ?? false);
-  }
-  error(message: string): Thenable<string | undefined> {
-    this.errors.push(message);
-    return Promise.resolve(undefined);
-  }
-  info(message: string): Thenable<string | undefined> {
-    this.infos.push(message);
-    return Promise.resolve(undefined);
-  }
-}
-
-const byLabel = (prefix: string) => (items: Item[]) => {
-  const found = items.find((i) => i.label.startsWith(prefix) || i.label.includes(prefix));
-  if (!found) throw new Error(`no item "${prefix}" among ${items.map((i) => i.label).join(' | ')}`);
-  return found;
-};
-const cancel = () => undefined;
 
 interface Shown {
   element: Element;
@@ -87,8 +38,9 @@ describe('Work item sync in VS Code', function () {
   let clientB: ExalateClient;
   let connA: Connection;
   let connB: Connection;
-  let ui: ScriptedSyncUi;
-  let restoreUi: () => void;
+  let user: TestUserInput;
+  /** The quick picks shown so far: their titles and item labels. */
+  const asked = () => user.prompts.filter((p) => p.kind === 'pick').map((p) => ({ title: (p.options as vscode.QuickPickOptions).title, items: p.items ?? [] }));
   let savedRefresh: number | undefined;
   const config = () => vscode.workspace.getConfiguration('exalate');
 
@@ -189,17 +141,21 @@ describe('Work item sync in VS Code', function () {
   });
 
   beforeEach(() => {
-    ui = new ScriptedSyncUi();
-    restoreUi = full.sync.useUi(ui);
+    user = new TestUserInput();
+    full.services.ui.use(user);
   });
 
   afterEach(async () => {
-    await until('follow-up reports end', () => full.sync.watching === 0, 70_000);
-    restoreUi();
-    await closeEditors();
+    try {
+      await until('follow-up reports end', () => full.sync.watching === 0, 70_000);
+      user.assertDone();
+    } finally {
+      await closeEditors();
+    }
   });
 
   after(async () => {
+    full?.services.ui.use(undefined);
     await closeEditors();
     await config().update('autoRefreshSeconds', savedRefresh, vscode.ConfigurationTarget.Global);
     for (const p of [a, b]) if (p) await full?.services.nodes.remove(p.url);
@@ -220,14 +176,14 @@ describe('Work item sync in VS Code', function () {
 
   it('Sync Work Item… from the connection row: picks a work item of the project; the pair appears under Synced items on both nodes', async () => {
     const row = await connectionRow(a, connA);
-    ui.picks.push(byLabel('#1 '));
+    user.answer({ pick: /^#1 / });
     const accepted = (await vscode.commands.executeCommand('exalate.syncWorkItem', row.element)) as { workItemId: number; queued: boolean } | undefined;
-    assert.deepEqual(accepted, { workItemId: 1, queued: true }, JSON.stringify(ui.errors));
-    const asked = ui.asked[0];
-    assert.match(asked.title ?? '', /Sync a work item over “Sync IT/);
-    assert.ok(asked.items.includes('#1 Refund fails for partially captured card payments'), asked.items.join(' | '));
-    assert.ok(!asked.items.some((l) => l.includes('Android')), 'only the connection\'s project (Payments)');
-    assert.match(ui.infos[0], /^Work item #1 is queued for sync over “Sync IT \d+”\.$/);
+    assert.deepEqual(accepted, { workItemId: 1, queued: true }, JSON.stringify(user.errors()));
+    const workItems = asked()[0];
+    assert.match(workItems.title ?? '', /Sync a work item over “Sync IT/);
+    assert.ok(workItems.items.includes('#1 Refund fails for partially captured card payments'), workItems.items.join(' | '));
+    assert.ok(!workItems.items.some((l) => l.includes('Android')), 'only the connection\'s project (Payments)');
+    assert.match(user.infos()[0], /^Work item #1 is queued for sync over “Sync IT \d+”\.$/);
 
     // The view updates by itself (auto-refresh): contoso lists #1 ↔ its twin on fabrikam, fabrikam the other way.
     let pairA: Shown | undefined;
@@ -239,8 +195,8 @@ describe('Work item sync in VS Code', function () {
     assert.equal(pairA!.contextValue, 'syncedItem');
     const twin = pairA!.label.slice('#1 ↔ '.length);
     await until('fabrikam lists its twin ↔ 1', async () => (await sectionItems(b, connB, 'Synced items')).some((s) => s.label === `#${twin} ↔ 1`));
-    await until('the outcome is reported', () => ui.infos.some((m) => /^Work item #1 was sent to fabrikam over “Sync IT \d+”\.$/.test(m)));
-    assert.deepEqual(ui.errors, []);
+    await until('the outcome is reported', () => user.infos().some((m) => /^Work item #1 was sent to fabrikam over “Sync IT \d+”\.$/.test(m)));
+    assert.deepEqual(user.errors(), []);
     await until('the section counts the pair', async () => /^[1-9]/.test((await section(a, connA, 'Synced items')).description));
   });
 
@@ -278,7 +234,7 @@ describe('Work item sync in VS Code', function () {
     await vscode.commands.executeCommand('exalate.retrySyncError', error!.element);
     await until('the error is gone from the tree', async () => !(await sectionItems(b, connB, 'Errors')).some((e) => /broken on purpose/.test(e.label)));
     await until('#2 is synced on fabrikam', async () => (await sectionItems(b, connB, 'Synced items')).some((s) => / ↔ 2$/.test(s.label)));
-    await until('the retry outcome is reported', () => ui.infos.some((m) => /synced over “Sync IT \d+” after the retry\.$/.test(m)));
+    await until('the retry outcome is reported', () => user.infos().some((m) => /synced over “Sync IT \d+” after the retry\.$/.test(m)));
     assert.deepEqual(await clientB.listSyncErrors(connB.id), []);
     await until('the connection row has no error count', async () => !/sync error/.test((await connectionRow(b, connB)).description));
   });
@@ -293,14 +249,12 @@ describe('Work item sync in VS Code', function () {
         error = (await sectionItems(b, connB, 'Errors')).find((e) => /broken on purpose/.test(e.label));
         return error !== undefined;
       });
-      ui.confirmAnswers = [false];
+      user.answer({ button: undefined, expect: /^Resolve the sync error of [^\n]*\n.*is dropped/s });
       assert.equal(await vscode.commands.executeCommand('exalate.resolveSyncError', error!.element), false);
-      assert.match(ui.confirmations[0].message, /^Resolve the sync error of /);
-      assert.match(ui.confirmations[0].detail, /is dropped/);
-      assert.equal(ui.confirmations[0].action, 'Resolve');
+      assert.deepEqual(user.prompts.at(-1)?.items, ['Resolve']);
       assert.equal((await clientB.listSyncErrors(connB.id)).length, 1, 'not resolved without confirmation');
 
-      ui.confirmAnswers = [true];
+      user.answer({ button: 'Resolve', expect: /^Resolve the sync error of / });
       assert.equal(await vscode.commands.executeCommand('exalate.resolveSyncError', error!.element), true);
       assert.deepEqual(await clientB.listSyncErrors(connB.id), []);
       assert.ok(!(await sectionItems(b, connB, 'Errors')).some((e) => /broken on purpose/.test(e.label)), 'gone from the tree at once');
@@ -309,7 +263,7 @@ describe('Work item sync in VS Code', function () {
       assert.equal(pair?.localTitle, 'Refund fails for partially captured card payments', JSON.stringify(pair));
       // A stale element (already resolved): a specific error, nothing else.
       await vscode.commands.executeCommand('exalate.resolveSyncError', { nodeUrl: b.url, connectionId: connB.id, errorId: (error!.element as unknown as { error: { id: string } }).error.id });
-      assert.match(ui.errors.at(-1) ?? '', /is not on the node \(any more\)/);
+      assert.match(user.errors().at(-1) ?? '', /is not on the node \(any more\)/);
     } finally {
       await restoreIncoming(original);
     }
@@ -321,8 +275,8 @@ describe('Work item sync in VS Code', function () {
     try {
       const res = await vscode.commands.executeCommand('exalate.syncWorkItem', { nodeUrl: a.url, connectionId: connA.id, workItemId: 2 });
       assert.deepEqual(res, { workItemId: 2, queued: true });
-      await until('the failure is reported', () => ui.errors.some((m) => /^Sync of #2\b.* over “Sync IT \d+” failed: outgoing broken on purpose \(line 2\)$/.test(m)), 30_000);
-      assert.ok(!ui.infos.some((m) => /#2 was sent/.test(m)), 'not reported as sent');
+      await until('the failure is reported', () => user.errors().some((m) => /^Sync of #2\b.* over “Sync IT \d+” failed: outgoing broken on purpose \(line 2\)\.$/.test(m)), 30_000);
+      assert.ok(!user.infos().some((m) => /#2 was sent/.test(m)), 'not reported as sent');
       const node = (await clientA.listSyncErrors(connA.id)).find((e) => /outgoing broken on purpose/.test(e.message));
       assert.ok(node);
       const item = (await sectionItems(a, connA, 'Errors')).find((e) => /outgoing broken on purpose/.test(e.label));
@@ -340,11 +294,11 @@ describe('Work item sync in VS Code', function () {
       assert.equal(new URLSearchParams(editor.document.uri.query).get('id'), connA.id);
       assert.equal(editor.selection.active.line, 1);
       assert.match(editor.document.lineAt(1).text, /outgoing broken on purpose/);
-      assert.match(ui.infos.at(-1) ?? '', new RegExp(`^The error is in the active version v${activeVersion}, shown read-only at its line\\. The editable script is the draft v${draft.version}`));
+      assert.match(user.infos().at(-1) ?? '', new RegExp(`^The error is in the active version v${activeVersion}, shown read-only at its line\\. The editable script is the draft v${draft.version}`));
 
       await activate(clientA, connA.id, 'outgoing', fixed);
       assert.equal(await vscode.commands.executeCommand('exalate.retrySyncError', { nodeUrl: a.url, connectionId: connA.id, errorId: node.id }), true);
-      await until('the retry outcome is reported', () => ui.infos.some((m) => /^#2\b.* synced over “Sync IT \d+” after the retry\.$/.test(m)));
+      await until('the retry outcome is reported', () => user.infos().some((m) => /^#2\b.* synced over “Sync IT \d+” after the retry\.$/.test(m)));
       assert.deepEqual(await clientA.listSyncErrors(connA.id), []);
     } finally {
       if ((await clientA.getSyncRule(connA.id, 'outgoing')).script !== fixed) await activate(clientA, connA.id, 'outgoing', fixed);
@@ -355,75 +309,64 @@ describe('Work item sync in VS Code', function () {
     const row = await connectionRow(a, connA);
     const bad = "SELECT [System.Id] FROM WorkItems WHERE [System.NoSuchField] = 'x'";
     const good = "SELECT [System.Id] FROM WorkItems WHERE [System.TeamProject] = 'Payments' AND [System.WorkItemType] = 'Bug'";
-    const shownInBox: string[] = [];
-    let storedAfterBad: unknown;
-    ui.picks.push(byLabel('Add a trigger'));
-    ui.queries.push(async (o) => {
-      assert.equal(o.value, '');
-      assert.equal(o.validate('   '), 'A trigger needs a WIQL query');
-      const problem = await o.submit(bad);
-      shownInBox.push(problem ?? '');
-      storedAfterBad = await clientA.getTriggers(connA.id);
-      assert.equal(await o.submit(good), undefined);
-      return good;
-    });
-    ui.picks.push((items) => {
-      assert.equal(items.length, 2, items.map((i) => i.label).join(' | '));
-      return byLabel('SELECT [System.Id]')(items);
-    });
-    ui.picks.push(byLabel('Deactivate'));
-    ui.picks.push(byLabel('SELECT [System.Id]'));
-    ui.picks.push(byLabel('Bulk Exalate'));
-    ui.confirmAnswers.push(true);
-    ui.picks.push(cancel);
+    const trigger = /^\$\([\w-]+\) SELECT \[System\.Id\]/;
+    user.answer(
+      { pick: /Add a trigger/ },
+      { input: '   ' },
+      { input: bad },
+      { input: good },
+      { pick: trigger },
+      { pick: /Deactivate/ },
+      { pick: trigger },
+      { pick: /Bulk Exalate/ },
+      { button: 'Bulk Exalate', expect: /^Sync every work item this query matches now\?\nSELECT/ },
+      { pick: undefined },
+    );
     const final = (await vscode.commands.executeCommand('exalate.editSyncTriggers', row.element)) as Array<{ id: string; query: string; active: boolean }>;
-    assert.equal(shownInBox.length, 1);
-    assert.ok(shownInBox[0].length > 0 && /NoSuchField/i.test(shownInBox[0]), `the node's message: ${shownInBox[0]}`);
-    assert.deepEqual(storedAfterBad, [], 'nothing stored for the bad query');
-    assert.equal(final.length, 1);
-    assert.equal(final[0].query, good);
+    assert.equal((user.prompts.find((p) => p.kind === 'input')!.options as SubmitInputBoxOptions).value, '', 'a new trigger starts empty');
+    // The box stayed open through both refusals: its own check, then the node's message for the bad query.
+    assert.deepEqual(user.boxMessages.map((m) => m.value), ['   ', bad]);
+    assert.equal(user.boxMessages[0].message, 'A trigger needs a WIQL query.');
+    assert.match(user.boxMessages[1].message, /NoSuchField/i, "the node's message");
+    assert.equal(asked()[1].items.length, 2, `one trigger (the bad query stored nothing) and Add: ${asked()[1].items.join(' | ')}`);
+    assert.deepEqual(final.map((x) => x.query), [good]);
     assert.equal(final[0].active, false, 'deactivated');
     assert.deepEqual(await clientA.getTriggers(connA.id), final);
-    assert.ok(ui.infos.some((m) => /^\d+ work items? (is|are) queued for sync over “Sync IT \d+”\.$/.test(m)), ui.infos.join(' | '));
-    assert.deepEqual(ui.errors, []);
+    assert.ok(user.infos().some((m) => /^\d+ work items? (is|are) queued for sync over “Sync IT \d+”\.$/.test(m)), user.infos().join(' | '));
+    assert.deepEqual(user.errors(), []);
 
-    // Edit the query: the box starts with the stored query; a refused edit keeps the stored one.
+    // Edit Query: the node refuses a bad query (the box says why), Escape keeps the stored one.
+    user.answer({ pick: trigger }, { pick: /Edit Query/ }, { input: bad }, { input: undefined }, { pick: undefined });
+    await vscode.commands.executeCommand('exalate.editSyncTriggers', { nodeUrl: a.url, connectionId: connA.id });
+    assert.equal((user.prompts.filter((p) => p.kind === 'input').at(-1)!.options as SubmitInputBoxOptions).value, good, 'the box starts with the stored query');
+    assert.match(user.boxMessages.at(-1)!.message, /NoSuchField/i);
+    assert.equal((await clientA.getTriggers(connA.id))[0].query, good, 'the refused edit stored nothing');
+
     const edited = "SELECT [System.Id] FROM WorkItems WHERE [System.TeamProject] = 'Payments' AND [System.State] = 'Active'";
-    ui.picks.push(byLabel('SELECT [System.Id]'), byLabel('Edit Query'));
-    ui.queries.push(async (o) => {
-      assert.equal(o.value, good);
-      assert.match((await o.submit(bad)) ?? '', /NoSuchField/i);
-      assert.equal((await clientA.getTriggers(connA.id))[0].query, good, 'the refused edit stored nothing');
-      assert.equal(await o.submit(edited), undefined);
-      return edited;
-    });
-    ui.picks.push(byLabel('SELECT [System.Id]'), byLabel('Activate'), cancel);
+    user.answer({ pick: trigger }, { pick: /Edit Query/ }, { input: edited }, { pick: trigger }, { pick: /\bActivate/ }, { pick: undefined });
     const afterEdit = (await vscode.commands.executeCommand('exalate.editSyncTriggers', { nodeUrl: a.url, connectionId: connA.id })) as typeof final;
     assert.deepEqual(afterEdit.map((x) => [x.id, x.query, x.active]), [[final[0].id, edited, true]]);
     assert.deepEqual(await clientA.getTriggers(connA.id), afterEdit);
 
     // Delete (after a confirmation).
-    ui.picks.push(byLabel('SELECT [System.Id]'), byLabel('Delete'), cancel);
-    ui.confirmAnswers.push(true);
+    user.answer({ pick: trigger }, { pick: /Delete/ }, { button: 'Delete', expect: /^Delete this sync trigger of “Sync IT/ }, { pick: undefined });
     assert.deepEqual(await vscode.commands.executeCommand('exalate.editSyncTriggers', { nodeUrl: a.url, connectionId: connA.id }), []);
     assert.deepEqual(await clientA.getTriggers(connA.id), []);
-    assert.match(ui.confirmations.at(-1)?.message ?? '', /^Delete this sync trigger of “Sync IT/);
   });
 
   it('Sync Work Item… from the palette asks for the connection first (active ones only); cancelling queues nothing', async () => {
     const before = await clientA.getSyncQueue(connA.id);
-    ui.picks.push((items) => {
-      assert.ok(items.some((i) => i.label === connA.name), items.map((i) => i.label).join(' | '));
-      assert.ok(!items.some((i) => i.label.startsWith('Support escalations')), 'no pending connection');
-      return items.find((i) => i.label === connA.name && (i.description ?? '').includes('Payments · Contoso'));
-    });
-    ui.picks.push(cancel);
+    // Both nodes have a connection of that name: contoso's is the one on Payments · Contoso.
+    user.answer({ pick: (i) => i.label === connA.name && (i.description ?? '').includes('Payments · Contoso') }, { pick: undefined });
     assert.equal(await vscode.commands.executeCommand('exalate.syncWorkItem'), undefined);
-    assert.equal(ui.asked.length, 2);
-    assert.match(ui.asked[1].title ?? '', /Sync a work item over “Sync IT/);
-    assert.ok(ui.asked[1].items.includes('#2 Support Apple Pay in the hosted checkout'), 'contoso\'s Payments work items');
-    assert.deepEqual(ui.errors, []);
-    assert.deepEqual(ui.infos, []);
+    assert.equal(asked().length, 2);
+    const connections = asked()[0].items;
+    assert.ok(connections.includes(connA.name), connections.join(' | '));
+    assert.ok(!connections.some((l) => l.startsWith('Support escalations')), 'no pending connection');
+    assert.match(asked()[1].title ?? '', /Sync a work item over “Sync IT/);
+    assert.ok(asked()[1].items.includes('#2 Support Apple Pay in the hosted checkout'), 'contoso\'s Payments work items');
+    assert.deepEqual(user.errors(), []);
+    assert.deepEqual(user.infos(), []);
     // The queue only shrinks meanwhile (earlier tests' messages being sent): nothing new was queued.
     const after = await clientA.getSyncQueue(connA.id);
     assert.deepEqual(after.filter((q) => !before.some((x) => x.id === q.id)), []);
@@ -433,7 +376,7 @@ describe('Work item sync in VS Code', function () {
     const submitted: string[] = [];
     let answer: string | undefined = 'TF51005: The query references a field that does not exist.';
     let result: string | undefined | 'pending' = 'pending';
-    const shown = windowSyncUi.queryInput({
+    const shown = windowUserInput.showSubmitInputBox({
       title: 'Sync trigger (integration test)',
       prompt: 'WIQL',
       value: "SELECT [System.Id] FROM WorkItems WHERE [System.Nope] = 1",
@@ -461,7 +404,7 @@ describe('Work item sync in VS Code', function () {
 
     // Escape: undefined, nothing submitted.
     const before = submitted.length;
-    const cancelled = windowSyncUi.queryInput({ title: 'x', prompt: 'x', value: 'SELECT 1', validate: () => undefined, submit: async (v) => (submitted.push(v), undefined) });
+    const cancelled = windowUserInput.showSubmitInputBox({ title: 'x', prompt: 'x', value: 'SELECT 1', validate: () => undefined, submit: async (v) => (submitted.push(v), undefined) });
     let done = false;
     void Promise.resolve(cancelled).then(() => (done = true));
     await until('Escape closes the box', async () => {
@@ -511,14 +454,14 @@ describe('Work item sync in VS Code', function () {
 
   it('refuses bad arguments with a specific message and does nothing', async () => {
     await vscode.commands.executeCommand('exalate.syncWorkItem', { nodeUrl: a.url, connectionId: '../../admin' });
-    assert.match(ui.errors.at(-1) ?? '', /invalid argument: connectionId: connectionId must be a connection id \(a UUID\)/);
+    assert.match(user.errors().at(-1) ?? '', /invalid argument: connectionId: connectionId must be a connection id \(a UUID\)/);
     await vscode.commands.executeCommand('exalate.syncWorkItem', { nodeUrl: a.url, connectionId: connA.id, workItemId: 0 });
-    assert.match(ui.errors.at(-1) ?? '', /invalid argument: workItemId: workItemId must be at least 1/);
+    assert.match(user.errors().at(-1) ?? '', /invalid argument: workItemId: workItemId must be at least 1/);
     await vscode.commands.executeCommand('exalate.openSyncErrorScript', { nodeUrl: b.url, connectionId: connB.id });
-    assert.match(ui.errors.at(-1) ?? '', /invalid argument: errorId: errorId is required/);
+    assert.match(user.errors().at(-1) ?? '', /invalid argument: errorId: errorId is required/);
     // A work item that is not in the connection's project: the node's 404, nothing queued.
     await vscode.commands.executeCommand('exalate.syncWorkItem', { nodeUrl: a.url, connectionId: connA.id, workItemId: 999_999 });
-    assert.match(ui.errors.at(-1) ?? '', /^Could not sync the work item: /);
+    assert.match(user.errors().at(-1) ?? '', /^Could not sync the work item: /);
     assert.ok(!(await clientA.getSyncQueue(connA.id)).some((q) => q.workItemId === 999_999));
   });
 });

@@ -14,27 +14,16 @@ import type { ExalateTestApi } from '../../src/extension';
 import type { Connection, RuleDirection } from '../../src/shared/api';
 import { MAX_SCRIPT_BYTES } from '../../src/shared/validation';
 import type { SyncRulesTestApi } from '../../src/syncRules';
-import type { ConflictChoice, ConflictInfo, SyncRulesPrompter } from '../../src/syncRules/ui';
 import { SYNC_RULES_SCHEME, parseSyncRuleUri, syncRuleUriComponents } from '../../src/syncRules/uri';
 import { startSandboxProcess, type SandboxProcess } from './support/sandbox';
 import { until } from './support/until';
+import { TestUserInput } from './support/userInput';
 
 const EXTENSION_ID = 'exalate-vscode.exalate-connections';
 
-/** Answers the dialogs from a script and records what it was asked. */
-class ScriptedUser implements SyncRulesPrompter {
-  conflictAnswers: ConflictChoice[] = [];
-  conflicts: ConflictInfo[] = [];
-  confirmAnswers: boolean[] = [];
-  confirmations: string[] = [];
-  conflict(info: ConflictInfo): Promise<ConflictChoice> {
-    this.conflicts.push(info);
-    return Promise.resolve(this.conflictAnswers.shift() ?? 'cancel');
-  }
-  confirm(message: string): Promise<boolean> {
-    this.confirmations.push(message);
-    return Promise.resolve(this.confirmAnswers.shift() ?? false);
-  }
+/** The save-conflict dialog: what it says about the versions (its title and detail, as TestUserInput sees them). */
+function conflictDialog(nodeVersion: number, author: string, base: number, source: 'edits are' | 'file is'): RegExp {
+  return new RegExp(`changed on the node since you opened it\\.\\nThe node now has version ${nodeVersion} by ${author}; your ${source} based on version ${base}\\.`);
 }
 
 function allTabs(): vscode.Tab[] {
@@ -90,8 +79,7 @@ describe('Sync rules as documents', function () {
   let api: SyncRulesTestApi;
   let node: SandboxProcess;
   let other: ExalateClient;
-  let user: ScriptedUser;
-  let restorePrompter: () => void;
+  let user: TestUserInput;
   const tmpDirs: string[] = [];
   let counter = 0;
 
@@ -118,16 +106,20 @@ describe('Sync rules as documents', function () {
   });
 
   beforeEach(() => {
-    user = new ScriptedUser();
-    restorePrompter = api.usePrompter(user);
+    user = new TestUserInput();
+    full.services.ui.use(user);
   });
 
   afterEach(async () => {
-    restorePrompter();
-    await closeOurTabs();
+    try {
+      user.assertDone();
+    } finally {
+      await closeOurTabs();
+    }
   });
 
   after(async () => {
+    full?.services.ui.use(undefined);
     await closeOurTabs();
     await full?.services.nodes.remove(node.url);
     await node?.dispose();
@@ -235,26 +227,25 @@ describe('Sync rules as documents', function () {
     assert.equal(doc.isDirty, false);
     const active = await other.getSyncRule(c.id, 'outgoing');
     assert.deepEqual([active.version, active.script], [3, doc.getText()]);
-    assert.match(api.messages.shown.at(-1)!.text, /Published version 3 of the outgoing script of “SR Publish \d+”: the connection now runs it\./);
+    assert.match(user.messages.at(-1)!.message, /Published version 3 of the outgoing script of “SR Publish \d+”: the connection now runs it\./);
     await until('the status bar says active', () => /Active v3/.test(api.ruleStatusShown()?.text ?? ''));
 
     // Restore version 1: a new draft with its text; the connection keeps running version 3.
-    user.confirmAnswers = [true];
+    user.answer({ button: 'Restore', expect: /^Restore version 1 of the outgoing script of “SR Publish \d+”\?\nVersion 1 is saved as a new draft/ });
     const restored = (await vscode.commands.executeCommand('exalate.restoreSyncRules', { nodeUrl: node.url, connectionId: c.id, direction: 'outgoing', version: 1 })) as {
       version: number;
       state: string;
     };
     assert.deepEqual([restored.version, restored.state], [4, 'draft']);
-    assert.match(user.confirmations[0], /Restore version 1 of the outgoing script/);
     assert.equal((await other.getSyncRule(c.id, 'outgoing')).version, 3);
     assert.equal((await other.getLatestSyncRule(c.id, 'outgoing')).script, v1);
-    assert.match(api.messages.shown.at(-1)!.text, /Restored version 1 of .* as draft version 4\. The connection still runs version 3; publish the draft to make it active\./);
+    assert.match(user.messages.at(-1)!.message, /Restored version 1 of .* as draft version 4\. The connection still runs version 3; publish the draft to make it active\./);
     await until('the open document shows the restored draft', () => doc.getText() === v1);
     await until('the status bar shows draft 4', () => /Draft v4 · v3 is active/.test(api.ruleStatusShown()?.text ?? ''));
 
     // An older draft cannot become active (the node says why); the newest can.
     assert.equal(await vscode.commands.executeCommand('exalate.publishSyncRules', { nodeUrl: node.url, connectionId: c.id, direction: 'outgoing', version: 2 }), undefined);
-    assert.match(api.messages.shown.at(-1)!.text, /Could not publish the sync rules: .*older than the active version 3/);
+    assert.match(user.messages.at(-1)!.message, /Could not publish the sync rules: .*older than the active version 3/);
     assert.equal((await other.getSyncRule(c.id, 'outgoing')).version, 3);
     const again = (await vscode.commands.executeCommand('exalate.publishSyncRules', { nodeUrl: node.url, connectionId: c.id, direction: 'outgoing' })) as { version: number };
     assert.equal(again.version, 4);
@@ -278,17 +269,14 @@ describe('Sync rules as documents', function () {
     });
 
     it('Cancel keeps the editor dirty with the user text, and the node keeps theirs', async () => {
-      user.conflictAnswers = ['cancel'];
+      user.answer({ button: undefined, expect: conflictDialog(2, 'colleague', 1, 'edits are') });
       assert.equal(await doc.save(), false);
-      assert.equal(user.conflicts.length, 1);
-      assert.deepEqual(
-        { base: user.conflicts[0].baseVersion, node: user.conflicts[0].nodeVersion, author: user.conflicts[0].nodeAuthor },
-        { base: 1, node: 2, author: 'colleague' },
-      );
+      assert.deepEqual(user.prompts[0].items, ['Compare', 'Overwrite']);
       assert.equal(doc.isDirty, true);
       assert.equal(doc.getText(), mine);
       assert.equal((await other.getLatestSyncRule(c.id, 'outgoing')).script, theirs);
-      // What a caller of the file system sees: a clear error, not a silent success.
+      // What a caller of the file system sees: a clear error, not a silent success (after the same dialog, cancelled).
+      user.answer({ button: undefined, expect: conflictDialog(2, 'colleague', 1, 'edits are') });
       await assert.rejects(
         Promise.resolve(vscode.workspace.fs.writeFile(doc.uri, new TextEncoder().encode(mine))),
         /Not saved: the outgoing script of “SR Conflict \d+” changed on the node \(now version 2 by colleague\)/,
@@ -296,7 +284,7 @@ describe('Sync rules as documents', function () {
     });
 
     it('Compare shows the node text next to the user text and saves nothing', async () => {
-      user.conflictAnswers = ['compare'];
+      user.answer({ button: 'Compare', expect: conflictDialog(2, 'colleague', 1, 'edits are') });
       assert.equal(await doc.save(), false);
       await until('the compare editor', () =>
         allTabs().some((t) => t.input instanceof vscode.TabInputTextDiff && parseSyncRuleUri(t.input.original)?.version === 2),
@@ -310,7 +298,7 @@ describe('Sync rules as documents', function () {
     });
 
     it('Overwrite saves the user text as the next (draft) version', async () => {
-      user.conflictAnswers = ['overwrite'];
+      user.answer({ button: 'Overwrite', expect: conflictDialog(2, 'colleague', 1, 'edits are') });
       assert.equal(await doc.save(), true);
       assert.equal(doc.isDirty, false);
       const rule = await other.getLatestSyncRule(c.id, 'outgoing');
@@ -360,7 +348,7 @@ describe('Sync rules as documents', function () {
     // Past versions are read-only.
     assert.equal((await vscode.workspace.fs.stat(input.original)).permissions, vscode.FilePermission.Readonly);
 
-    user.confirmAnswers = [true];
+    user.answer({ button: 'Restore', expect: /^Restore version 1 of the outgoing script of “SR History \d+”\?/ });
     const restored = (await vscode.commands.executeCommand('exalate.restoreSyncRules', {
       nodeUrl: node.url,
       connectionId: c.id,
@@ -368,7 +356,6 @@ describe('Sync rules as documents', function () {
       version: 1,
     })) as { version: number };
     assert.equal(restored.version, 3);
-    assert.match(user.confirmations[0], /Restore version 1 of the outgoing script/);
     const head = await other.getLatestSyncRule(c.id, 'outgoing');
     assert.equal(head.state, 'draft');
     assert.equal(head.script, v1);
@@ -376,7 +363,7 @@ describe('Sync rules as documents', function () {
     // The open (clean) document follows the node.
     await until('the open document to show the restored text', () => doc.getText() === v1);
     assert.equal(doc.isDirty, false);
-    assert.match(api.messages.shown.at(-1)!.text, /Restored version 1 of the outgoing script of “SR History \d+” as draft version 3/);
+    assert.match(user.messages.at(-1)!.message, /Restored version 1 of the outgoing script of “SR History \d+” as draft version 3/);
   });
 
   it('opens Basic-mode rules read-only with an explanation', async () => {
@@ -386,7 +373,7 @@ describe('Sync rules as documents', function () {
     const [editor] = await open(basic, 'outgoing');
     const stat = await vscode.workspace.fs.stat(editor.document.uri);
     assert.equal(stat.permissions, vscode.FilePermission.Readonly);
-    assert.match(api.messages.shown.at(-1)!.text, /uses Basic mode: Exalate manages its sync rules, so they open read-only/);
+    assert.match(user.messages.at(-1)!.message, /uses Basic mode: Exalate manages its sync rules, so they open read-only/);
     await assert.rejects(Promise.resolve(vscode.workspace.fs.writeFile(editor.document.uri, new TextEncoder().encode('x'))), /Basic mode/);
     assert.equal((await other.getSyncRule(basic.id, 'outgoing')).version, 1);
   });
@@ -402,11 +389,11 @@ describe('Sync rules as documents', function () {
       assert.equal(visual.mode, 'visual');
       const [editor] = await open(visual, 'incoming');
       assert.equal((await vscode.workspace.fs.stat(editor.document.uri)).permissions, vscode.FilePermission.Readonly);
-      assert.match(api.messages.shown.at(-1)!.text, /uses Visual mode: its sync rules are generated from the rules set in the Visual editor on the node, so they open read-only here/);
+      assert.match(user.messages.at(-1)!.message, /uses Visual mode: its sync rules are generated from the rules set in the Visual editor on the node, so they open read-only here/);
       await assert.rejects(Promise.resolve(vscode.workspace.fs.writeFile(editor.document.uri, new TextEncoder().encode('x'))), /Visual mode/);
       // Restore (a version argument) is refused with the same explanation and publishes nothing.
       await vscode.commands.executeCommand('exalate.restoreSyncRules', { nodeUrl: node.url, connectionId: visual.id, direction: 'incoming', version: 1 });
-      assert.match(api.messages.shown.at(-1)!.text, /uses Visual mode/);
+      assert.match(user.messages.at(-1)!.message, /uses Visual mode/);
       assert.equal((await other.getSyncRule(visual.id, 'incoming')).version, 1);
     } finally {
       await partner.dispose();
@@ -423,18 +410,18 @@ describe('Sync rules as documents', function () {
     const left = tabsOf(c.id)[0];
     assert.equal(left.isDirty, true);
     assert.equal(left.label, 'outgoing.groovy');
-    const msg = api.messages.shown.at(-1)!;
+    const msg = user.messages.at(-1)!;
     assert.equal(msg.kind, 'warning');
-    assert.match(msg.text, new RegExp(`The connection “${c.name}” no longer exists on the node`));
-    assert.match(msg.text, /outgoing\.groovy has unsaved edits and stays open/);
-    assert.deepEqual(msg.actions, ['Save As…']);
+    assert.match(msg.message, new RegExp(`The connection “${c.name}” no longer exists on the node`));
+    assert.match(msg.message, /outgoing\.groovy has unsaved edits and stays open/);
+    assert.deepEqual(msg.items, ['Save As…']);
 
     const gone = await newConnection('Deleted clean');
     await open(gone);
     await other.deleteConnection(gone.id);
     await api.checkOpenDocuments();
     await until('both documents to close', () => tabsOf(gone.id).length === 0);
-    assert.match(api.messages.shown.at(-1)!.text, new RegExp(`“${gone.name}” no longer exists on the node .*so its sync rules were closed`));
+    assert.match(user.messages.at(-1)!.message, new RegExp(`“${gone.name}” no longer exists on the node .*so its sync rules were closed`));
   });
 
   it('exports a connection to the workspace layout and publishes a file back, with the same conflict rules', async () => {
@@ -461,28 +448,26 @@ describe('Sync rules as documents', function () {
     assert.equal(published.version, 2);
     assert.equal((await other.getSyncRule(c.id, 'incoming')).script, fs.readFileSync(file, 'utf8'));
     assert.equal(JSON.parse(fs.readFileSync(path.join(dir, '.exalate.json'), 'utf8')).rules.incoming.version, 2);
-    assert.match(api.messages.shown.at(-1)!.text, /Published incoming\.groovy as version 2 of the incoming script/);
+    assert.match(user.messages.at(-1)!.message, /Published incoming\.groovy as version 2 of the incoming script/);
 
     // Someone changes the rule on the node; publishing the file again is a conflict.
     await other.saveDraft(c.id, 'incoming', '// changed on the node\n', 2, { author: 'colleague' });
     fs.appendFileSync(file, '// more from git\n');
-    user.conflictAnswers = ['cancel'];
+    user.answer({ button: undefined, expect: conflictDialog(3, 'colleague', 2, 'file is') });
     assert.equal(await vscode.commands.executeCommand('exalate.publishSyncRulesFromFile', vscode.Uri.file(file)), undefined);
-    assert.equal(user.conflicts[0].source, 'file');
     assert.equal((await other.getLatestSyncRule(c.id, 'incoming')).script, '// changed on the node\n');
     assert.equal((await other.getSyncRule(c.id, 'incoming')).version, 2, 'the published file is still active');
-    assert.match(api.messages.shown.at(-1)!.text, /Not saved: the incoming script .* changed on the node \(now version 3 by colleague\)\. Your file is unchanged\./);
+    assert.match(user.messages.at(-1)!.message, /Not saved: the incoming script .* changed on the node \(now version 3 by colleague\)\. Your file is unchanged\./);
 
-    user.conflictAnswers = ['overwrite'];
+    user.answer({ button: 'Overwrite', expect: conflictDialog(3, 'colleague', 2, 'file is') });
     const over = (await vscode.commands.executeCommand('exalate.publishSyncRulesFromFile', { file })) as { version: number };
     assert.equal(over.version, 4);
     assert.equal((await other.getSyncRule(c.id, 'incoming')).script, fs.readFileSync(file, 'utf8'));
 
     // Exporting again over a locally changed file asks first, and "no" leaves the file alone.
     fs.appendFileSync(path.join(dir, 'outgoing.groovy'), '// local only\n');
-    user.confirmAnswers = [false];
+    user.answer({ button: undefined, expect: /^Replace outgoing\.groovy in .*\?\nThe local file differs from the node's current version/ });
     assert.equal(await vscode.commands.executeCommand('exalate.exportSyncRules', { nodeUrl: node.url, connectionId: c.id, folder: root }), undefined);
-    assert.match(user.confirmations.at(-1)!, /Replace outgoing\.groovy/);
     assert.match(fs.readFileSync(path.join(dir, 'outgoing.groovy'), 'utf8'), /\/\/ local only\n$/);
   });
 
@@ -524,24 +509,24 @@ describe('Sync rules as documents', function () {
 
   it('rejects bad arguments and explains what to do when not signed in', async () => {
     assert.deepEqual(await vscode.commands.executeCommand('exalate.openSyncRules', { nodeUrl: 'not a url', connectionId: '' }), []);
-    const bad = api.messages.shown.at(-1)!;
+    const bad = user.messages.at(-1)!;
     assert.equal(bad.kind, 'error');
-    assert.match(bad.text, /Open Sync Rules was called with invalid arguments \(nodeUrl: Node URL must be an absolute URL.*; connectionId: connectionId is required\)/);
+    assert.match(bad.message, /Open Sync Rules was called with invalid arguments \(nodeUrl: Node URL must be an absolute URL.*; connectionId: connectionId is required\)/);
 
     // A connection id that is not a UUID never reaches the node or a folder name.
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'exalate-export-bad-'));
     tmpDirs.push(root);
     assert.equal(await vscode.commands.executeCommand('exalate.exportSyncRules', { nodeUrl: node.url, connectionId: '../../../escape', folder: root }), undefined);
-    assert.match(api.messages.shown.at(-1)!.text, /Export Sync Rules to Workspace was called with invalid arguments \(connectionId: connectionId must be a connection id \(a UUID\)\)/);
+    assert.match(user.messages.at(-1)!.message, /Export Sync Rules to Workspace was called with invalid arguments \(connectionId: connectionId must be a connection id \(a UUID\)\)/);
     assert.deepEqual(fs.readdirSync(root), []);
 
     const unsigned = 'http://127.0.0.1:9';
     await full.services.nodes.upsert({ url: unsigned, label: 'no token' });
     try {
       assert.deepEqual(await vscode.commands.executeCommand('exalate.openSyncRules', { nodeUrl: unsigned, connectionId: '3f2b8c1e-9a4d-4e2f-8b1a-0c5d6e7f8a9b', direction: 'outgoing' }), []);
-      const msg = api.messages.shown.at(-1)!;
-      assert.match(msg.text, /You are not signed in to the Exalate node at http:\/\/127\.0\.0\.1:9\. Run “Exalate: Sign In Again”/);
-      assert.deepEqual(msg.actions, ['Sign In Again', 'Show Log']);
+      const msg = user.messages.at(-1)!;
+      assert.match(msg.message, /You are not signed in to the Exalate node at http:\/\/127\.0\.0\.1:9\. Run “Exalate: Sign In Again”/);
+      assert.deepEqual(msg.items, ['Sign In Again', 'Show Log']);
     } finally {
       await full.services.nodes.remove(unsigned);
     }

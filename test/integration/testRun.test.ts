@@ -2,7 +2,8 @@
 // the outgoing script's unsaved text runs on a picked work item and the replica document shows the change; Test Run
 // Again keeps the work items; an exception on line 5 of the incoming script becomes a diagnostic at line 5 and a
 // message with "Open at line"; the incoming result is a diff editor "work item now ↔ after the script"; the
-// Connections view's Test Run action on a connection.
+// Connections view's Test Run action on a connection; with a real partner node and a real sync, "Last replica
+// received" and the partner's work items target the twin (or a new work item when there is none).
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -13,52 +14,12 @@ import { newIdempotencyKey } from '../../src/exalate/client';
 import { createExalateClient } from '../../src/exalate/httpClient';
 import type { ExalateTestApi } from '../../src/extension';
 import type { Connection } from '../../src/shared/api';
-import type { TestRunUi } from '../../src/testRun';
 import type { TestRunResult } from '../../src/testRun/runner';
 import { startSandboxProcess, type SandboxProcess } from './support/sandbox';
 import { until } from './support/until';
+import { TestUserInput } from './support/userInput';
 
 const EXTENSION_ID = 'exalate-vscode.exalate-connections';
-
-type Item = vscode.QuickPickItem & { id?: number };
-
-/** Answers Test Run's questions from a script and records what it was shown. */
-class ScriptedUi implements TestRunUi {
-  pickManyAnswers: Array<(items: Item[]) => Item[]> = [];
-  pickOneAnswers: Array<(items: Item[]) => Item | undefined> = [];
-  fileAnswers: vscode.Uri[][] = [];
-  errorAnswer: string | undefined;
-  asked: Array<{ title?: string; items: string[] }> = [];
-  errors: Array<{ message: string; actions: string[] }> = [];
-  pickMany<T extends vscode.QuickPickItem>(items: T[], options: vscode.QuickPickOptions): Thenable<T[] | undefined> {
-    this.asked.push({ title: options.title, items: items.map((i) => i.label) });
-    const answer = this.pickManyAnswers.shift();
-    if (!answer) throw new Error(`unexpected multi-pick: ${options.title}`);
-    return Promise.resolve(answer(items as Item[]) as unknown as T[]);
-  }
-  pickOne<T extends vscode.QuickPickItem>(items: T[], options: vscode.QuickPickOptions): Thenable<T | undefined> {
-    this.asked.push({ title: options.title, items: items.map((i) => i.label) });
-    const answer = this.pickOneAnswers.shift();
-    if (!answer) throw new Error(`unexpected pick: ${options.title}`);
-    return Promise.resolve(answer(items as Item[]) as unknown as T | undefined);
-  }
-  openFile(): Thenable<vscode.Uri[] | undefined> {
-    return Promise.resolve(this.fileAnswers.shift());
-  }
-  error(message: string, ...actions: string[]): Thenable<string | undefined> {
-    this.errors.push({ message, actions });
-    return Promise.resolve(this.errorAnswer);
-  }
-  info(): Thenable<string | undefined> {
-    return Promise.resolve(undefined);
-  }
-}
-
-const byLabel = (prefix: string) => (items: Item[]) => {
-  const found = items.find((i) => i.label.startsWith(prefix));
-  if (!found) throw new Error(`no item "${prefix}…" among ${items.map((i) => i.label).join(' | ')}`);
-  return found;
-};
 
 function resultTexts(): Map<string, string> {
   const out = new Map<string, string>();
@@ -72,8 +33,9 @@ describe('Test Run in VS Code', function () {
   let node: SandboxProcess;
   let other: ExalateClient;
   let connection: Connection;
-  let ui: ScriptedUi;
-  let restoreUi: () => void;
+  let user: TestUserInput;
+  /** The quick picks shown so far: their titles and item labels. */
+  const asked = () => user.prompts.filter((p) => p.kind === 'pick').map((p) => ({ title: (p.options as vscode.QuickPickOptions).title, items: p.items ?? [] }));
   const tmpDirs: string[] = [];
 
   async function openRules(direction: 'outgoing' | 'incoming'): Promise<vscode.TextEditor> {
@@ -119,16 +81,20 @@ describe('Test Run in VS Code', function () {
   });
 
   beforeEach(() => {
-    ui = new ScriptedUi();
-    restoreUi = full.testRun.useUi(ui);
+    user = new TestUserInput();
+    full.services.ui.use(user);
   });
 
   afterEach(async () => {
-    restoreUi();
-    await revertAndClose();
+    try {
+      user.assertDone();
+    } finally {
+      await revertAndClose();
+    }
   });
 
   after(async () => {
+    full?.services.ui.use(undefined);
     await revertAndClose();
     await full?.services.nodes.remove(node.url);
     await node?.dispose();
@@ -143,12 +109,12 @@ describe('Test Run in VS Code', function () {
     assert.equal(await vscode.workspace.applyEdit(edit), true);
     assert.equal(doc.isDirty, true, 'the change is not saved');
 
-    ui.pickManyAnswers.push((items) => [byLabel('#1 ')(items)]);
+    user.answer({ pick: /^#1 / });
     const result = (await vscode.commands.executeCommand('exalate.testRun')) as TestRunResult;
-    assert.equal(result.kind, 'outgoing', JSON.stringify(result) + JSON.stringify(ui.errors));
-    const asked = ui.asked[0];
-    assert.ok(asked.items.includes('#1 Refund fails for partially captured card payments') && asked.items.includes('#2 Support Apple Pay in the hosted checkout'), asked.items.join(' | '));
-    assert.ok(!asked.items.some((l) => l.includes('Android')), 'only the connection\'s project (Payments)');
+    assert.equal(result.kind, 'outgoing', JSON.stringify(result) + JSON.stringify(user.errors()));
+    const workItems = asked()[0];
+    assert.ok(workItems.items.includes('#1 Refund fails for partially captured card payments') && workItems.items.includes('#2 Support Apple Pay in the hosted checkout'), workItems.items.join(' | '));
+    assert.ok(!workItems.items.some((l) => l.includes('Android')), 'only the connection\'s project (Payments)');
 
     await until('the replica document is shown', () => vscode.window.visibleTextEditors.some((e) => e.document.uri.scheme === 'exalate-testrun'));
     const shown = vscode.window.visibleTextEditors.find((e) => e.document.uri.scheme === 'exalate-testrun')!.document;
@@ -167,7 +133,7 @@ describe('Test Run in VS Code', function () {
     assert.equal(await vscode.workspace.applyEdit(edit2), true);
     const again = (await vscode.commands.executeCommand('exalate.testRunAgain')) as TestRunResult;
     assert.equal(again.kind, 'outgoing', JSON.stringify(again));
-    assert.equal(ui.asked.length, 1, 'Test Run Again does not ask for the work items');
+    assert.equal(asked().length, 1, 'Test Run Again does not ask for the work items');
     await until('the replica document updates', () => (JSON.parse(shown.getText()) as Record<string, unknown>).testRunMarker === 'again 1');
     assert.equal(doc.isDirty, true, 'nothing was saved');
   });
@@ -176,13 +142,12 @@ describe('Test Run in VS Code', function () {
     // The element the tree hands to its context menu commands.
     await full.connections.tree.model(node.url).ensureLoaded();
     const element = full.connections.tree.connectionElement(node.url, connection.id);
-    ui.pickOneAnswers.push(byLabel('$(arrow-up) Outgoing'));
-    ui.pickManyAnswers.push((items) => [byLabel('#2 ')(items)]);
+    user.answer({ pick: '$(arrow-up) Outgoing' }, { pick: /^#2 / });
     const result = (await vscode.commands.executeCommand('exalate.testRunConnection', element)) as TestRunResult;
-    assert.equal(result.kind, 'outgoing', JSON.stringify(result) + JSON.stringify(ui.errors));
-    assert.equal(ui.asked[0].title, 'Exalate: Test Run');
-    assert.deepEqual(ui.asked[0].items, ['$(arrow-up) Outgoing', '$(arrow-down) Incoming']);
-    assert.ok(ui.asked[1].items.includes('#2 Support Apple Pay in the hosted checkout'), ui.asked[1].items.join(' | '));
+    assert.equal(result.kind, 'outgoing', JSON.stringify(result) + JSON.stringify(user.errors()));
+    assert.equal(asked()[0].title, 'Exalate: Test Run');
+    assert.deepEqual(asked()[0].items, ['$(arrow-up) Outgoing', '$(arrow-down) Incoming']);
+    assert.ok(asked()[1].items.includes('#2 Support Apple Pay in the hosted checkout'), asked()[1].items.join(' | '));
     // The connection's outgoing script is open (its diagnostics would land there) and its replica is shown.
     const script = vscode.window.visibleTextEditors.find((e) => e.document.uri.scheme === 'exalate' && e.document.uri.path.endsWith('/outgoing.groovy'));
     assert.ok(script, 'the outgoing script is open');
@@ -191,29 +156,28 @@ describe('Test Run in VS Code', function () {
     assert.equal((JSON.parse(shown.getText()) as Record<string, unknown>).summary, 'Support Apple Pay in the hosted checkout');
 
     // Cancelling the direction runs nothing; bad arguments say so.
-    ui.pickOneAnswers.push(() => undefined);
+    user.answer({ pick: undefined, expect: /^Exalate: Test Run Which sync script to run\?$/ });
     assert.equal(await vscode.commands.executeCommand('exalate.testRunConnection', element), undefined);
     assert.equal(await vscode.commands.executeCommand('exalate.testRunConnection', { nodeUrl: node.url, connectionId: '../x' }), undefined);
-    assert.match(ui.errors.at(-1)!.message, /Test Run was called without a connection \(connectionId: connectionId must be a connection id/);
+    assert.match(user.errors().at(-1)!, /Test Run was called without a connection \(connectionId: connectionId must be a connection id/);
   });
 
   it('Test Run incoming: an exception on line 5 becomes a diagnostic at line 5 and a message with Open at line', async () => {
     const editor = await openRules('incoming');
     const doc = editor.document;
     await setText(doc, 'if (firstSync) {\n  workItem.typeName = "Task"\n}\nworkItem.summary = replica.summary\nthrow new Exception("x")\n');
-    ui.pickOneAnswers.push(byLabel('$(folder-opened)'), byLabel('$(add)'));
-    ui.fileAnswers.push([replicaFile({ summary: 'From the replica file' })]);
-    ui.errorAnswer = 'Open at line';
+    user.answer({ pick: /^\$\(folder-opened\)/ }, { open: [replicaFile({ summary: 'From the replica file' })] }, { pick: /^\$\(add\)/ });
+    user.clickOnMessage(/line 5/, 'Open at line');
     const result = (await vscode.commands.executeCommand('exalate.testRun')) as TestRunResult;
     assert.equal(result.kind, 'error', JSON.stringify(result));
     const diags = vscode.languages.getDiagnostics(doc.uri).filter((d) => d.source === 'Exalate Test Run');
     assert.equal(diags.length, 1, JSON.stringify(diags));
     assert.equal(diags[0].range.start.line, 4, 'line 5 (0-based 4)');
     assert.match(diags[0].message, /x/);
-    const msg = ui.errors.find((e) => /line 5/.test(e.message));
-    assert.ok(msg, JSON.stringify(ui.errors));
+    const msg = user.messages.find((m) => m.kind === 'error' && /line 5/.test(m.message));
+    assert.ok(msg, JSON.stringify(user.messages));
     assert.match(msg.message, /incoming script failed on a new work item at line 5: .*x/);
-    assert.ok(msg.actions.includes('Open at line'));
+    assert.ok(msg.items.includes('Open at line'));
     await until('Open at line puts the cursor on line 5', () => vscode.window.activeTextEditor?.document.uri.toString() === doc.uri.toString() && vscode.window.activeTextEditor.selection.start.line === 4);
   });
 
@@ -222,10 +186,9 @@ describe('Test Run in VS Code', function () {
     const editor = await openRules('incoming');
     const doc = editor.document;
     await setText(doc, 'workItem.summary = replica.summary\nworkItem.labels = replica.labels\n');
-    ui.pickOneAnswers.push(byLabel('$(folder-opened)'), byLabel('#1 '));
-    ui.fileAnswers.push([replicaFile({ summary: 'From the replica file', labels: [{ label: 'partner' }] })]);
+    user.answer({ pick: /^\$\(folder-opened\)/ }, { open: [replicaFile({ summary: 'From the replica file', labels: [{ label: 'partner' }] })] }, { pick: /^#1 / });
     const result = (await vscode.commands.executeCommand('exalate.testRun')) as TestRunResult;
-    assert.equal(result.kind, 'incoming', JSON.stringify(result) + JSON.stringify(ui.errors));
+    assert.equal(result.kind, 'incoming', JSON.stringify(result) + JSON.stringify(user.errors()));
     await until('a diff editor of the Test Run', () =>
       vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => t.input instanceof vscode.TabInputTextDiff && t.input.original.scheme === 'exalate-testrun'),
     );
@@ -245,8 +208,8 @@ describe('Test Run in VS Code', function () {
     assert.equal(doc.isDirty, true);
   });
 
-  it('Test Run incoming with the partner node: its outgoing script builds the replica from one of its work items', async () => {
-    const partner = await startSandboxProcess({ seed: true });
+  it('Test Run incoming with the partner node: a replica of the partner\'s work item goes to its twin here (firstSync false), or to a new work item when it has none (firstSync true); "Last replica received" uses what the sync delivered', async () => {
+    const partner = await startSandboxProcess({ seed: true, pollMs: 200 });
     try {
       await full.services.nodes.upsert({ url: partner.url, label: 'testrun-partner' }, partner.token, partner.adoPat);
       const init = await other.initiateConnection(
@@ -256,22 +219,79 @@ describe('Test Run in VS Code', function () {
       const partnerClient = createExalateClient({ nodeUrl: partner.url, token: partner.token });
       const accepted = await partnerClient.acceptInvitation({ invitationCode: init.invitationCode, project: 'Mobile App' });
       assert.equal(accepted.id, init.connection.id, 'both ends share the connection id');
+      await until('our side sees the acceptance', async () => (await other.getConnection(accepted.id)).status === 'active');
+
+      // A real sync: the partner's #3 (its default outgoing script) arrives here and gets a twin.
+      await partnerClient.syncWorkItem(accepted.id, 3);
+      let twinId = 0;
+      await until('the twin of the partner\'s #3 is synced here with its replica', async () => {
+        const pair = (await other.listSynced(accepted.id)).items.find((p) => p.remoteId === '3');
+        if (pair && typeof pair.lastReplicaAt === 'string') twinId = pair.localId;
+        return twinId > 0;
+      });
+      // After the sync, the partner's outgoing script changes: "Last replica received" still has the old replica.
       const rule = await partnerClient.getSyncRule(accepted.id, 'outgoing');
       const draft = await partnerClient.saveDraft(accepted.id, 'outgoing', 'replica.summary = "Partner: " + workItem.summary\nreplica.key = workItem.key\n', rule.version);
       await partnerClient.publishVersion(accepted.id, 'outgoing', draft.version);
+      // A work item of the partner that was never synced.
+      const created = await fetch(`${partner.ado}/${encodeURIComponent('Mobile App')}/_apis/wit/workitems/$Task?api-version=7.1`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json-patch+json', authorization: `Basic ${Buffer.from(`:${partner.adoPat}`).toString('base64')}` },
+        body: JSON.stringify([{ op: 'add', path: '/fields/System.Title', value: 'Never synced' }]),
+      });
+      assert.equal(created.status, 200, await created.clone().text());
+      const unsynced = ((await created.json()) as { id: number }).id;
 
       const [editor] = (await vscode.commands.executeCommand('exalate.openSyncRules', { nodeUrl: node.url, connectionId: init.connection.id, direction: 'incoming' })) as vscode.TextEditor[];
-      await setText(editor.document, 'workItem.summary = replica.summary\nworkItem."Custom.RemoteKey" = replica.key\n');
-      ui.pickOneAnswers.push(byLabel('#3 '), byLabel('$(add)'));
-      const result = (await vscode.commands.executeCommand('exalate.testRun')) as TestRunResult;
-      assert.equal(result.kind, 'incoming', JSON.stringify(result) + JSON.stringify(ui.errors));
-      assert.ok(ui.asked[0].items.includes('From testrun-partner'), ui.asked[0].items.join(' | '));
-      assert.ok(ui.asked[0].items.includes('#3 Crash on Android 14 when opening push notification'), 'the partner\'s project (Mobile App)');
-      assert.ok(!ui.asked[0].items.some((l) => l.startsWith('#1 ')), 'not our own project\'s work items');
-      const after = JSON.parse((await vscode.workspace.openTextDocument(vscode.Uri.parse(result.kind === 'incoming' ? result.after : ''))).getText()) as Record<string, unknown>;
-      assert.equal(after.summary, 'Partner: Crash on Android 14 when opening push notification');
-      assert.equal(after['Custom.RemoteKey'], '3');
+      await setText(editor.document, 'workItem.summary = replica.summary + " (test run)"\n');
+      const diffTab = (after: string) =>
+        vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.toString() === after);
+      const docJson = async (uri: vscode.Uri) => JSON.parse((await vscode.workspace.openTextDocument(uri)).getText()) as Record<string, unknown>;
+
+      // 1. Last replica received: the replica the sync delivered, applied to the twin.
+      user.answer({ pick: /^\$\(history\) #3 / });
+      let result = (await vscode.commands.executeCommand('exalate.testRun')) as TestRunResult;
+      assert.equal(result.kind, 'incoming', JSON.stringify(result) + JSON.stringify(user.errors()));
+      assert.ok(result.kind === 'incoming');
+      assert.deepEqual([result.targetId, result.firstSync], [twinId, false]);
+      const offered = asked()[0].items;
+      assert.ok(offered.includes('Last replica received'), offered.join(' | '));
+      assert.ok(offered.includes('$(history) #3 Crash on Android 14 when opening push notification'), offered.join(' | '));
+      assert.ok(offered.includes('From testrun-partner'), offered.join(' | '));
+      assert.equal(asked().length, 1, 'no target question: the twin is the target');
+      const r1 = result;
+      await until('the diff editor of the twin', () => diffTab(r1.after) !== undefined);
+      const tab1 = diffTab(r1.after)!;
+      assert.match(tab1.label, new RegExp(`#${twinId} \\(twin of the partner's #3\\) now ↔ after the incoming script \\(1 change\\)`));
+      const now1 = await docJson((tab1.input as vscode.TabInputTextDiff).original);
+      const after1 = await docJson((tab1.input as vscode.TabInputTextDiff).modified);
+      assert.equal(now1.key, String(twinId), 'the left side is the twin now');
+      assert.equal(now1.summary, 'Crash on Android 14 when opening push notification');
+      assert.equal(after1.summary, 'Crash on Android 14 when opening push notification (test run)', 'the received replica, not the partner\'s new script');
+      assert.ok(full.testRun.output().some((l) => l.includes(`target: #${twinId}, the twin of the partner's #3 (firstSync false)`)), full.testRun.output().join('\n'));
+
+      // 2. The partner node's outgoing script on the same work item: the same twin, the new script's replica.
+      user.answer({ pick: /^#3 / });
+      result = (await vscode.commands.executeCommand('exalate.testRun', editor.document.uri)) as TestRunResult;
+      assert.ok(result.kind === 'incoming', JSON.stringify(result) + JSON.stringify(user.errors()));
+      assert.deepEqual([result.targetId, result.firstSync], [twinId, false]);
+      // The same twin, so the same result documents: the open one is updated.
+      const r2 = result;
+      await until('the "after" document shows the partner script\'s replica', async () => (await docJson(vscode.Uri.parse(r2.after))).summary === 'Partner: Crash on Android 14 when opening push notification (test run)');
       assert.ok(full.testRun.output().some((l) => /testrun-partner's outgoing script on its #3: ok/.test(l)), full.testRun.output().join('\n'));
+
+      // 3. A partner work item without a twin: a new work item, firstSync true.
+      user.answer({ pick: new RegExp(`^#${unsynced} `) });
+      result = (await vscode.commands.executeCommand('exalate.testRun', editor.document.uri)) as TestRunResult;
+      assert.ok(result.kind === 'incoming', JSON.stringify(result) + JSON.stringify(user.errors()));
+      assert.deepEqual([result.targetId, result.firstSync], [null, true]);
+      assert.ok(!asked().at(-1)!.items.some((l) => l.startsWith(`$(history) #${unsynced} `)), 'nothing was received for it');
+      const r3 = result;
+      await until('the diff editor of the new work item', () => diffTab(r3.after) !== undefined);
+      assert.match(diffTab(r3.after)!.label, new RegExp(`new work item \\(firstSync, no twin of the partner's #${unsynced}\\) now ↔ after the incoming script`));
+      assert.equal((await docJson(vscode.Uri.parse(r3.after))).summary, 'Partner: Never synced (test run)');
+      assert.ok(full.testRun.output().some((l) => l.includes(`target: a new work item (firstSync): the partner's #${unsynced} has no twin here`)), full.testRun.output().join('\n'));
+      assert.equal((await other.listSynced(accepted.id)).items.length, 1, 'Test Run wrote nothing: still one pair');
     } finally {
       await full.services.nodes.remove(partner.url);
       await partner.dispose();

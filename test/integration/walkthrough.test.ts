@@ -11,18 +11,11 @@ import type { AcceptOutcome } from '../../src/wizard/accept';
 import type { WizardPanel } from '../../src/wizard/panel';
 import type { WizardState } from '../../src/shared/wizardProtocol';
 import { startSandboxProcess, type SandboxProcess } from './support/sandbox';
+import { until } from './support/until';
 import { TestUserInput } from './support/userInput';
 
 const EXTENSION_ID = 'exalate-vscode.exalate-connections';
 const WALKTHROUGH = `${EXTENSION_ID}#exalate.gettingStarted`;
-
-async function until(what: string, cond: () => boolean | Promise<boolean>, deadlineMs = 20_000): Promise<void> {
-  const end = Date.now() + deadlineMs;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`gave up waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 function tabLabels(): string[] {
   return vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => t.label));
@@ -118,24 +111,13 @@ describe('Walkthrough: Get started with Exalate Connections', function () {
 
     // Step 5: a Test Run cancelled at the work item pick does not complete it; one that ran does.
     assert.equal(key(ContextKeys.testRunFinished), false);
-    const picks: Array<(items: vscode.QuickPickItem[]) => vscode.QuickPickItem[] | undefined> = [() => undefined, (items) => items.slice(0, 1)];
-    const restoreUi = api.testRun.useUi({
-      pickMany: <T extends vscode.QuickPickItem>(items: T[]) => Promise.resolve(picks.shift()!(items) as T[] | undefined),
-      pickOne: () => Promise.reject(new Error('unexpected single pick')),
-      openFile: () => Promise.resolve(undefined),
-      error: () => Promise.resolve(undefined),
-      info: () => Promise.resolve(undefined),
-    });
-    try {
-      await vscode.window.showTextDocument(editor.document);
-      const cancelled = (await vscode.commands.executeCommand('exalate.testRun')) as { kind: string } | undefined;
-      assert.equal(cancelled?.kind, 'cancelled');
-      assert.equal(key(ContextKeys.testRunFinished), false, 'a cancelled Test Run does not complete the step');
-      const ran = (await vscode.commands.executeCommand('exalate.testRun')) as { kind: string } | undefined;
-      assert.equal(ran?.kind, 'outgoing', JSON.stringify(ran));
-      assert.equal(key(ContextKeys.testRunFinished), true);
-    } finally {
-      restoreUi();
-    }
+    user.answer({ pick: undefined, expect: /^Test Run/ }, { pick: /^#\d+ /, expect: /^Test Run/ });
+    await vscode.window.showTextDocument(editor.document);
+    const cancelled = (await vscode.commands.executeCommand('exalate.testRun')) as { kind: string } | undefined;
+    assert.equal(cancelled?.kind, 'cancelled');
+    assert.equal(key(ContextKeys.testRunFinished), false, 'a cancelled Test Run does not complete the step');
+    const ran = (await vscode.commands.executeCommand('exalate.testRun')) as { kind: string } | undefined;
+    assert.equal(ran?.kind, 'outgoing', JSON.stringify(ran));
+    assert.equal(key(ContextKeys.testRunFinished), true);
   });
 });

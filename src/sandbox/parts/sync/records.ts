@@ -10,6 +10,7 @@
 //   <c>|p|<localId>    Pair: twin link local work item ↔ the partner's work item
 //   <c>|t              Trigger[]: the connection's triggers
 //   <c>|s|<workItem>   SentRecord: a work item sent before it has a twin link (the link notice is on its way)
+//   <c>|r|<remoteId>   LastReplica: the last replica received for a partner work item (read on request, not in memory)
 import * as z from 'zod';
 import type { SyncDirection } from '../../../shared/api';
 
@@ -94,6 +95,15 @@ export interface SentRecord {
   rev: number;
 }
 
+/** The last replica received for one partner work item (kept after it was applied; Test Run reads it). */
+export interface LastReplica {
+  remoteId: string;
+  /** The message that carried it. */
+  messageId: string;
+  replica: string;
+  receivedAt: string;
+}
+
 export interface Trigger {
   id: string;
   query: string;
@@ -111,6 +121,7 @@ export const keys = {
   pair: (c: string, localId: number) => `${c}|p|${localId}`,
   triggers: (c: string) => `${c}|t`,
   sent: (c: string, workItemId: number) => `${c}|s|${workItemId}`,
+  lastReplica: (c: string, remoteId: string) => `${c}|r|${remoteId}`,
 };
 
 /** Largest replica (JSON text, UTF-16 code units ≈ bytes for ASCII) a message may carry. */
