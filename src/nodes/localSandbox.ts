@@ -14,7 +14,8 @@ import type { RunningSandbox } from '../sandbox/sandbox';
 const TOKEN_SECRET = 'exalate.sandbox.token';
 const PORT_STATE = 'exalate.sandbox.port';
 export const SANDBOX_SHORT_NAME = 'my-sandbox';
-export const SANDBOX_LABEL = 'Local sandbox';
+/** The sandbox node's label, saved in `exalate.nodes` in the display language of the first start. */
+const sandboxLabel = () => vscode.l10n.t('Local sandbox');
 
 export interface SandboxStartResult {
   url: string;
@@ -121,7 +122,7 @@ export class LocalSandbox implements vscode.Disposable {
     for (const old of this.nodes.list().filter((n) => n.sandbox && n.url !== url)) await this.nodes.remove(old.url);
     const existing = this.nodes.get(url);
     await this.nodes.upsert(
-      { url, label: existing?.label ?? SANDBOX_LABEL, sandbox: true, adoOrgUrl: adoUrl ?? existing?.adoOrgUrl },
+      { url, label: existing?.label ?? sandboxLabel(), sandbox: true, adoOrgUrl: adoUrl ?? existing?.adoOrgUrl },
       token,
       token, // the emulator accepts the node token as its PAT
     );
