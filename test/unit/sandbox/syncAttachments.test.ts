@@ -162,6 +162,23 @@ describe('sandbox: work item sync of attachments and comment changes', function 
     }
   });
 
+  it('spreads new attachments over several messages when they exceed what one message carries', async () => {
+    // Three attachments of 1 MiB: 4 MiB of base64, one message carries 3 MiB, so the third follows in a second one.
+    const w = await witA.createWorkItem(null, [add('System.Title', 'Big bundle')], 'Payments', 'Task');
+    const parts = [randomBytes(1024 * 1024), randomBytes(1024 * 1024), randomBytes(1024 * 1024)];
+    for (const [i, p] of parts.entries()) await attach(witA, 'Payments', w.id!, `part${i}.bin`, p);
+    assert.equal((await apiA('POST', `/api/v1/connections/${id}/sync`, { workItemId: w.id })).status, 202);
+    const twin = (await twinOn(apiB, w.id!)).localId;
+    const onB = await waitFor(async () => {
+      const f = await files(witB, twin);
+      return f.length === 3 ? f : undefined;
+    }, 30_000, 'three attachments on B');
+    for (const [i, p] of parts.entries()) assert.ok(onB[i].bytes.equals(p), `part${i}.bin has the same bytes`);
+    await idle();
+    assert.equal((await files(witB, twin)).length, 3);
+    assert.ok(logs.some((l) => l.startsWith('[b]') && /came without its content \(a later message brings it/.test(l)), 'the first message named the third without its bytes');
+  });
+
   it('records a sync error for an attachment over the size cap, and the work item goes once it is resolved', async () => {
     const w = await witA.createWorkItem(null, [add('System.Title', 'Huge dump')], 'Payments', 'Task');
     await attach(witA, 'Payments', w.id!, 'dump.bin', randomBytes(1024 * 1024 + 1));

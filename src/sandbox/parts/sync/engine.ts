@@ -1096,7 +1096,7 @@ export class SyncEngine {
       if (have.has(a.remoteId)) continue;
       const file = entry.files?.[a.remoteId];
       if (!file) {
-        this.ctx.opts.log(`sync: attachment ${a.remoteId} of remote work item ${entry.remoteId} came without its content; not added to ${localId}`);
+        this.ctx.opts.log(`sync: attachment ${a.remoteId} of remote work item ${entry.remoteId} came without its content (a later message brings it, or its message was dropped); not added to ${localId} yet`);
         continue;
       }
       const name = a.filename ?? file.name;
