@@ -8,6 +8,7 @@ import { Readable } from 'node:stream';
 import type { IWorkItemTrackingApi } from 'azure-devops-node-api/WorkItemTrackingApi';
 import type { WorkItem } from 'azure-devops-node-api/interfaces/WorkItemTrackingInterfaces';
 import type { AcceptInvitationResponse, Connection, InitiateResponse, SyncedPage, SyncErrorList, SyncQueue } from '../../../src/shared/api';
+import { MAX_MESSAGE_FILE_CHARS, WireMessageSchema } from '../../../src/sandbox/parts/sync/records';
 import { startSandbox, type RunningSandbox } from '../../../src/sandbox/sandbox';
 import { cleanupTempDirs, client, initiateBody, tempDir, waitFor } from './helpers';
 import { wit } from './sync.test';
@@ -177,6 +178,16 @@ describe('sandbox: work item sync of attachments and comment changes', function 
     await idle();
     assert.equal((await files(witB, twin)).length, 3);
     assert.ok(logs.some((l) => l.startsWith('[b]') && /came without its content \(a later message brings it/.test(l)), 'the first message named the third without its bytes');
+  });
+
+  it('refuses a peer message whose attachment content is not base64 or over the per-message cap', () => {
+    const base = { type: 'replica', id: '0b5c8a52-4a39-4a8e-9a43-2f6f3f0a7c11', seq: 1, workItemId: 1, yourId: null, replica: '{}', createdAt: 'x' };
+    assert.ok(WireMessageSchema.safeParse({ ...base, files: { a: { name: 'n.txt', content: Buffer.from('hi').toString('base64') } } }).success);
+    assert.equal(WireMessageSchema.safeParse({ ...base, files: { a: { name: 'n.txt', content: 'not base64!' } } }).success, false);
+    const half = 'A'.repeat(MAX_MESSAGE_FILE_CHARS / 2 + 4);
+    const over = WireMessageSchema.safeParse({ ...base, files: { a: { name: 'a', content: half }, b: { name: 'b', content: half } } });
+    assert.equal(over.success, false);
+    assert.match(JSON.stringify(over.error?.issues), /attachment content per message/);
   });
 
   it('records a sync error for an attachment over the size cap, and the work item goes once it is resolved', async () => {
