@@ -11,7 +11,7 @@ import type { AcceptInvitationResponse, Connection, InitiateResponse, SyncedPage
 import { MAX_MESSAGE_FILE_CHARS, WireMessageSchema } from '../../../src/sandbox/parts/sync/records';
 import { startSandbox, type RunningSandbox } from '../../../src/sandbox/sandbox';
 import { cleanupTempDirs, client, initiateBody, tempDir, waitFor } from './helpers';
-import { wit } from './sync.test';
+import { activate, wit } from './sync.test';
 
 const TOKEN_A = 'attach-token-alpha-1';
 const TOKEN_B = 'attach-token-beta-22';
@@ -201,6 +201,27 @@ describe('sandbox: work item sync of attachments and comment changes', function 
     assert.equal((await apiA('POST', `/api/v1/connections/${id}/errors/${err.id}/resolve`)).status, 204);
     await idle();
     assert.equal((await synced(apiB)).some((p) => p.remoteId === String(w.id)), false, 'nothing arrived');
+  });
+
+  it('keeps the bytes of a resolved incoming message, so the attachment reaches the twin with the next one', async () => {
+    const rule = (await apiB<{ script: string }>('GET', `/api/v1/connections/${id}/rules/incoming`)).json.script;
+    await activate(apiB, id, 'incoming', 'throw new RuntimeException("not now")\n');
+    const w = await witA.createWorkItem(null, [add('System.Title', 'Dropped once')], 'Payments', 'Task');
+    const bytes = randomBytes(5_000);
+    await attach(witA, 'Payments', w.id!, 'kept.bin', bytes);
+    assert.equal((await apiA('POST', `/api/v1/connections/${id}/sync`, { workItemId: w.id })).status, 202);
+    const err = await waitFor(async () => (await apiB<SyncErrorList>('GET', `/api/v1/connections/${id}/errors`)).json.items[0], 20_000, 'sync error on B');
+    assert.equal((await apiB('POST', `/api/v1/connections/${id}/errors/${err.id}/resolve`)).status, 204);
+    await activate(apiB, id, 'incoming', rule);
+    // The next change carries no bytes (they were sent once); B uses the ones it kept.
+    await witA.updateWorkItem(null, [{ op: 'replace', path: '/fields/System.Title', value: 'Dropped once, then synced' }], w.id!);
+    const twin = (await twinOn(apiB, w.id!)).localId;
+    const onB = await waitFor(async () => {
+      const f = await files(witB, twin);
+      return f.length === 1 ? f : undefined;
+    }, 20_000, 'attachment on B');
+    assert.equal(onB[0].name, 'kept.bin');
+    assert.ok(onB[0].bytes.equals(bytes));
   });
 
   it('updates the twin\'s copy of an edited comment and deletes the copy of a deleted one, both ways', async () => {

@@ -40,6 +40,7 @@ import {
   MAX_MESSAGE_FILE_CHARS,
   MAX_SYNC_ATTACHMENT_BYTES,
   type FilesSent,
+  type WaitingFiles,
   type WireFile,
 } from './records';
 import { MAX_REPLICA_CHARS, keys, type SentRecord, type DirtyEntry, type ErrorRecord, type InEntry, type OutMessage, type Pair, type SyncState, type Trigger } from './records';
@@ -518,11 +519,19 @@ export class SyncEngine {
     return {};
   }
 
-  /** Drops the entry of an error; the work item's queue moves on. */
+  /**
+   * Drops the entry of an error; the work item's queue moves on. Attachment bytes a dropped incoming message carried
+   * are kept for the partner work item's next message (the partner sends them only once).
+   */
   resolve(id: string, errorId: string): void {
     const e = this.errorOf(id, errorId);
     const ops: StoreOp[] = [{ c: 'sync', k: keys.error(id, e.id) }];
-    if (this.ctx.store.get('sync', e.ref) !== undefined) ops.push({ c: 'sync', k: e.ref });
+    const entry = this.ctx.store.get<DirtyEntry | InEntry>('sync', e.ref);
+    if (entry !== undefined) ops.push({ c: 'sync', k: e.ref });
+    if (entry && 'remoteId' in entry && entry.files && Object.keys(entry.files).length) {
+      const old = this.ctx.store.get<WaitingFiles>('sync', keys.waiting(id, entry.remoteId));
+      ops.push({ c: 'sync', k: keys.waiting(id, entry.remoteId), v: { remoteId: entry.remoteId, files: { ...old?.files, ...entry.files } } satisfies WaitingFiles });
+    }
     this.commit(ops);
     this.kick();
   }
@@ -948,6 +957,7 @@ export class SyncEngine {
     }
     const imported = { ...(pair?.imported ?? {}) };
     const files = { ...(pair?.files ?? {}) };
+    const waiting = this.ctx.store.get<WaitingFiles>('sync', keys.waiting(cs.id, entry.remoteId));
     // The partner's copies of our own comments and attachments are not new ones here.
     const replica = entityData(entry.replica);
     const comments = replica.get('comments');
@@ -1003,7 +1013,7 @@ export class SyncEngine {
         if (c.remoteId !== null && commentId !== undefined) imported[String(commentId)] = c.remoteId;
       }
       await this.applyCommentChanges(em, localId, origin, imported, new Set(Object.keys(pair?.imported ?? {})), writes.commentTexts);
-      await this.applyAttachments(em, localId, origin, entry, files, writes.attachments);
+      await this.applyAttachments(em, localId, origin, entry.remoteId, { ...waiting?.files, ...entry.files }, files, writes.attachments);
     } catch (e) {
       if (e instanceof StoreError) throw e;
       if (this.gone(cs)) return;
@@ -1015,6 +1025,14 @@ export class SyncEngine {
     const rev = em.getWorkItem(localId)?.rev ?? null;
     const summary = replica.get('summary');
     const ops: StoreOp[] = [{ c: 'sync', k: ref }];
+    if (waiting) {
+      // Bytes kept from a dropped message: forget the ones now on the twin.
+      const have = new Set(Object.values(files));
+      const left = Object.fromEntries(Object.entries(waiting.files).filter(([rid]) => !have.has(rid)));
+      if (Object.keys(left).length !== Object.keys(waiting.files).length) {
+        ops.push(Object.keys(left).length ? { c: 'sync', k: keys.waiting(cs.id, entry.remoteId), v: { ...waiting, files: left } } : { c: 'sync', k: keys.waiting(cs.id, entry.remoteId) });
+      }
+    }
     let state = cs.state;
     if (unExalate) {
       if (pair) ops.push({ c: 'sync', k: keys.pair(cs.id, pair.localId) });
@@ -1087,16 +1105,24 @@ export class SyncEngine {
   /**
    * The partner's attachments the incoming script added (`attachmentHelper.mergeAttachments`): each is uploaded and
    * linked (`AttachedFile`) with origin `…:a<partner attachment id>`; a replay finds the link by that origin and
-   * takes the attachment of that name and size. One whose bytes are not in the message (sent with an earlier message
-   * that was dropped) is skipped. `files` (local → partner attachment id) gets the new ones.
+   * takes the attachment of that name and size. `bytes`: the message's files and those kept from a resolved message;
+   * one whose bytes are in neither (they follow with a later message) is skipped. `files` (local → partner attachment id) gets the new ones.
    */
-  private async applyAttachments(em: SyncEmulator, localId: number, origin: string, entry: InEntry, files: Record<string, string>, added: NewAttachment[]): Promise<void> {
+  private async applyAttachments(
+    em: SyncEmulator,
+    localId: number,
+    origin: string,
+    remoteId: string,
+    bytes: Record<string, WireFile>,
+    files: Record<string, string>,
+    added: NewAttachment[],
+  ): Promise<void> {
     const have = new Set(Object.values(files));
     for (const a of added) {
       if (have.has(a.remoteId)) continue;
-      const file = entry.files?.[a.remoteId];
+      const file = bytes[a.remoteId];
       if (!file) {
-        this.ctx.opts.log(`sync: attachment ${a.remoteId} of remote work item ${entry.remoteId} came without its content (a later message brings it, or its message was dropped); not added to ${localId} yet`);
+        this.ctx.opts.log(`sync: attachment ${a.remoteId} of remote work item ${remoteId} came without its content (a later message brings it); not added to ${localId} yet`);
         continue;
       }
       const name = a.filename ?? file.name;

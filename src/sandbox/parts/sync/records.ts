@@ -11,6 +11,7 @@
 //   <c>|t              Trigger[]: the connection's triggers
 //   <c>|s|<workItem>   SentRecord: a work item sent before it has a twin link (the link notice is on its way)
 //   <c>|f|<workItem>   FilesSent: the work item's attachments whose bytes went to the partner (sent once)
+//   <c>|b|<remote>     WaitingFiles: attachment bytes of a resolved (dropped) incoming message, kept for the next one
 import * as z from 'zod';
 import type { SyncDirection } from '../../../shared/api';
 
@@ -61,6 +62,12 @@ export interface WireFile {
   name: string;
   /** The bytes, base64. */
   content: string;
+}
+
+/** Attachment bytes a resolved incoming message carried: the partner sends them only once. */
+export interface WaitingFiles {
+  remoteId: string;
+  files: Record<string, WireFile>;
 }
 
 /** Attachments of a local work item whose bytes are in the outbox or already with the partner. */
@@ -134,6 +141,7 @@ export const keys = {
   triggers: (c: string) => `${c}|t`,
   sent: (c: string, workItemId: number) => `${c}|s|${workItemId}`,
   files: (c: string, workItemId: number) => `${c}|f|${workItemId}`,
+  waiting: (c: string, remoteId: string) => `${c}|b|${remoteId}`,
 };
 
 /** Largest replica (JSON text, UTF-16 code units ≈ bytes for ASCII) a message may carry. */
