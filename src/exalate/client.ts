@@ -6,6 +6,7 @@
 // (./errors.ts): UnauthorizedError, NotFoundError, ConflictError, InvalidError, UnreachableError,
 // BadResponseError, ServerError, CancelledError. No `vscode` import here.
 import type {
+  ReceivedReplica,
   AcceptInvitationRequest,
   Connection,
   ConnectionPage,
@@ -175,6 +176,12 @@ export interface ExalateClient {
 
   /** `GET …/synced?limit=&cursor=`: synced pairs (local ↔ remote id, titles), in first-sync order. */
   listSynced(id: string, opts?: ListSyncedOptions): Promise<SyncedPage>;
+
+  /**
+   * `GET …/synced/{remoteId}/replica`: the last replica received for the partner's work item `remoteId` and its twin
+   * here (`localId`, null when none). NotFoundError when no replica of that work item was received.
+   */
+  getLastReplica(id: string, remoteId: string, opts?: CallOptions): Promise<ReceivedReplica>;
 
   /** `GET …/queue`: messages waiting on this node, both directions, oldest first. */
   getSyncQueue(id: string, opts?: CallOptions): Promise<SyncQueueItem[]>;

@@ -40,6 +40,8 @@ import {
   SyncRetryAcceptedSchema,
   SyncTriggerListSchema,
   SyncedPageSchema,
+  ReceivedReplicaSchema,
+  type ReceivedReplica,
   ruleEtag,
   type PutTriggersRequest,
   type SyncAccepted,
@@ -440,6 +442,19 @@ export class HttpExalateClient implements ExalateClient {
     const qs = q.toString();
     return this.#call(
       { method: 'GET', path: `${connPath(id)}/synced${qs ? `?${qs}` : ''}`, schema: SyncedPageSchema, retry: 'safe', resource: connResource(id) },
+      opts,
+    );
+  }
+
+  getLastReplica(id: string, remoteId: string, opts?: CallOptions): Promise<ReceivedReplica> {
+    return this.#call(
+      {
+        method: 'GET',
+        path: `${connPath(id)}/synced/${encodeURIComponent(remoteId)}/replica`,
+        schema: ReceivedReplicaSchema,
+        retry: 'safe',
+        resource: `A replica received for the partner's work item ${remoteId} on connection "${id}"`,
+      },
       opts,
     );
   }

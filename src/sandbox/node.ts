@@ -26,6 +26,7 @@ import {
   type BulkExalateResponse,
   type SyncAccepted,
   type SyncedPage,
+  type ReceivedReplica,
   type SyncErrorList,
   type SyncQueue,
   type SyncTriggerList,
@@ -242,6 +243,10 @@ export class SandboxNode {
 
   listSynced(id: string, limit: string | null, cursor: string | null): SyncedPage {
     return this.sync.listSynced(id, limit, cursor);
+  }
+
+  lastReplica(id: string, remoteId: string): ReceivedReplica {
+    return this.sync.lastReplica(id, remoteId);
   }
 
   syncQueue(id: string): SyncQueue {

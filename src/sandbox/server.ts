@@ -240,6 +240,7 @@ function routes(o: HandlerOptions): Route[] {
       return { status: 202, body: n.requestSync(params[0], await body()) };
     }),
     r('GET', `/connections/${ID}/synced`, 'bearer', ({ params, query }) => ({ status: 200, body: n.listSynced(params[0], query.get('limit'), query.get('cursor')) })),
+    r('GET', `/connections/${ID}/synced/([^/]+)/replica`, 'bearer', ({ params }) => ({ status: 200, body: n.lastReplica(params[0], params[1]) })),
     r('GET', `/connections/${ID}/queue`, 'bearer', ({ params }) => ({ status: 200, body: n.syncQueue(params[0]) })),
     r('GET', `/connections/${ID}/errors`, 'bearer', ({ params }) => ({ status: 200, body: n.syncErrors(params[0]) })),
     r('POST', `/connections/${ID}/errors/([^/]+)/retry`, 'bearer', ({ params }) => ({ status: 202, body: n.retrySyncError(params[0], params[1]) })),

@@ -185,9 +185,21 @@ function blobRefOf(v: unknown): BlobRef | null {
   return typeof r.blob === 'string' && typeof r.size === 'number' ? (r as BlobRef) : null;
 }
 
+/** Hashes of the last few large scripts: one save asks for the same script's hash several times (check, record, commit). */
+const recentHashes = new Map<string, string>();
+const RECENT_HASHES = 8;
+const HASH_CACHE_MIN_LENGTH = 4096;
+
 /** The content address of a blob: SHA-256 of its UTF-8 text, hex. */
 export function blobHash(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
+  if (text.length < HASH_CACHE_MIN_LENGTH) return createHash('sha256').update(text, 'utf8').digest('hex');
+  let hash = recentHashes.get(text);
+  if (hash === undefined) {
+    hash = createHash('sha256').update(text, 'utf8').digest('hex');
+    if (recentHashes.size >= RECENT_HASHES) recentHashes.delete(recentHashes.keys().next().value!);
+    recentHashes.set(text, hash);
+  }
+  return hash;
 }
 
 function formatBytes(n: number): string {

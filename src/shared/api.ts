@@ -275,11 +275,27 @@ export const SyncedItemSchema = z.object({
   remoteTitle: z.string().nullable(),
   /** When a message of this pair was last applied or acknowledged on this node. */
   lastSyncAt: z.string(),
+  /**
+   * When the last replica of the partner's work item arrived here (`GET …/synced/{remoteId}/replica` reads it);
+   * null when none did (only this side sends). Absent on older nodes.
+   */
+  lastReplicaAt: z.string().nullable().optional(),
 });
 export type SyncedItem = z.infer<typeof SyncedItemSchema>;
 /** `GET …/synced?limit=&cursor=`: pairs in the order they were first synced (stable cursor like the connection list). */
 export const SyncedPageSchema = z.object({ items: z.array(SyncedItemSchema), nextCursor: z.string().nullable() });
 export type SyncedPage = z.infer<typeof SyncedPageSchema>;
+
+/** `GET …/synced/{remoteId}/replica`: the last replica received for the partner's work item `remoteId`. */
+export const ReceivedReplicaSchema = z.object({
+  remoteId: z.string(),
+  /** Its twin on this node, or null when there is none (not applied yet, failed, or the twin was deleted). */
+  localId: z.number().nullable(),
+  receivedAt: z.string(),
+  /** The replica as the partner's outgoing script built it (script model JSON). */
+  replica: z.record(z.string(), z.unknown()),
+});
+export type ReceivedReplica = z.infer<typeof ReceivedReplicaSchema>;
 
 /** A message waiting in this node's queue: `pending` (will be sent / applied) or `blocked` (behind a sync error). */
 export const SyncQueueItemSchema = z.object({

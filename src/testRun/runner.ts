@@ -14,7 +14,7 @@ import { entityData, normalizeEntity, runIncoming, runOutgoing, type LogEntry, t
 import { toJson } from '../groovy/interpreter/json';
 import type { ScriptErrorInfo } from '../groovy/interpreter/evaluator';
 import { directionFromFileName } from '../groovy/services/direction';
-import type { Connection, RuleDirection } from '../shared/api';
+import type { Connection, RuleDirection, SyncedItem } from '../shared/api';
 import { METADATA_FILE, parseExportMetadata } from '../syncRules/layout';
 import { displaySegment, parseSyncRuleUri, SYNC_RULES_SCHEME, syncRuleUriComponents } from '../syncRules/uri';
 import { TEST_RUN_SCHEME, type TestRunHost } from './index';
@@ -35,7 +35,17 @@ interface AdoAccess {
   project: string;
 }
 
-type ReplicaSource = { kind: 'file'; uri: string } | { kind: 'partner'; nodeUrl: string; workItemId: number };
+/**
+ * Where the replica comes from: a JSON file, the partner node's outgoing script on one of its work items, or the last
+ * replica our node received for one of the partner's work items (`GET …/synced/{remoteId}/replica`).
+ */
+type ReplicaSource = { kind: 'file'; uri: string } | { kind: 'partner'; nodeUrl: string; workItemId: number } | { kind: 'received'; remoteId: string };
+
+/** The partner's work item a replica stands for, and its twin here (null: none, so the run is a first sync). */
+interface TwinTarget {
+  remoteId: string;
+  twinId: number | null;
+}
 
 /** What the last run of a script chose, so that Test Run Again (and the pickers) keep it. */
 type LastChoice = { direction: 'outgoing'; ids: number[] } | { direction: 'incoming'; source: ReplicaSource; targetId: number | null };
@@ -43,7 +53,7 @@ type LastChoice = { direction: 'outgoing'; ids: number[] } | { direction: 'incom
 /** What a run produced (returned by the command, for tests and other callers). */
 export type TestRunResult =
   | { kind: 'outgoing'; replicas: Array<{ workItemId: number; uri: string }> }
-  | { kind: 'incoming'; before: string; after: string }
+  | { kind: 'incoming'; before: string; after: string; targetId: number | null; firstSync: boolean }
   | { kind: 'error'; message: string; line: number; column: number; uri: string }
   | { kind: 'cancelled' };
 
@@ -97,7 +107,7 @@ export class TestRunner implements vscode.Disposable {
       this.out(`── ${new Date().toISOString()} Test Run of the ${target.direction} script of “${connection.name}” (${target.doc.isDirty ? 'unsaved editor text' : 'editor text'})`);
       return target.direction === 'outgoing'
         ? await this.runOutgoingScript(target, connection, ado, again && last?.direction === 'outgoing' ? last : undefined, last)
-        : await this.runIncomingScript(target, connection, ado, again && last?.direction === 'incoming' ? last : undefined, last);
+        : await this.runIncomingScript(target, connection, ado, again && last?.direction === 'incoming' ? last : undefined, last, client);
     } catch (e) {
       if (e instanceof Cancelled) return { kind: 'cancelled' };
       const reason = e instanceof Error ? e.message : String(e);
@@ -207,14 +217,23 @@ export class TestRunner implements vscode.Disposable {
 
   // ---- incoming -------------------------------------------------------------------------------------------------
 
-  private async runIncomingScript(target: ScriptTarget, connection: Connection, ado: AdoAccess, again: LastChoice | undefined, last: LastChoice | undefined): Promise<TestRunResult> {
+  private async runIncomingScript(target: ScriptTarget, connection: Connection, ado: AdoAccess, again: LastChoice | undefined, last: LastChoice | undefined, client: ExalateClient): Promise<TestRunResult> {
     const previous = last?.direction === 'incoming' ? last : undefined;
-    const source = again?.direction === 'incoming' ? again.source : await this.pickReplicaSource(target, previous?.source);
-    const replica = await this.replicaFrom(source, target);
+    const source = again?.direction === 'incoming' ? again.source : await this.pickReplicaSource(target, previous?.source, client);
+    const replica = await this.replicaFrom(source, target, client);
     if (replica.error) return replica.error;
 
     let targetId: number | null;
-    if (again?.direction === 'incoming') targetId = again.targetId;
+    // A replica of the partner's work item X goes to X's twin here, or to a new work item when X has none.
+    const twin = replica.twin;
+    if (twin) {
+      targetId = twin.twinId;
+      this.out(
+        twin.twinId === null
+          ? vscode.l10n.t('target: a new work item (firstSync): the partner\'s #{0} has no twin here', twin.remoteId)
+          : vscode.l10n.t('target: #{0}, the twin of the partner\'s #{1} (firstSync false)', twin.twinId, twin.remoteId),
+      );
+    } else if (again?.direction === 'incoming') targetId = again.targetId;
     else {
       const NEW = { id: 0, label: '$(add) A new work item', description: 'first sync: firstSync is true' };
       const picks = [NEW, ...(await this.workItemPicks(ado))].map((p) => ({ ...p, ...(previous && (previous.targetId ?? 0) === p.id ? { description: `${p.description ?? ''} (last used)`.trim() } : {}) }));
@@ -242,7 +261,13 @@ export class TestRunner implements vscode.Disposable {
     this.logRun(`incoming into ${what}`, r.output, r.logs, r.error, Date.now() - started);
     if (r.error) return this.scriptError(target, r.error, `the incoming script failed on ${what}`);
     for (const c of r.changes) this.out(`  ${c.field}: ${JSON.stringify(c.before)} → ${JSON.stringify(c.after)}`);
-    const name = targetId === null ? 'new work item' : `#${targetId}`;
+    const name = twin
+      ? twin.twinId === null
+        ? vscode.l10n.t('new work item (firstSync, no twin of the partner\'s #{0})', twin.remoteId)
+        : vscode.l10n.t('#{0} (twin of the partner\'s #{1})', twin.twinId, twin.remoteId)
+      : targetId === null
+        ? 'new work item'
+        : `#${targetId}`;
     const before = resultUri(connection, target.connectionId, `${name} now.json`);
     const after = resultUri(connection, target.connectionId, `${name} after the incoming script.json`);
     this.host.documents.set(before, prettyPrint(toJson(normalizeEntity(entityData(current === null ? null : JSON.stringify(current))))) + '\n');
@@ -250,13 +275,26 @@ export class TestRunner implements vscode.Disposable {
     await vscode.commands.executeCommand('vscode.diff', before, after, `Test Run: ${name} now ↔ after the incoming script (${r.changes.length} change${r.changes.length === 1 ? '' : 's'})`, {
       preview: false,
     });
-    return { kind: 'incoming', before: before.toString(), after: after.toString() };
+    return { kind: 'incoming', before: before.toString(), after: after.toString(), targetId, firstSync: targetId === null };
   }
 
-  private async pickReplicaSource(target: ScriptTarget, previous: ReplicaSource | undefined): Promise<ReplicaSource> {
-    const partner = await this.findPartner(target);
+  private async pickReplicaSource(target: ScriptTarget, previous: ReplicaSource | undefined, client: ExalateClient): Promise<ReplicaSource> {
+    const [partner, received] = await Promise.all([this.findPartner(target), this.receivedPairs(client, target.connectionId)]);
     type Pick = vscode.QuickPickItem & { source?: ReplicaSource; file?: true };
     const picks: Pick[] = [];
+    if (received.length) {
+      const lastRemote = previous?.kind === 'received' ? previous.remoteId : undefined;
+      picks.push({ label: vscode.l10n.t('Last replica received'), kind: vscode.QuickPickItemKind.Separator });
+      for (const p of received) {
+        picks.push({
+          label: `$(history) #${p.remoteId}${p.remoteTitle ? ` ${p.remoteTitle}` : ''}`,
+          description:
+            vscode.l10n.t('the partner\'s work item, received {0}; its twin here: #{1}{2}', p.lastReplicaAt ?? '', p.localId, p.localTitle ? ` ${p.localTitle}` : '') +
+            (p.remoteId === lastRemote ? ` ${vscode.l10n.t('(last used)')}` : ''),
+          source: { kind: 'received', remoteId: p.remoteId },
+        });
+      }
+    }
     if (partner) {
       const items = await this.workItemPicks(partner.ado);
       const lastId = previous?.kind === 'partner' ? previous.workItemId : undefined;
@@ -269,13 +307,14 @@ export class TestRunner implements vscode.Disposable {
         });
       }
       picks.push({ label: 'Or', kind: vscode.QuickPickItemKind.Separator });
-    }
+    } else if (received.length) picks.push({ label: vscode.l10n.t('Or'), kind: vscode.QuickPickItemKind.Separator });
     if (previous?.kind === 'file') picks.push({ label: `$(json) ${path.basename(vscode.Uri.parse(previous.uri).fsPath)}`, description: 'the replica file used last time', source: previous });
     picks.push({ label: '$(folder-opened) A replica JSON file…', description: 'in the script model\'s shape (docs/test-run.md)', file: true });
     const chosen = await this.ui.pickOne(picks, {
       title: 'Test Run: which replica arrives?',
       placeHolder: partner ? `A work item of the partner (${partner.label}) or a replica JSON file` : 'A replica JSON file (configure the partner node in VS Code to use its work items)',
       matchOnDescription: true,
+      ...(received.length ? { placeHolder: vscode.l10n.t('A replica received before, a work item of the partner, or a replica JSON file (type an id or words of the title)') } : {}),
     });
     if (!chosen) throw new Cancelled();
     if (chosen.source) return chosen.source;
@@ -301,7 +340,47 @@ export class TestRunner implements vscode.Disposable {
     return undefined;
   }
 
-  private async replicaFrom(source: ReplicaSource, target: ScriptTarget): Promise<{ json: string; error?: undefined } | { json?: undefined; error: TestRunResult }> {
+  /** The synced pairs of the connection whose partner work item has a replica received here (all pages). */
+  private async receivedPairs(client: ExalateClient, connectionId: string): Promise<SyncedItem[]> {
+    const out: SyncedItem[] = [];
+    let cursor: string | undefined;
+    try {
+      for (let page = 0; page < 50; page++) {
+        const res = await client.listSynced(connectionId, { limit: 200, ...(cursor ? { cursor } : {}) });
+        out.push(...res.items.filter((p) => typeof p.lastReplicaAt === 'string'));
+        if (!res.nextCursor) break;
+        cursor = res.nextCursor;
+      }
+    } catch (e) {
+      // A node without work item sync, or one that is down: no received replicas to offer (the other sources stay).
+      this.out(vscode.l10n.t('no received replicas listed: {0}', e instanceof Error ? e.message : String(e)));
+    }
+    return out;
+  }
+
+  /** The twin here of the partner's work item `remoteId` (from the synced pairs), or null when it has none. */
+  private async twinOf(client: ExalateClient, connectionId: string, remoteId: string): Promise<number | null> {
+    let cursor: string | undefined;
+    for (let page = 0; page < 50; page++) {
+      const res = await client.listSynced(connectionId, { limit: 200, ...(cursor ? { cursor } : {}) });
+      const pair = res.items.find((p) => p.remoteId === remoteId);
+      if (pair) return pair.localId;
+      if (!res.nextCursor) break;
+      cursor = res.nextCursor;
+    }
+    return null;
+  }
+
+  private async replicaFrom(
+    source: ReplicaSource,
+    target: ScriptTarget,
+    ourClient: ExalateClient,
+  ): Promise<{ json: string; twin?: TwinTarget; error?: undefined } | { json?: undefined; error: TestRunResult }> {
+    if (source.kind === 'received') {
+      const got = await ourClient.getLastReplica(target.connectionId, source.remoteId);
+      this.out(vscode.l10n.t('replica: the last one received for the partner\'s #{0} ({1})', got.remoteId, got.receivedAt));
+      return { json: JSON.stringify(got.replica), twin: { remoteId: got.remoteId, twinId: got.localId } };
+    }
     if (source.kind === 'file') {
       const uri = vscode.Uri.parse(source.uri);
       let text: string;
@@ -343,7 +422,13 @@ export class TestRunner implements vscode.Disposable {
       const partnerTarget: ScriptTarget = { doc: open ?? (await vscode.workspace.openTextDocument(partnerUri)), nodeUrl: source.nodeUrl, connectionId: target.connectionId, direction: 'outgoing' };
       return { error: await this.scriptError(partnerTarget, r.error, `the partner's outgoing script failed on its work item #${source.workItemId}`) };
     }
-    return { json: r.json! };
+    let twinId: number | null;
+    try {
+      twinId = await this.twinOf(ourClient, target.connectionId, String(source.workItemId));
+    } catch (e) {
+      throw new Problem(vscode.l10n.t('cannot tell whether the partner\'s #{0} has a twin here: {1}', source.workItemId, e instanceof Error ? e.message : String(e)));
+    }
+    return { json: r.json!, twin: { remoteId: String(source.workItemId), twinId } };
   }
 
   // ---- reporting ------------------------------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 // the outgoing script's unsaved text runs on a picked work item and the replica document shows the change; Test Run
 // Again keeps the work items; an exception on line 5 of the incoming script becomes a diagnostic at line 5 and a
 // message with "Open at line"; the incoming result is a diff editor "work item now ↔ after the script"; the
-// Connections view's Test Run action on a connection.
+// Connections view's Test Run action on a connection; with a real partner node and a real sync, "Last replica
+// received" and the partner's work items target the twin (or a new work item when there is none).
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -207,8 +208,8 @@ describe('Test Run in VS Code', function () {
     assert.equal(doc.isDirty, true);
   });
 
-  it('Test Run incoming with the partner node: its outgoing script builds the replica from one of its work items', async () => {
-    const partner = await startSandboxProcess({ seed: true });
+  it('Test Run incoming with the partner node: a replica of the partner\'s work item goes to its twin here (firstSync false), or to a new work item when it has none (firstSync true); "Last replica received" uses what the sync delivered', async () => {
+    const partner = await startSandboxProcess({ seed: true, pollMs: 200 });
     try {
       await full.services.nodes.upsert({ url: partner.url, label: 'testrun-partner' }, partner.token, partner.adoPat);
       const init = await other.initiateConnection(
@@ -218,22 +219,79 @@ describe('Test Run in VS Code', function () {
       const partnerClient = createExalateClient({ nodeUrl: partner.url, token: partner.token });
       const accepted = await partnerClient.acceptInvitation({ invitationCode: init.invitationCode, project: 'Mobile App' });
       assert.equal(accepted.id, init.connection.id, 'both ends share the connection id');
+      await until('our side sees the acceptance', async () => (await other.getConnection(accepted.id)).status === 'active');
+
+      // A real sync: the partner's #3 (its default outgoing script) arrives here and gets a twin.
+      await partnerClient.syncWorkItem(accepted.id, 3);
+      let twinId = 0;
+      await until('the twin of the partner\'s #3 is synced here with its replica', async () => {
+        const pair = (await other.listSynced(accepted.id)).items.find((p) => p.remoteId === '3');
+        if (pair && typeof pair.lastReplicaAt === 'string') twinId = pair.localId;
+        return twinId > 0;
+      });
+      // After the sync, the partner's outgoing script changes: "Last replica received" still has the old replica.
       const rule = await partnerClient.getSyncRule(accepted.id, 'outgoing');
       const draft = await partnerClient.saveDraft(accepted.id, 'outgoing', 'replica.summary = "Partner: " + workItem.summary\nreplica.key = workItem.key\n', rule.version);
       await partnerClient.publishVersion(accepted.id, 'outgoing', draft.version);
+      // A work item of the partner that was never synced.
+      const created = await fetch(`${partner.ado}/${encodeURIComponent('Mobile App')}/_apis/wit/workitems/$Task?api-version=7.1`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json-patch+json', authorization: `Basic ${Buffer.from(`:${partner.adoPat}`).toString('base64')}` },
+        body: JSON.stringify([{ op: 'add', path: '/fields/System.Title', value: 'Never synced' }]),
+      });
+      assert.equal(created.status, 200, await created.clone().text());
+      const unsynced = ((await created.json()) as { id: number }).id;
 
       const [editor] = (await vscode.commands.executeCommand('exalate.openSyncRules', { nodeUrl: node.url, connectionId: init.connection.id, direction: 'incoming' })) as vscode.TextEditor[];
-      await setText(editor.document, 'workItem.summary = replica.summary\nworkItem."Custom.RemoteKey" = replica.key\n');
-      user.answer({ pick: /^#3 / }, { pick: /^\$\(add\)/ });
-      const result = (await vscode.commands.executeCommand('exalate.testRun')) as TestRunResult;
+      await setText(editor.document, 'workItem.summary = replica.summary + " (test run)"\n');
+      const diffTab = (after: string) =>
+        vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.toString() === after);
+      const docJson = async (uri: vscode.Uri) => JSON.parse((await vscode.workspace.openTextDocument(uri)).getText()) as Record<string, unknown>;
+
+      // 1. Last replica received: the replica the sync delivered, applied to the twin.
+      user.answer({ pick: /^\$\(history\) #3 / });
+      let result = (await vscode.commands.executeCommand('exalate.testRun')) as TestRunResult;
       assert.equal(result.kind, 'incoming', JSON.stringify(result) + JSON.stringify(user.errors()));
-      assert.ok(asked()[0].items.includes('From testrun-partner'), asked()[0].items.join(' | '));
-      assert.ok(asked()[0].items.includes('#3 Crash on Android 14 when opening push notification'), 'the partner\'s project (Mobile App)');
-      assert.ok(!asked()[0].items.some((l) => l.startsWith('#1 ')), 'not our own project\'s work items');
-      const after = JSON.parse((await vscode.workspace.openTextDocument(vscode.Uri.parse(result.kind === 'incoming' ? result.after : ''))).getText()) as Record<string, unknown>;
-      assert.equal(after.summary, 'Partner: Crash on Android 14 when opening push notification');
-      assert.equal(after['Custom.RemoteKey'], '3');
+      assert.ok(result.kind === 'incoming');
+      assert.deepEqual([result.targetId, result.firstSync], [twinId, false]);
+      const offered = asked()[0].items;
+      assert.ok(offered.includes('Last replica received'), offered.join(' | '));
+      assert.ok(offered.includes('$(history) #3 Crash on Android 14 when opening push notification'), offered.join(' | '));
+      assert.ok(offered.includes('From testrun-partner'), offered.join(' | '));
+      assert.equal(asked().length, 1, 'no target question: the twin is the target');
+      const r1 = result;
+      await until('the diff editor of the twin', () => diffTab(r1.after) !== undefined);
+      const tab1 = diffTab(r1.after)!;
+      assert.match(tab1.label, new RegExp(`#${twinId} \\(twin of the partner's #3\\) now ↔ after the incoming script \\(1 change\\)`));
+      const now1 = await docJson((tab1.input as vscode.TabInputTextDiff).original);
+      const after1 = await docJson((tab1.input as vscode.TabInputTextDiff).modified);
+      assert.equal(now1.key, String(twinId), 'the left side is the twin now');
+      assert.equal(now1.summary, 'Crash on Android 14 when opening push notification');
+      assert.equal(after1.summary, 'Crash on Android 14 when opening push notification (test run)', 'the received replica, not the partner\'s new script');
+      assert.ok(full.testRun.output().some((l) => l.includes(`target: #${twinId}, the twin of the partner's #3 (firstSync false)`)), full.testRun.output().join('\n'));
+
+      // 2. The partner node's outgoing script on the same work item: the same twin, the new script's replica.
+      user.answer({ pick: /^#3 / });
+      result = (await vscode.commands.executeCommand('exalate.testRun', editor.document.uri)) as TestRunResult;
+      assert.ok(result.kind === 'incoming', JSON.stringify(result) + JSON.stringify(user.errors()));
+      assert.deepEqual([result.targetId, result.firstSync], [twinId, false]);
+      // The same twin, so the same result documents: the open one is updated.
+      const r2 = result;
+      await until('the "after" document shows the partner script\'s replica', async () => (await docJson(vscode.Uri.parse(r2.after))).summary === 'Partner: Crash on Android 14 when opening push notification (test run)');
       assert.ok(full.testRun.output().some((l) => /testrun-partner's outgoing script on its #3: ok/.test(l)), full.testRun.output().join('\n'));
+
+      // 3. A partner work item without a twin: a new work item, firstSync true.
+      user.answer({ pick: new RegExp(`^#${unsynced} `) });
+      result = (await vscode.commands.executeCommand('exalate.testRun', editor.document.uri)) as TestRunResult;
+      assert.ok(result.kind === 'incoming', JSON.stringify(result) + JSON.stringify(user.errors()));
+      assert.deepEqual([result.targetId, result.firstSync], [null, true]);
+      assert.ok(!asked().at(-1)!.items.some((l) => l.startsWith(`$(history) #${unsynced} `)), 'nothing was received for it');
+      const r3 = result;
+      await until('the diff editor of the new work item', () => diffTab(r3.after) !== undefined);
+      assert.match(diffTab(r3.after)!.label, new RegExp(`new work item \\(firstSync, no twin of the partner's #${unsynced}\\) now ↔ after the incoming script`));
+      assert.equal((await docJson(vscode.Uri.parse(r3.after))).summary, 'Partner: Never synced (test run)');
+      assert.ok(full.testRun.output().some((l) => l.includes(`target: a new work item (firstSync): the partner's #${unsynced} has no twin here`)), full.testRun.output().join('\n'));
+      assert.equal((await other.listSynced(accepted.id)).items.length, 1, 'Test Run wrote nothing: still one pair');
     } finally {
       await full.services.nodes.remove(partner.url);
       await partner.dispose();

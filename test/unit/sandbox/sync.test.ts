@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as azdev from 'azure-devops-node-api';
 import type { IWorkItemTrackingApi } from 'azure-devops-node-api/WorkItemTrackingApi';
-import type { AcceptInvitationResponse, Connection, InitiateResponse, SyncedPage, SyncErrorList, SyncQueue, SyncTriggerList } from '../../../src/shared/api';
+import type { AcceptInvitationResponse, Connection, InitiateResponse, ReceivedReplica, SyncedPage, SyncErrorList, SyncQueue, SyncTriggerList } from '../../../src/shared/api';
 import { NotFoundError, ConflictError, InvalidError } from '../../../src/exalate/errors';
 import { createExalateClient } from '../../../src/exalate/httpClient';
 import { startSandbox, type RunningSandbox } from '../../../src/sandbox/sandbox';
@@ -101,6 +101,33 @@ describe('sandbox: work item sync (two in-process nodes, private connection)', f
     assert.equal((await synced(apiB)).length, 1);
     const conn = (await apiB<Connection>('GET', `/api/v1/connections/${id}`)).json;
     assert.equal(conn.sync?.synced, 1);
+  });
+
+  it('answers the last replica received for a partner work item with its twin (Node API and client); 404 when none came', async () => {
+    const [pairB] = await synced(apiB);
+    assert.equal(typeof pairB.lastReplicaAt, 'string');
+    const res = await apiB<ReceivedReplica>('GET', `/api/v1/connections/${id}/synced/${pairB.remoteId}/replica`);
+    assert.equal(res.status, 200, JSON.stringify(res.json));
+    assert.equal(res.json.remoteId, pairB.remoteId);
+    assert.equal(res.json.localId, pairB.localId);
+    assert.equal(res.json.receivedAt, pairB.lastReplicaAt);
+    assert.equal(res.json.replica.summary, 'Checkout fails for EU', 'the last one received, not the first');
+    // A only got B's link notice so far: no replica of B's work item.
+    const [pairA] = await synced(apiA);
+    assert.equal(pairA.lastReplicaAt, null);
+    const none = await apiA<{ error: { code: string; message: string } }>('GET', `/api/v1/connections/${id}/synced/${pairA.remoteId}/replica`);
+    assert.equal(none.status, 404);
+    assert.match(none.json.error.message, new RegExp(`No replica was received for the partner's work item ${pairA.remoteId}`));
+    for (const bad of ['abc', '%E0%A4%A', '1'.repeat(12)]) {
+      const r = await apiB<{ error: { code: string } }>('GET', `/api/v1/connections/${id}/synced/${bad}/replica`);
+      assert.equal(r.status, 404, bad);
+      assert.equal(r.json.error.code, 'not_found');
+    }
+    const clientB = createExalateClient({ nodeUrl: b.url, token: TOKEN_B });
+    const got = await clientB.getLastReplica(id, pairB.remoteId);
+    assert.deepEqual(got, res.json);
+    await assert.rejects(createExalateClient({ nodeUrl: a.url, token: TOKEN_A }).getLastReplica(id, pairA.remoteId), NotFoundError);
+    await assert.rejects(clientB.getLastReplica('00000000-0000-4000-8000-000000000000', '1'), NotFoundError);
   });
 
   it('sends a comment added on the twin back, once, and does not echo it or the synced change', async () => {

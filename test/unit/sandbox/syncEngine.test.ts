@@ -118,6 +118,37 @@ describe('sandbox sync: receiving and acknowledging messages', () => {
     n.store.close();
   });
 
+  it('keeps the last replica received per partner work item across a reopen (the newest of a batch wins), 404 for others', () => {
+    const dir = tempDir('sync-last-replica');
+    const key = randomBytes(32);
+    const id = randomUUID();
+    let n = open(dir, key);
+    const now = new Date().toISOString();
+    const rec: ConnRecord = {
+      id, seq: 1, name: 'c', description: '', localShortName: 'alpha', remoteShortName: 'beta', remoteUrl: null, type: 'private', mode: 'script', role: 'initiator', project: 'Payments',
+      createdAt: now, updatedAt: now, lastContactAt: null, accepted: true, localActive: true, remoteActive: true, remoteGone: false, errorReason: null, linkKey: 'k',
+    };
+    n.index.insert([rec]);
+    assert.equal(n.engine.receive(id, [msg(1, 5), msg(2, 5), msg(3, 6)]), 3);
+    // Applied or not, the inbox entries may go: the last replica stays.
+    n.store.commit([1, 2, 3].map((seq) => ({ c: 'sync' as const, k: `${id}|i|${String(seq).padStart(15, '0')}` })));
+    n.store.close();
+    n = open(dir, key);
+    assert.deepEqual(n.engine.cs(id).inbox, []);
+    const r5 = n.engine.lastReplica(id, '5');
+    assert.deepEqual({ ...r5, receivedAt: typeof r5.receivedAt }, { remoteId: '5', localId: null, receivedAt: 'string', replica: { summary: 's2' } });
+    assert.deepEqual(n.engine.lastReplica(id, '6').replica, { summary: 's3' });
+    // A link notice makes our work item 9 the twin of the partner's 5.
+    n.engine.receive(id, [{ type: 'link', id: randomUUID(), seq: 4, workItemId: 5, yourId: 9, createdAt: now }]);
+    assert.equal(n.engine.lastReplica(id, '5').localId, 9);
+    assert.equal(n.engine.listSynced(id, null, null).items[0].lastReplicaAt, r5.receivedAt);
+    assert.throws(() => n.engine.lastReplica(id, '7'), (e: Error & { status?: number }) => e.status === 404 && /No replica was received for the partner's work item 7/.test(e.message));
+    // Deleting the connection deletes them too.
+    n.store.commit(n.engine.deleteOps(id));
+    assert.equal([...n.store.entries('sync')].length, 0);
+    n.store.close();
+  });
+
   it('hands out the outbox in batches within the limits and drops what is acknowledged', () => {
     const dir = tempDir('sync-outbox');
     const n = open(dir, randomBytes(32));

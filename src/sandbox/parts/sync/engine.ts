@@ -22,6 +22,7 @@ import {
   PutTriggersRequestSchema,
   SyncRequestSchema,
   type BulkExalateResponse,
+  type ReceivedReplica,
   type SyncAccepted,
   type SyncedPage,
   type SyncErrorList,
@@ -43,7 +44,7 @@ import {
   type WaitingFiles,
   type WireFile,
 } from './records';
-import { MAX_REPLICA_CHARS, keys, type SentRecord, type DirtyEntry, type ErrorRecord, type InEntry, type OutMessage, type Pair, type SyncState, type Trigger } from './records';
+import { MAX_REPLICA_CHARS, keys, type SentRecord, type DirtyEntry, type ErrorRecord, type InEntry, type LastReplica, type OutMessage, type Pair, type SyncState, type Trigger } from './records';
 
 /**
  * The trigger query narrowed to one work item (`[System.Id] = id` as its first condition), so checking a change costs
@@ -446,9 +447,31 @@ export class SyncEngine {
           localTitle: typeof title === 'string' ? title : null,
           remoteTitle: p.remoteTitle,
           lastSyncAt: p.lastSyncAt,
+          lastReplicaAt: this.ctx.store.get<LastReplica>('sync', keys.lastReplica(id, p.remoteId))?.receivedAt ?? null,
         };
       }),
       nextCursor: all.length > limit && last ? Buffer.from(`p${last.order}`, 'latin1').toString('base64url') : null,
+    };
+  }
+
+  /** The last replica received for the partner's work item `remoteId`, and its twin here (404 when none came). */
+  lastReplica(id: string, remoteId: string): ReceivedReplica {
+    this.index.record(id);
+    const r = /^\d{1,10}$/.test(remoteId) ? this.ctx.store.get<LastReplica>('sync', keys.lastReplica(id, remoteId)) : undefined;
+    if (!r) throw new ApiError(404, 'not_found', `No replica was received for the partner's work item ${remoteId} on this connection`);
+    let replica: unknown;
+    try {
+      replica = JSON.parse(r.replica);
+    } catch {
+      replica = null;
+    }
+    const cs = this.cs(id);
+    const twin = cs.byRemote.get(remoteId);
+    return {
+      remoteId,
+      localId: twin !== undefined && cs.pairs.has(twin) ? twin : null,
+      receivedAt: r.receivedAt,
+      replica: replica !== null && typeof replica === 'object' && !Array.isArray(replica) ? (replica as Record<string, unknown>) : {},
     };
   }
 
@@ -611,6 +634,7 @@ export class SyncEngine {
     const now = this.ctx.nowIso();
     const pairs = new Map<number, Pair>();
     const dirtied = new Set<number>();
+    const lastReplicas = new Map<string, LastReplica>();
     for (const m of messages) {
       if (m.seq <= inSeq) continue;
       if (m.seq !== inSeq + 1) break;
@@ -648,7 +672,9 @@ export class SyncEngine {
         blocked: null,
       };
       ops.push({ c: 'sync', k: keys.in(id, m.seq), v: entry });
+      lastReplicas.set(entry.remoteId, { remoteId: entry.remoteId, messageId: m.id, replica: entry.replica, receivedAt: now });
     }
+    for (const r of lastReplicas.values()) ops.push({ c: 'sync', k: keys.lastReplica(id, r.remoteId), v: r });
     if (inSeq === cs.state.inSeq) return inSeq;
     for (const p of pairs.values()) ops.push({ c: 'sync', k: keys.pair(id, p.localId), v: p });
     ops.push({ c: 'sync', k: keys.state(id), v: { ...cs.state, inSeq, order } });

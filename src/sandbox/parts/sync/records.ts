@@ -12,6 +12,7 @@
 //   <c>|s|<workItem>   SentRecord: a work item sent before it has a twin link (the link notice is on its way)
 //   <c>|f|<workItem>   FilesSent: the work item's attachments whose bytes went to the partner (sent once)
 //   <c>|b|<remote>     WaitingFiles: attachment bytes of a resolved (dropped) incoming message, kept for the next one
+//   <c>|r|<remoteId>   LastReplica: the last replica received for a partner work item (read on request, not in memory)
 import * as z from 'zod';
 import type { SyncDirection } from '../../../shared/api';
 
@@ -123,6 +124,15 @@ export interface SentRecord {
   rev: number;
 }
 
+/** The last replica received for one partner work item (kept after it was applied; Test Run reads it). */
+export interface LastReplica {
+  remoteId: string;
+  /** The message that carried it. */
+  messageId: string;
+  replica: string;
+  receivedAt: string;
+}
+
 export interface Trigger {
   id: string;
   query: string;
@@ -142,6 +152,7 @@ export const keys = {
   sent: (c: string, workItemId: number) => `${c}|s|${workItemId}`,
   files: (c: string, workItemId: number) => `${c}|f|${workItemId}`,
   waiting: (c: string, remoteId: string) => `${c}|b|${remoteId}`,
+  lastReplica: (c: string, remoteId: string) => `${c}|r|${remoteId}`,
 };
 
 /** Largest replica (JSON text, UTF-16 code units ≈ bytes for ASCII) a message may carry. */
