@@ -23,7 +23,7 @@ const add = (field: string, value: unknown) => ({ op: 'add', path: `/fields/${fi
  * Makes `script` the active rule of a direction: a draft published at once on a node with drafts
  * (`GET …/latest` exists), a PUT on a node from before drafts.
  */
-async function activate(api: ReturnType<typeof client>, id: string, dir: 'outgoing' | 'incoming', script: string): Promise<void> {
+export async function activate(api: ReturnType<typeof client>, id: string, dir: 'outgoing' | 'incoming', script: string): Promise<void> {
   const base = `/api/v1/connections/${id}/rules/${dir}`;
   const latest = await api<{ version: number }>('GET', `${base}/latest`);
   if (latest.status === 200) {

@@ -28,6 +28,12 @@ export interface SyncEmulator {
   createWorkItem(projectName: string, type: string, patch: JsonPatchOp[], opts?: WriteOptions): Promise<{ id: number; rev: number }>;
   updateWorkItem(id: number, patch: JsonPatchOp[], opts?: WriteOptions): Promise<{ id: number; rev: number }>;
   addComment(id: number, text: string, opts?: WriteOptions): Promise<{ id: number }>;
+  updateComment(id: number, commentId: number, text: string, opts?: WriteOptions): Promise<unknown>;
+  deleteComment(id: number, commentId: number, opts?: WriteOptions): Promise<void>;
+  /** Stores an attachment (not linked yet: link it with an `AttachedFile` relation to {@link attachmentUrl}). */
+  createAttachment(projectName: string, fileName: string, content: Uint8Array, opts?: WriteOptions): Promise<{ id: string }>;
+  getAttachment(id: string): { id: string; fileName: string; size: number; content: Buffer } | undefined;
+  attachmentUrl(id: string): string;
   /** A write that carried this origin tag (any revision), also after a restart. */
   findByOrigin(origin: string): { id: number; rev: number; commentId?: number } | undefined;
   onChange(listener: (c: WorkItemChange) => void): () => void;

@@ -36,7 +36,14 @@ import type { ConnectionIndex } from '../connections';
 import { parse, type ConnRecord, type NodeContext } from '../context';
 import type { RuleVersions } from '../rules';
 import type { SyncEmulator, WorkItemChange } from './emulator';
-import { commentHtml, incomingWrites, scriptWorkItem } from './model';
+import { commentHtml, incomingWrites, scriptWorkItem, type NewAttachment } from './model';
+import {
+  MAX_MESSAGE_FILE_CHARS,
+  MAX_SYNC_ATTACHMENT_BYTES,
+  type FilesSent,
+  type WaitingFiles,
+  type WireFile,
+} from './records';
 import { MAX_REPLICA_CHARS, keys, type SentRecord, type DirtyEntry, type ErrorRecord, type InEntry, type LastReplica, type OutMessage, type Pair, type SyncState, type Trigger } from './records';
 
 /**
@@ -64,6 +71,8 @@ export class ConnSync {
   triggers: Trigger[] = [];
   /** Work items sent before their twin link exists: work item → the revision the replica was built from. */
   readonly sent = new Map<number, number>();
+  /** Local work item → its attachments whose bytes went into the outbox (they travel once). */
+  readonly filesSent = new Map<number, Set<string>>();
   /** Delivery attempts per message id (this process's lifetime). */
   readonly attempts = new Map<string, number>();
 
@@ -143,6 +152,11 @@ export class SyncEngine {
       case 's': {
         const r = v as SentRecord;
         cs.sent.set(r.workItemId, r.rev);
+        break;
+      }
+      case 'f': {
+        const r = v as FilesSent;
+        cs.filesSent.set(r.workItemId, new Set(r.ids));
         break;
       }
     }
@@ -294,6 +308,9 @@ export class SyncEngine {
         break;
       case 's':
         cs.sent.delete(Number(rest));
+        break;
+      case 'f':
+        cs.filesSent.delete(Number(rest));
         break;
     }
   }
@@ -525,11 +542,19 @@ export class SyncEngine {
     return {};
   }
 
-  /** Drops the entry of an error; the work item's queue moves on. */
+  /**
+   * Drops the entry of an error; the work item's queue moves on. Attachment bytes a dropped incoming message carried
+   * are kept for the partner work item's next message (the partner sends them only once).
+   */
   resolve(id: string, errorId: string): void {
     const e = this.errorOf(id, errorId);
     const ops: StoreOp[] = [{ c: 'sync', k: keys.error(id, e.id) }];
-    if (this.ctx.store.get('sync', e.ref) !== undefined) ops.push({ c: 'sync', k: e.ref });
+    const entry = this.ctx.store.get<DirtyEntry | InEntry>('sync', e.ref);
+    if (entry !== undefined) ops.push({ c: 'sync', k: e.ref });
+    if (entry && 'remoteId' in entry && entry.files && Object.keys(entry.files).length) {
+      const old = this.ctx.store.get<WaitingFiles>('sync', keys.waiting(id, entry.remoteId));
+      ops.push({ c: 'sync', k: keys.waiting(id, entry.remoteId), v: { remoteId: entry.remoteId, files: { ...old?.files, ...entry.files } } satisfies WaitingFiles });
+    }
     this.commit(ops);
     this.kick();
   }
@@ -641,6 +666,8 @@ export class SyncEngine {
         yourId: m.yourId,
         replica: m.replica ?? '{}',
         images: m.images ?? {},
+        ...(m.fileImages && Object.keys(m.fileImages).length ? { fileImages: m.fileImages } : {}),
+        ...(m.files && Object.keys(m.files).length ? { files: m.files } : {}),
         createdAt: now,
         blocked: null,
       };
@@ -674,7 +701,8 @@ export class SyncEngine {
     let size = 0;
     for (const m of cs.out) {
       if (m.seq <= ack) continue;
-      const s = (m.replica?.length ?? 0) + 256;
+      let s = (m.replica?.length ?? 0) + 256;
+      for (const f of Object.values(m.files ?? {})) s += f.content.length + 128;
       if (batch.length > 0 && (size + s > maxChars || batch.length >= maxMessages)) break;
       batch.push(m);
       size += s;
@@ -820,7 +848,7 @@ export class SyncEngine {
     }
     const pair = cs.pairs.get(d.workItemId);
     const rule = this.rules.activeRule(rec.id, 'outgoing');
-    const wi = scriptWorkItem(w, pair?.imported ?? {});
+    const wi = scriptWorkItem(w, pair?.imported ?? {}, pair?.files ?? {});
     const res = runOutgoing(rule.script, JSON.stringify(wi), { ast: this.ast(rule.script), context: this.runtimeContext(rec, cs) });
     const base = { direction: 'outgoing' as const, workItemId: d.workItemId, remoteId: pair?.remoteId ?? null };
     if (res.error || res.json === null) {
@@ -830,6 +858,8 @@ export class SyncEngine {
     if (res.json.length > MAX_REPLICA_CHARS) {
       return { ops: this.errorOps(rec, cs, ref, d, { ...base, message: `The replica is larger than ${MAX_REPLICA_CHARS / 1024} KiB; send less (e.g. fewer or shorter comments)`, line: null, column: null }), state, sent: false };
     }
+    const files = this.outgoingFiles(cs, d.workItemId, res.replica, pair);
+    if ('error' in files) return { ops: this.errorOps(rec, cs, ref, d, { ...base, message: files.error, line: null, column: null }), state, sent: false };
     const seq = state.outSeq + 1;
     const msg: OutMessage = {
       type: 'replica',
@@ -841,13 +871,62 @@ export class SyncEngine {
       images: pair?.imported ?? {},
       createdAt: this.ctx.nowIso(),
     };
+    if (pair?.files && Object.keys(pair.files).length) msg.fileImages = pair.files;
+    const ids = Object.keys(files.files);
+    if (ids.length) msg.files = files.files;
     const ops: StoreOp[] = [
       { c: 'sync', k: keys.out(cs.id, seq), v: msg },
       { c: 'sync', k: ref },
     ];
+    if (ids.length) {
+      const all = [...(cs.filesSent.get(d.workItemId) ?? []), ...ids];
+      ops.push({ c: 'sync', k: keys.files(cs.id, d.workItemId), v: { workItemId: d.workItemId, ids: all } satisfies FilesSent });
+    }
+    if (files.deferred) {
+      // More new attachments than one message carries: the rest goes with the work item's next message.
+      state = { ...state, order: state.order + 1 };
+      ops.push({ c: 'sync', k: ref, v: { workItemId: d.workItemId, order: state.order, createdAt: this.ctx.nowIso(), blocked: null } satisfies DirtyEntry });
+    }
     if (pair) ops.push({ c: 'sync', k: keys.pair(cs.id, pair.localId), v: { ...pair, localRev: w.rev } });
     else ops.push({ c: 'sync', k: keys.sent(cs.id, d.workItemId), v: { workItemId: d.workItemId, rev: w.rev } satisfies SentRecord });
     return { ops, state: { ...state, outSeq: seq }, sent: true };
+  }
+
+  /**
+   * The bytes of the replica's attachments the partner does not have: not copies of its own attachments, not sent
+   * before; at most {@link MAX_MESSAGE_FILE_CHARS} of base64 per message (`deferred`: more are waiting). An attachment
+   * over {@link MAX_SYNC_ATTACHMENT_BYTES} is an error (the script can leave it out of `replica.attachments`).
+   */
+  private outgoingFiles(cs: ConnSync, workItemId: number, replica: Value, pair: Pair | undefined): { files: Record<string, WireFile>; deferred: boolean } | { error: string } {
+    const files: Record<string, WireFile> = {};
+    let deferred = false;
+    const list = replica instanceof GMap ? replica.get('attachments') : null;
+    if (!Array.isArray(list)) return { files, deferred };
+    const copies = pair?.files ?? {};
+    const sent = cs.filesSent.get(workItemId);
+    let chars = 0;
+    for (const a of list) {
+      if (!(a instanceof GMap)) continue;
+      const raw = a.get('id');
+      if (raw === null || raw === undefined) continue;
+      const id = toGroovyString(raw);
+      if (copies[id] !== undefined || sent?.has(id) || files[id]) continue;
+      const file = this.em.getAttachment(id);
+      if (!file) continue; // not an attachment of this organization
+      if (file.content.length > MAX_SYNC_ATTACHMENT_BYTES) {
+        return {
+          error: `Attachment "${file.fileName}" is ${file.content.length} bytes; at most ${MAX_SYNC_ATTACHMENT_BYTES / 1024} KiB per attachment travel to the partner (leave it out of replica.attachments in the outgoing script)`,
+        };
+      }
+      const content = file.content.toString('base64');
+      if (chars + content.length > MAX_MESSAGE_FILE_CHARS) {
+        deferred = true;
+        continue;
+      }
+      files[id] = { name: file.fileName, content };
+      chars += content.length;
+    }
+    return { files, deferred };
   }
 
   /**
@@ -903,16 +982,23 @@ export class SyncEngine {
       localId = undefined;
     }
     const imported = { ...(pair?.imported ?? {}) };
-    // The partner's copies of our own comments are not new comments here.
+    const files = { ...(pair?.files ?? {}) };
+    const waiting = this.ctx.store.get<WaitingFiles>('sync', keys.waiting(cs.id, entry.remoteId));
+    // The partner's copies of our own comments and attachments are not new ones here.
     const replica = entityData(entry.replica);
     const comments = replica.get('comments');
     if (Array.isArray(comments) && Object.keys(entry.images).length) {
       replica.set('comments', comments.filter((c: Value) => !(c instanceof GMap && entry.images[toGroovyString(c.get('id'))] !== undefined)));
     }
+    const fileImages = entry.fileImages ?? {};
+    const attachments = replica.get('attachments');
+    if (Array.isArray(attachments) && Object.keys(fileImages).length) {
+      replica.set('attachments', attachments.filter((a: Value) => !(a instanceof GMap && fileImages[toGroovyString(a.get('id'))] !== undefined)));
+    }
     let syncBack = false;
     let unExalate = false;
     const rule = this.rules.activeRule(rec.id, 'incoming');
-    const wiJson = current ? JSON.stringify(scriptWorkItem(current, imported)) : null;
+    const wiJson = current ? JSON.stringify(scriptWorkItem(current, imported, files)) : null;
     const res = runIncoming(rule.script, replica, wiJson, firstSync, {
       ast: this.ast(rule.script),
       context: this.runtimeContext(rec, cs, { syncBack: () => (syncBack = true), unExalate: () => (unExalate = true) }),
@@ -952,6 +1038,8 @@ export class SyncEngine {
         }
         if (c.remoteId !== null && commentId !== undefined) imported[String(commentId)] = c.remoteId;
       }
+      await this.applyCommentChanges(em, localId, origin, imported, new Set(Object.keys(pair?.imported ?? {})), writes.commentTexts);
+      await this.applyAttachments(em, localId, origin, entry.remoteId, { ...waiting?.files, ...entry.files }, files, writes.attachments);
     } catch (e) {
       if (e instanceof StoreError) throw e;
       if (this.gone(cs)) return;
@@ -963,6 +1051,14 @@ export class SyncEngine {
     const rev = em.getWorkItem(localId)?.rev ?? null;
     const summary = replica.get('summary');
     const ops: StoreOp[] = [{ c: 'sync', k: ref }];
+    if (waiting) {
+      // Bytes kept from a dropped message: forget the ones now on the twin.
+      const have = new Set(Object.values(files));
+      const left = Object.fromEntries(Object.entries(waiting.files).filter(([rid]) => !have.has(rid)));
+      if (Object.keys(left).length !== Object.keys(waiting.files).length) {
+        ops.push(Object.keys(left).length ? { c: 'sync', k: keys.waiting(cs.id, entry.remoteId), v: { ...waiting, files: left } } : { c: 'sync', k: keys.waiting(cs.id, entry.remoteId) });
+      }
+    }
     let state = cs.state;
     if (unExalate) {
       if (pair) ops.push({ c: 'sync', k: keys.pair(cs.id, pair.localId) });
@@ -975,6 +1071,7 @@ export class SyncEngine {
         remoteTitle: summary === null || summary === undefined ? null : toGroovyString(summary),
         localRev: rev,
         imported,
+        ...(Object.keys(files).length ? { files } : {}),
       };
       ops.push({ c: 'sync', k: keys.pair(cs.id, localId), v: next });
       if (!pair) {
@@ -993,6 +1090,88 @@ export class SyncEngine {
     this.commit(ops);
     cs.attempts.delete(entry.id);
     if (!pair) this.events.outboxChanged(cs.id);
+  }
+
+  /**
+   * Edits and deletions of comments copied from the partner, as the incoming script left them: a copy whose text the
+   * script changed is updated, a copy the script dropped (`commentHelper.mergeComments` drops the copies of deleted
+   * partner comments) is deleted and forgotten. The user's own comments are never touched. Replays find the work
+   * already done (the text is the same, the comment is gone).
+   */
+  private async applyCommentChanges(
+    em: SyncEmulator,
+    localId: number,
+    origin: string,
+    imported: Record<string, string>,
+    before: Set<string>,
+    texts: Array<{ id: string; body: string }>,
+  ): Promise<void> {
+    if (before.size === 0) return;
+    const w = em.getWorkItem(localId);
+    if (!w) return;
+    const kept = new Map(texts.map((t) => [t.id, t.body]));
+    for (const c of w.comments) {
+      const id = String(c.id);
+      // Only copies the script saw (not the ones this message just added).
+      if (imported[id] === undefined || !before.has(id)) continue;
+      if ((c as { isDeleted?: boolean }).isDeleted) {
+        delete imported[id];
+        continue;
+      }
+      const body = kept.get(id);
+      if (body === undefined) {
+        await em.deleteComment(localId, c.id, { origin: `${origin}:d${id}` });
+        delete imported[id];
+      } else if (body !== c.text && commentHtml(body) !== c.text) {
+        await em.updateComment(localId, c.id, commentHtml(body), { origin: `${origin}:e${id}` });
+      }
+    }
+  }
+
+  /**
+   * The partner's attachments the incoming script added (`attachmentHelper.mergeAttachments`): each is uploaded and
+   * linked (`AttachedFile`) with origin `…:a<partner attachment id>`; a replay finds the link by that origin and
+   * takes the attachment of that name and size. `bytes`: the message's files and those kept from a resolved message;
+   * one whose bytes are in neither (they follow with a later message) is skipped. `files` (local → partner attachment id) gets the new ones.
+   */
+  private async applyAttachments(
+    em: SyncEmulator,
+    localId: number,
+    origin: string,
+    remoteId: string,
+    bytes: Record<string, WireFile>,
+    files: Record<string, string>,
+    added: NewAttachment[],
+  ): Promise<void> {
+    const have = new Set(Object.values(files));
+    for (const a of added) {
+      if (have.has(a.remoteId)) continue;
+      const file = bytes[a.remoteId];
+      if (!file) {
+        this.ctx.opts.log(`sync: attachment ${a.remoteId} of remote work item ${remoteId} came without its content (a later message brings it); not added to ${localId} yet`);
+        continue;
+      }
+      const name = a.filename ?? file.name;
+      const content = Buffer.from(file.content, 'base64');
+      const aorigin = `${origin}:a${a.remoteId}`;
+      let localAtt: string | undefined;
+      if (em.findByOrigin(aorigin)) {
+        const known = new Set(Object.keys(files));
+        localAtt = em
+          .getWorkItem(localId)
+          ?.relations.filter((r) => r.rel === 'AttachedFile' && r.attachmentId !== undefined && !known.has(r.attachmentId) && r.attributes.name === name && r.attributes.resourceSize === content.length)
+          .pop()?.attachmentId;
+      } else {
+        const project = String(em.getWorkItem(localId)?.fields['System.TeamProject'] ?? '');
+        const up = await em.createAttachment(project, name, content);
+        await em.updateWorkItem(localId, [{ op: 'add', path: '/relations/-', value: { rel: 'AttachedFile', url: em.attachmentUrl(up.id) } }], { origin: aorigin });
+        localAtt = up.id;
+      }
+      if (localAtt !== undefined) {
+        files[localAtt] = a.remoteId;
+        have.add(a.remoteId);
+      }
+    }
   }
 
   async stop(): Promise<void> {

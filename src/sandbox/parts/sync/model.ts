@@ -7,15 +7,23 @@ import type { Change } from '../../../groovy/runtime';
 import type { AdoWorkItem } from '../../ado/seed';
 import type { JsonPatchOp } from './emulator';
 
-/** The script model's JSON of an emulator work item; comments created from the partner's carry `remoteId`. */
-export function scriptWorkItem(w: AdoWorkItem, imported: Record<string, string>): Record<string, unknown> {
-  const rest = w as unknown as { relations?: WorkItem['relations'] };
+/**
+ * The script model's JSON of an emulator work item; comments and attachments created from the partner's carry
+ * `remoteId` (`imported`: local comment id → partner's; `files`: local attachment id → partner's).
+ */
+export function scriptWorkItem(w: AdoWorkItem, imported: Record<string, string>, files: Record<string, string> = {}): Record<string, unknown> {
   const live = w.comments.filter((c) => !(c as { isDeleted?: boolean }).isDeleted);
-  const out = toScriptWorkItem({ id: w.id, rev: w.rev, fields: w.fields, relations: rest.relations ?? [] } as WorkItem, live);
+  // Attachment relations name their attachment by id; the script model reads it from the URL's last segment.
+  const relations = (w.relations ?? []).map((r) => (r.attachmentId !== undefined ? { ...r, url: `emulator:/_apis/wit/attachments/${r.attachmentId}` } : r));
+  const out = toScriptWorkItem({ id: w.id, rev: w.rev, fields: w.fields, relations } as WorkItem, live);
   const comments = out.comments as Array<Record<string, unknown>>;
   for (const c of comments) {
     const remote = c.id === null || c.id === undefined ? undefined : imported[String(c.id)];
     if (remote !== undefined) c.remoteId = remote;
+  }
+  for (const a of out.attachments as Array<Record<string, unknown>>) {
+    const remote = typeof a.id === 'string' ? files[a.id] : undefined;
+    if (remote !== undefined) a.remoteId = remote;
   }
   return out;
 }
@@ -75,9 +83,18 @@ export interface NewComment {
   remoteId: string | null;
 }
 
+/** An attachment the incoming script added: the partner's attachment it copies, under which name. */
+export interface NewAttachment {
+  remoteId: string;
+  filename: string | null;
+}
+
 export interface IncomingWrites {
   patch: JsonPatchOp[];
   comments: NewComment[];
+  /** Comments that exist here (with an `id`) and the text the script left them with. */
+  commentTexts: Array<{ id: string; body: string }>;
+  attachments: NewAttachment[];
   /** Create only: where and what (`workItem.projectKey`, `workItem.typeName`, else the replica's type). */
   project: string | null;
   type: string | null;
@@ -86,7 +103,8 @@ export interface IncomingWrites {
 /**
  * What to write for an incoming script's result: every changed property with an Azure DevOps field (the table above,
  * and properties named like a field reference, `Custom.Team`) becomes a patch op; comments without an `id` are new.
- * Attachments, custom field maps and read-only properties (id, key, created, …) are not written.
+ * Attachments without an `id` and with a `remoteId` are new (copies of the partner's). Custom field maps and read-only
+ * properties (id, key, created, …) are not written.
  */
 export function incomingWrites(changes: Change[], after: Record<string, unknown>): IncomingWrites {
   const patch: JsonPatchOp[] = [];
@@ -101,18 +119,31 @@ export function incomingWrites(changes: Change[], after: Record<string, unknown>
     patch.push({ op: 'add', path: `/fields/${field}`, value });
   }
   const comments: NewComment[] = [];
+  const commentTexts: IncomingWrites['commentTexts'] = [];
   for (const c of Array.isArray(after.comments) ? (after.comments as unknown[]) : []) {
     if (!c || typeof c !== 'object') continue;
     const m = c as Record<string, unknown>;
-    if (m.id !== null && m.id !== undefined) continue;
+    if (m.id !== null && m.id !== undefined) {
+      commentTexts.push({ id: String(m.id), body: m.body === null || m.body === undefined ? '' : String(m.body) });
+      continue;
+    }
     const body = m.body === null || m.body === undefined ? '' : String(m.body);
     if (body === '') continue;
     comments.push({ body, remoteId: m.remoteId === null || m.remoteId === undefined ? null : String(m.remoteId) });
   }
   const str = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v : null);
+  const attachments: NewAttachment[] = [];
+  for (const a of Array.isArray(after.attachments) ? (after.attachments as unknown[]) : []) {
+    if (!a || typeof a !== 'object') continue;
+    const m = a as Record<string, unknown>;
+    if ((m.id !== null && m.id !== undefined) || m.remoteId === null || m.remoteId === undefined) continue;
+    attachments.push({ remoteId: String(m.remoteId), filename: str(m.filename) });
+  }
   return {
     patch,
     comments,
+    commentTexts,
+    attachments,
     project: str(after.projectKey),
     type: str(after.typeName) ?? str(named(after.type)),
   };

@@ -10,6 +10,8 @@
 //   <c>|p|<localId>    Pair: twin link local work item ↔ the partner's work item
 //   <c>|t              Trigger[]: the connection's triggers
 //   <c>|s|<workItem>   SentRecord: a work item sent before it has a twin link (the link notice is on its way)
+//   <c>|f|<workItem>   FilesSent: the work item's attachments whose bytes went to the partner (sent once)
+//   <c>|b|<remote>     WaitingFiles: attachment bytes of a resolved (dropped) incoming message, kept for the next one
 //   <c>|r|<remoteId>   LastReplica: the last replica received for a partner work item (read on request, not in memory)
 import * as z from 'zod';
 import type { SyncDirection } from '../../../shared/api';
@@ -49,7 +51,30 @@ export interface OutMessage {
   replica?: string;
   /** replica: the sender's comments that are copies of the receiver's comments (sender comment id → receiver's). */
   images?: Record<string, string>;
+  /** replica: the sender's attachments that are copies of the receiver's (sender attachment id → receiver's). */
+  fileImages?: Record<string, string>;
+  /** replica: the bytes of the sender's attachments the receiver does not have yet (sender attachment id → file). */
+  files?: Record<string, WireFile>;
   createdAt: string;
+}
+
+/** An attachment's content on its way to the partner. */
+export interface WireFile {
+  name: string;
+  /** The bytes, base64. */
+  content: string;
+}
+
+/** Attachment bytes a resolved incoming message carried: the partner sends them only once. */
+export interface WaitingFiles {
+  remoteId: string;
+  files: Record<string, WireFile>;
+}
+
+/** Attachments of a local work item whose bytes are in the outbox or already with the partner. */
+export interface FilesSent {
+  workItemId: number;
+  ids: string[];
 }
 
 export interface InEntry {
@@ -60,6 +85,8 @@ export interface InEntry {
   yourId: number | null;
   replica: string;
   images: Record<string, string>;
+  fileImages?: Record<string, string>;
+  files?: Record<string, WireFile>;
   createdAt: string;
   blocked: string | null;
 }
@@ -87,6 +114,8 @@ export interface Pair {
   localRev: number | null;
   /** Local comments created from the partner's comments: local comment id → partner comment id. */
   imported: Record<string, string>;
+  /** Local attachments created from the partner's attachments: local attachment id → partner attachment id. */
+  files?: Record<string, string>;
 }
 
 /** A work item whose first replica left before the partner's link notice came back: the revision it was built from. */
@@ -121,11 +150,17 @@ export const keys = {
   pair: (c: string, localId: number) => `${c}|p|${localId}`,
   triggers: (c: string) => `${c}|t`,
   sent: (c: string, workItemId: number) => `${c}|s|${workItemId}`,
+  files: (c: string, workItemId: number) => `${c}|f|${workItemId}`,
+  waiting: (c: string, remoteId: string) => `${c}|b|${remoteId}`,
   lastReplica: (c: string, remoteId: string) => `${c}|r|${remoteId}`,
 };
 
 /** Largest replica (JSON text, UTF-16 code units ≈ bytes for ASCII) a message may carry. */
 export const MAX_REPLICA_CHARS = 1024 * 1024;
+/** Largest attachment (bytes) that travels to the partner; a larger one is a sync error on the work item. */
+export const MAX_SYNC_ATTACHMENT_BYTES = 1024 * 1024;
+/** Most attachment content (base64 characters) one message carries; more waits for the work item's next message. */
+export const MAX_MESSAGE_FILE_CHARS = 3 * 1024 * 1024;
 /** Largest batch of replicas in one push or pull answer. */
 export const MAX_BATCH_CHARS = 2 * 1024 * 1024;
 export const MAX_BATCH_MESSAGES = 500;
@@ -141,6 +176,11 @@ export const WireMessageSchema = z.strictObject({
   yourId: WorkItemId.nullable(),
   replica: z.string().max(MAX_REPLICA_CHARS).optional(),
   images: z.record(z.string().max(40), z.string().max(40)).optional(),
+  fileImages: z.record(z.string().max(40), z.string().max(40)).optional(),
+  files: z
+    .record(z.string().max(40), z.strictObject({ name: z.string().min(1).max(255), content: z.base64().max(MAX_MESSAGE_FILE_CHARS) }))
+    .refine((f) => Object.values(f).reduce((n, x) => n + x.content.length, 0) <= MAX_MESSAGE_FILE_CHARS, { message: `at most ${MAX_MESSAGE_FILE_CHARS} characters of attachment content per message` })
+    .optional(),
   createdAt: z.string().max(40),
 });
 export const PushBodySchema = z.strictObject({ messages: z.array(WireMessageSchema).max(MAX_BATCH_MESSAGES) });

@@ -203,5 +203,7 @@ function wire(m: OutMessage): OutMessage {
   const out: OutMessage = { type: m.type, id: m.id, seq: m.seq, workItemId: m.workItemId, yourId: m.yourId, createdAt: m.createdAt };
   if (m.replica !== undefined) out.replica = m.replica;
   if (m.images !== undefined) out.images = m.images;
+  if (m.fileImages !== undefined) out.fileImages = m.fileImages;
+  if (m.files !== undefined) out.files = m.files;
   return out;
 }
