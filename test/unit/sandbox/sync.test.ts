@@ -2,40 +2,18 @@
 // accepts and polls): twins created and updated through the emulators, comments both ways without echoes, the
 // Node API for queue, errors (retry/resolve) and triggers (validated by the emulator, bulk exalate).
 import * as assert from 'node:assert/strict';
-import * as azdev from 'azure-devops-node-api';
 import type { IWorkItemTrackingApi } from 'azure-devops-node-api/WorkItemTrackingApi';
-import type { AcceptInvitationResponse, Connection, InitiateResponse, ReceivedReplica, SyncedPage, SyncErrorList, SyncQueue, SyncTriggerList } from '../../../src/shared/api';
+import type { Connection, InitiateResponse, ReceivedReplica, SyncedPage, SyncErrorList, SyncQueue, SyncTriggerList } from '../../../src/shared/api';
 import { NotFoundError, ConflictError, InvalidError } from '../../../src/exalate/errors';
 import { createExalateClient } from '../../../src/exalate/httpClient';
 import { startSandbox, type RunningSandbox } from '../../../src/sandbox/sandbox';
 import { cleanupTempDirs, client, initiateBody, tempDir, waitFor } from './helpers';
+import { activate, startSyncPair, wit } from './syncPair';
 
 const TOKEN_A = 'sync-token-alpha-1';
 const TOKEN_B = 'sync-token-beta-22';
 
-export async function wit(s: RunningSandbox, token: string): Promise<IWorkItemTrackingApi> {
-  return new azdev.WebApi(s.adoUrl, azdev.getPersonalAccessTokenHandler(token)).getWorkItemTrackingApi();
-}
-
 const add = (field: string, value: unknown) => ({ op: 'add', path: `/fields/${field}`, value });
-
-/**
- * Makes `script` the active rule of a direction: a draft published at once on a node with drafts
- * (`GET …/latest` exists), a PUT on a node from before drafts.
- */
-export async function activate(api: ReturnType<typeof client>, id: string, dir: 'outgoing' | 'incoming', script: string): Promise<void> {
-  const base = `/api/v1/connections/${id}/rules/${dir}`;
-  const latest = await api<{ version: number }>('GET', `${base}/latest`);
-  if (latest.status === 200) {
-    const draft = await api<{ version: number }>('POST', `${base}/drafts`, { script }, { headers: { 'if-match': `"${latest.json.version}"` } });
-    assert.equal(draft.status, 201, JSON.stringify(draft.json));
-    assert.equal((await api('POST', `${base}/versions/${draft.json.version}/publish`, {})).status, 200);
-    return;
-  }
-  const cur = await api<{ version: number }>('GET', base);
-  const put = await api('PUT', base, { script }, { headers: { 'if-match': `"${cur.json.version}"` } });
-  assert.equal(put.status, 200, JSON.stringify(put.json));
-}
 
 describe('sandbox: work item sync (two in-process nodes, private connection)', function () {
   this.timeout(120_000);
@@ -49,19 +27,7 @@ describe('sandbox: work item sync (two in-process nodes, private connection)', f
   const logs: string[] = [];
 
   before(async () => {
-    const log = (who: string) => (line: string) => logs.push(`[${who}] ${line}`);
-    a = await startSandbox({ dataDir: tempDir('sync-a'), token: TOKEN_A, name: 'alpha', seed: true, pollMs: 100, log: log('a') });
-    b = await startSandbox({ dataDir: tempDir('sync-b'), token: TOKEN_B, name: 'beta', seed: true, pollMs: 100, log: log('b') });
-    apiA = client(a.url, TOKEN_A);
-    apiB = client(b.url, TOKEN_B);
-    witA = await wit(a, TOKEN_A);
-    witB = await wit(b, TOKEN_B);
-    const init = await apiA<InitiateResponse>('POST', '/api/v1/connections', initiateBody({ name: 'Sync test', project: 'Payments' }));
-    assert.equal(init.status, 201);
-    id = init.json.connection.id;
-    const acc = await apiB<AcceptInvitationResponse>('POST', '/api/v1/invitations/accept', { invitationCode: init.json.invitationCode, project: 'Mobile App' });
-    assert.equal(acc.status, 201);
-    await waitFor(async () => (await apiA<Connection>('GET', `/api/v1/connections/${id}`)).json.status === 'active', 10_000, 'A active');
+    ({ a, b, apiA, apiB, witA, witB, id } = await startSyncPair({ prefix: 'sync', tokens: [TOKEN_A, TOKEN_B], name: 'Sync test', logs }));
   });
   afterEach(function () {
     if (this.currentTest?.state === 'failed') console.log(logs.join('\n'));

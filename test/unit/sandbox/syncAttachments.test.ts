@@ -7,11 +7,11 @@ import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { IWorkItemTrackingApi } from 'azure-devops-node-api/WorkItemTrackingApi';
 import type { WorkItem } from 'azure-devops-node-api/interfaces/WorkItemTrackingInterfaces';
-import type { AcceptInvitationResponse, Connection, InitiateResponse, SyncedPage, SyncErrorList, SyncQueue } from '../../../src/shared/api';
+import type { SyncedPage, SyncErrorList, SyncQueue } from '../../../src/shared/api';
 import { MAX_MESSAGE_FILE_CHARS, WireMessageSchema } from '../../../src/sandbox/parts/sync/records';
-import { startSandbox, type RunningSandbox } from '../../../src/sandbox/sandbox';
-import { cleanupTempDirs, client, initiateBody, tempDir, waitFor } from './helpers';
-import { activate, wit } from './sync.test';
+import type { RunningSandbox } from '../../../src/sandbox/sandbox';
+import { cleanupTempDirs, client, waitFor } from './helpers';
+import { activate, startSyncPair } from './syncPair';
 
 const TOKEN_A = 'attach-token-alpha-1';
 const TOKEN_B = 'attach-token-beta-22';
@@ -35,19 +35,7 @@ describe('sandbox: work item sync of attachments and comment changes', function 
   const logs: string[] = [];
 
   before(async () => {
-    const log = (who: string) => (line: string) => logs.push(`[${who}] ${line}`);
-    a = await startSandbox({ dataDir: tempDir('attach-a'), token: TOKEN_A, name: 'alpha', seed: true, pollMs: 100, log: log('a') });
-    b = await startSandbox({ dataDir: tempDir('attach-b'), token: TOKEN_B, name: 'beta', seed: true, pollMs: 100, log: log('b') });
-    apiA = client(a.url, TOKEN_A);
-    apiB = client(b.url, TOKEN_B);
-    witA = await wit(a, TOKEN_A);
-    witB = await wit(b, TOKEN_B);
-    const init = await apiA<InitiateResponse>('POST', '/api/v1/connections', initiateBody({ name: 'Attachment test', project: 'Payments' }));
-    assert.equal(init.status, 201);
-    id = init.json.connection.id;
-    const acc = await apiB<AcceptInvitationResponse>('POST', '/api/v1/invitations/accept', { invitationCode: init.json.invitationCode, project: 'Mobile App' });
-    assert.equal(acc.status, 201);
-    await waitFor(async () => (await apiA<Connection>('GET', `/api/v1/connections/${id}`)).json.status === 'active', 10_000, 'A active');
+    ({ a, b, apiA, apiB, witA, witB, id } = await startSyncPair({ prefix: 'attach', tokens: [TOKEN_A, TOKEN_B], name: 'Attachment test', logs }));
   });
   afterEach(function () {
     if (this.currentTest?.state === 'failed') console.log(logs.join('\n'));
