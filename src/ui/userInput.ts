@@ -169,3 +169,24 @@ export class UserInput implements IUserInput {
     });
   }
 }
+
+/** The questions most capabilities ask, in their short form, over the one user input. */
+export interface Asker {
+  inputBox(options: vscode.InputBoxOptions): Thenable<string | undefined>;
+  quickPick<T extends vscode.QuickPickItem>(items: T[], options: vscode.QuickPickOptions): Thenable<T | undefined>;
+  /** A modal question with one action button (plus Cancel); true when the action was chosen. */
+  confirm(message: string, detail: string, action: string): Thenable<boolean>;
+  /** A non-modal error with optional buttons; resolves with the chosen one. Callers must not await it inline. */
+  error(message: string, ...actions: string[]): Thenable<string | undefined>;
+  info(message: string, ...actions: string[]): Thenable<string | undefined>;
+}
+
+export function asker(ui: IUserInput): Asker {
+  return {
+    inputBox: (options) => ui.showInputBox(options),
+    quickPick: (items, options) => ui.showQuickPick(items, options),
+    confirm: async (message, detail, action) => (await ui.showWarningMessage(message, { modal: true, detail }, action)) === action,
+    error: (message, ...actions) => ui.showErrorMessage(message, ...actions),
+    info: (message, ...actions) => ui.showInformationMessage(message, ...actions),
+  };
+}
