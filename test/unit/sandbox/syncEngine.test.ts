@@ -85,6 +85,14 @@ describe('sandbox sync: receiving and acknowledging messages', () => {
     const engine = new SyncEngine(ctx, index, new RuleVersions(ctx, index));
     return { store, index, engine };
   }
+  /** An accepted, active private connection as the index stores it. */
+  const activeRecord = (id: string): ConnRecord => {
+    const now = new Date().toISOString();
+    return {
+      id, seq: 1, name: 'c', description: '', localShortName: 'alpha', remoteShortName: 'beta', remoteUrl: null, type: 'private', mode: 'script', role: 'initiator', project: 'Payments',
+      createdAt: now, updatedAt: now, lastContactAt: null, accepted: true, localActive: true, remoteActive: true, remoteGone: false, errorReason: null, linkKey: 'k',
+    };
+  };
   const msg = (seq: number, workItemId = 5): OutMessage => ({ type: 'replica', id: randomUUID(), seq, workItemId, yourId: null, replica: `{"summary":"s${seq}"}`, images: {}, createdAt: '2026-01-01T00:00:00Z' });
 
   it('stores only what continues the sequence, skips repeats, stops at a gap, and keeps it across a reopen', () => {
@@ -93,11 +101,7 @@ describe('sandbox sync: receiving and acknowledging messages', () => {
     const id = randomUUID();
     let n = open(dir, key);
     const now = new Date().toISOString();
-    const rec: ConnRecord = {
-      id, seq: 1, name: 'c', description: '', localShortName: 'alpha', remoteShortName: 'beta', remoteUrl: null, type: 'private', mode: 'script', role: 'initiator', project: 'Payments',
-      createdAt: now, updatedAt: now, lastContactAt: null, accepted: true, localActive: true, remoteActive: true, remoteGone: false, errorReason: null, linkKey: 'k',
-    };
-    n.index.insert([rec]);
+    n.index.insert([activeRecord(id)]);
     assert.equal(n.engine.receive(id, [msg(1), msg(2)]), 2);
     assert.equal(n.engine.receive(id, [msg(2), msg(3)]), 3, 'a repeated message is skipped, the next one stored');
     assert.equal(n.engine.receive(id, [msg(5)]), 3, 'a gap is refused');
@@ -124,11 +128,7 @@ describe('sandbox sync: receiving and acknowledging messages', () => {
     const id = randomUUID();
     let n = open(dir, key);
     const now = new Date().toISOString();
-    const rec: ConnRecord = {
-      id, seq: 1, name: 'c', description: '', localShortName: 'alpha', remoteShortName: 'beta', remoteUrl: null, type: 'private', mode: 'script', role: 'initiator', project: 'Payments',
-      createdAt: now, updatedAt: now, lastContactAt: null, accepted: true, localActive: true, remoteActive: true, remoteGone: false, errorReason: null, linkKey: 'k',
-    };
-    n.index.insert([rec]);
+    n.index.insert([activeRecord(id)]);
     assert.equal(n.engine.receive(id, [msg(1, 5), msg(2, 5), msg(3, 6)]), 3);
     // Applied or not, the inbox entries may go: the last replica stays.
     n.store.commit([1, 2, 3].map((seq) => ({ c: 'sync' as const, k: `${id}|i|${String(seq).padStart(15, '0')}` })));

@@ -1,26 +1,15 @@
 // What the sync engine needs from the Azure DevOps emulator: its in-process API (docs/ado-emulator.md, the sync
 // contract part A). Declared structurally here so the engine depends on these calls only, not on the emulator's
 // REST code; `AdoEmulator` (src/sandbox/ado/emulator.ts) provides them.
+import type { JsonPatchOp } from '../../ado/patch';
 import type { AdoWorkItem } from '../../ado/seed';
+import type { WorkItemChange } from '../../ado/workItems';
 
-export interface JsonPatchOp {
-  op: 'add' | 'replace' | 'remove' | 'test';
-  path: string;
-  value?: unknown;
-  from?: string;
-}
+export type { JsonPatchOp, WorkItemChange };
 
 export interface WriteOptions {
   /** Opaque tag of who wrote: absent = a user through REST; the sync engine passes `sync:<connectionId>:<messageId>…`. */
   origin?: string;
-}
-
-export interface WorkItemChange {
-  id: number;
-  rev: number;
-  projectName: string;
-  origin: string | null;
-  changedDate: string;
 }
 
 export interface SyncEmulator {
