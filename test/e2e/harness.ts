@@ -46,6 +46,9 @@ export interface WorkbenchOptions {
   locale?: string;
 }
 
+/** The page's clipboard, typed here: the harness is also compiled without DOM types (bench/). */
+type PageClipboard = { navigator: { clipboard: { readText(): Promise<string>; writeText(text: string): Promise<void> } } };
+
 export class Workbench {
   private shots = 0;
   constructor(
@@ -210,6 +213,25 @@ export class Workbench {
   }
 
   /** Runs a command from the Command Palette by its title, typing it as a user would. */
+  /** The lines of the active editor group's editor. */
+  activeEditorLines(): Locator {
+    return this.page.locator('.editor-group-container.active .editor-instance .monaco-editor .view-lines').first();
+  }
+
+  /** The text of the active editor, as a user copies it. */
+  async activeEditorText(): Promise<string> {
+    await this.activeEditorLines().click();
+    await this.page.keyboard.press('Control+A');
+    await this.page.keyboard.press('Control+C');
+    return this.page.evaluate(() => (globalThis as unknown as PageClipboard).navigator.clipboard.readText());
+  }
+
+  /** Pastes `text` at the cursor (typing would meet auto-closing brackets and quotes). */
+  async paste(text: string): Promise<void> {
+    await this.page.evaluate((t) => (globalThis as unknown as PageClipboard).navigator.clipboard.writeText(t), text);
+    await this.page.keyboard.press('Control+V');
+  }
+
   async runCommand(title: string): Promise<void> {
     await this.page.keyboard.press('F1');
     const input = this.page.locator('.quick-input-widget input');

@@ -62,7 +62,6 @@ describe('e2e: work item sync over a private connection made in the wizard (npm 
   const pickRow = (text: string | RegExp) => wb.page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first();
   const tab = (text: string) => wb.page.locator('.tabs-container .tab', { hasText: text }).first();
   const statusItem = (text: string | RegExp) => wb.page.locator('.statusbar-item', { hasText: text }).first();
-  const editorLines = () => wb.page.locator('.editor-group-container.active .editor-instance .monaco-editor .view-lines').first();
   const menuItem = (text: string) => wb.page.locator('.monaco-menu .action-item .action-label', { hasText: text }).first();
 
   /** Runs a palette command through the command center (F1 may not reach the workbench while a webview has the focus). */
@@ -85,15 +84,23 @@ describe('e2e: work item sync over a private connection made in the wizard (npm 
   async function expand(text: string, open = true): Promise<void> {
     const r = row(text);
     await r.waitFor({ timeout: 60_000 });
-    if (((await r.getAttribute('aria-expanded')) === 'true') !== open) await r.locator('.monaco-tl-twistie').click();
-    await wb.page.waitForFunction(
-      ([t, o]) =>
-        Array.from(document.querySelectorAll('.part.sidebar .monaco-list-row')).some(
-          (e) => (e.textContent ?? '').includes(t) && e.getAttribute('aria-expanded') === String(o),
-        ),
-      [text, open] as const,
-      { timeout: 15_000 },
-    );
+    // A click on the twistie is lost when auto-refresh (every second here) redraws the tree under it: click again
+    // until the row shows the state, and fail loudly at the deadline.
+    const deadline = Date.now() + 15_000;
+    while ((await r.getAttribute('aria-expanded')) !== String(open)) {
+      if (Date.now() > deadline) throw new Error(`the tree row "${text}" did not ${open ? 'expand' : 'collapse'} within 15 s`);
+      await r.locator('.monaco-tl-twistie').click();
+      await wb.page
+        .waitForFunction(
+          ([t, o]) =>
+            Array.from(document.querySelectorAll('.part.sidebar .monaco-list-row')).some(
+              (e) => (e.textContent ?? '').includes(t) && e.getAttribute('aria-expanded') === String(o),
+            ),
+          [text, open] as const,
+          { timeout: 2_000 },
+        )
+        .catch(() => undefined); // re-checked by the loop, which fails at its deadline
+    }
   }
 
   /** Only this node's folder open: the connection's name then appears once (under that node). */
@@ -145,19 +152,7 @@ describe('e2e: work item sync over a private connection made in the wizard (npm 
     await frame.locator('h2#step-title', { hasText: title }).waitFor({ timeout: 30_000 });
   }
 
-  /** The text of the active editor, as a user copies it. */
-  async function editorText(): Promise<string> {
-    await editorLines().click();
-    await wb.page.keyboard.press('Control+A');
-    await wb.page.keyboard.press('Control+C');
-    return wb.page.evaluate(() => navigator.clipboard.readText());
-  }
 
-  /** Pastes `text` at the cursor (typing would meet auto-closing brackets and quotes). */
-  async function paste(text: string): Promise<void> {
-    await wb.page.evaluate((t) => navigator.clipboard.writeText(t), text);
-    await wb.page.keyboard.press('Control+V');
-  }
 
   async function clickTitleAction(label: string): Promise<void> {
     const action = wb.page.locator(`.editor-group-container.active .editor-actions .action-label[aria-label^="${label}"]`).first();
@@ -344,13 +339,13 @@ describe('e2e: work item sync over a private connection made in the wizard (npm 
     await pickRow('Incoming').waitFor({ timeout: 15_000 });
     await pickRow('Incoming').click();
     await tab('incoming.groovy').waitFor({ timeout: 30_000 });
-    await editorLines().filter({ hasText: /\S/ }).waitFor({ timeout: 30_000 });
-    const original = await editorText();
+    await wb.activeEditorLines().filter({ hasText: /\S/ }).waitFor({ timeout: 30_000 });
+    const original = await wb.activeEditorText();
     assert.match(original, /^\/\/ Incoming sync/);
     // A throw on line 2 (the end of line 1, a new line).
     await wb.page.keyboard.press('Control+Home');
     await wb.page.keyboard.press('End');
-    await paste('\nthrow new RuntimeException("broken in the e2e")');
+    await wb.paste('\nthrow new RuntimeException("broken in the e2e")');
     await wb.page.locator('.tabs-container .tab.dirty', { hasText: 'incoming.groovy' }).first().waitFor({ timeout: 15_000 });
     await saveAndPublish(2);
     await wb.screenshot('broken-script-published');
@@ -367,7 +362,7 @@ describe('e2e: work item sync over a private connection made in the wizard (npm 
     await row(new RegExp(`${NAME}.*1 sync error`)).waitFor({ timeout: 30_000 });
     await wb.screenshot('error-in-tree-with-line');
     // The error's own command (a click) is Open Script at Line: the cursor goes to line 2 of the incoming script.
-    await editorLines().click();
+    await wb.activeEditorLines().click();
     await wb.page.keyboard.press('Control+End');
     await statusItem(/Ln 32, Col/).waitFor({ timeout: 15_000 });
     await error.click();
@@ -377,9 +372,9 @@ describe('e2e: work item sync over a private connection made in the wizard (npm 
 
     // Fix: the original text back, saved and published.
     await tab('incoming.groovy').click();
-    await editorLines().click();
+    await wb.activeEditorLines().click();
     await wb.page.keyboard.press('Control+A');
-    await paste(original);
+    await wb.paste(original);
     await saveAndPublish(3);
     assert.equal((await fabrikam.getSyncRule(connB, 'incoming')).script, original);
 

@@ -32,21 +32,8 @@ describe('e2e: Test Run, drafts and Publish against the npm start sandboxes', fu
   const tab = (text: string) => wb.page.locator('.tabs-container .tab', { hasText: text }).first();
   const pickRow = (text: string) => wb.page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first();
   const statusItem = (text: string | RegExp) => wb.page.locator('.statusbar-item', { hasText: text }).first();
-  const editorLines = () => wb.page.locator('.editor-group-container.active .editor-instance .monaco-editor .view-lines').first();
 
-  /** The text of the active editor, as a user copies it. */
-  async function editorText(): Promise<string> {
-    await editorLines().click();
-    await wb.page.keyboard.press('Control+A');
-    await wb.page.keyboard.press('Control+C');
-    return wb.page.evaluate(() => navigator.clipboard.readText());
-  }
 
-  /** Pastes `text` at the cursor (typing would meet auto-closing brackets and quotes). */
-  async function paste(text: string): Promise<void> {
-    await wb.page.evaluate((t) => navigator.clipboard.writeText(t), text);
-    await wb.page.keyboard.press('Control+V');
-  }
 
   async function openScript(direction: 'Outgoing' | 'Incoming'): Promise<void> {
     await wb.runCommand('Exalate: Open Sync Rules…');
@@ -57,7 +44,7 @@ describe('e2e: Test Run, drafts and Publish against the npm start sandboxes', fu
     await pickRow(direction).waitFor({ timeout: 15_000 });
     await pickRow(direction).click();
     await tab(`${direction.toLowerCase()}.groovy`).waitFor({ timeout: 30_000 });
-    await editorLines().filter({ hasText: /\S/ }).waitFor({ timeout: 30_000 });
+    await wb.activeEditorLines().filter({ hasText: /\S/ }).waitFor({ timeout: 30_000 });
   }
 
   async function clickTitleAction(label: string): Promise<void> {
@@ -105,9 +92,9 @@ describe('e2e: Test Run, drafts and Publish against the npm start sandboxes', fu
 
   it('Test Run outgoing runs the unsaved change on a seeded work item and the replica shows it', async () => {
     await openScript('Outgoing');
-    await editorLines().click();
+    await wb.activeEditorLines().click();
     await wb.page.keyboard.press('Control+End');
-    await paste('\nreplica.summary = "E2E unsaved: " + workItem.summary\n');
+    await wb.paste('\nreplica.summary = "E2E unsaved: " + workItem.summary\n');
     await wb.page.locator('.tabs-container .tab.dirty', { hasText: 'outgoing.groovy' }).first().waitFor({ timeout: 15_000 });
     await clickTitleAction('Test Run');
     await pickRow('#1 ').waitFor({ timeout: 60_000 });
@@ -115,16 +102,16 @@ describe('e2e: Test Run, drafts and Publish against the npm start sandboxes', fu
     await wb.page.locator('.quick-input-widget input').press('Enter');
     await tab('outgoing replica of #1.json').waitFor({ timeout: 60_000 });
     await wb.screenshot('outgoing-replica');
-    const replica = JSON.parse(await editorText()) as Record<string, unknown>;
+    const replica = JSON.parse(await wb.activeEditorText()) as Record<string, unknown>;
     assert.equal(replica.summary, 'E2E unsaved: Refund fails for partially captured card payments');
     assert.equal((await contoso.getLatestSyncRule(connectionId, 'outgoing')).version, 1, 'Test Run saved nothing');
   });
 
   it('Test Run incoming with an exception on line 5 reports the error at line 5', async () => {
     await openScript('Incoming');
-    await editorLines().click();
+    await wb.activeEditorLines().click();
     await wb.page.keyboard.press('Control+A');
-    await paste('if (firstSync) {\n  workItem.typeName = "Task"\n}\nworkItem.summary = replica.summary\nthrow new Exception("x")\n');
+    await wb.paste('if (firstSync) {\n  workItem.typeName = "Task"\n}\nworkItem.summary = replica.summary\nthrow new Exception("x")\n');
     await clickTitleAction('Test Run');
     // The replica comes from the partner node (fabrikam runs its outgoing script on one of its work items); its #3
     // has no twin here, so the target is a new work item (firstSync), without a question.
@@ -145,7 +132,7 @@ describe('e2e: Test Run, drafts and Publish against the npm start sandboxes', fu
   it('Save writes a draft and the connection keeps its active version; Publish makes the draft active', async () => {
     const before = await contoso.getSyncRule(connectionId, 'outgoing');
     await tab('outgoing.groovy').click();
-    await editorLines().click();
+    await wb.activeEditorLines().click();
     await wb.page.keyboard.press('Control+S');
     await wb.page.locator('.tabs-container .tab.dirty', { hasText: 'outgoing.groovy' }).first().waitFor({ state: 'detached', timeout: 30_000 });
     await statusItem('Draft v2 · v1 is active').waitFor({ timeout: 30_000 });
